@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    // Resolve workspace packages to their TypeScript sources (see infra/components/package.json).
+    conditions: ["causeway-source"],
+  },
+  test: {
+    include: ["infra/**/*.test.ts", "services/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
