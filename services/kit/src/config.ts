@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { SCHEMA_NAME_PATTERN } from "./db/identifiers";
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const urlWithScheme = (schemes: readonly string[]) =>
+  z.string().refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol.slice(0, -1)), {
+    message: `must be a URL with scheme ${schemes.join(" or ")}`,
+  });
+
+/** Log levels pino accepts. */
+export const LogLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/**
+ * The environment every service reads. Services extend it: `baseEnvSchema.extend({...})`.
+ * Defaults are listed in the kit README.
+ */
+export const baseEnvSchema = z.object({
+  SERVICE_NAME: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lower-case kebab-case"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: int(1, 65535).default(8080),
+  LOG_LEVEL: z.enum(LogLevels).default("info"),
+  DATABASE_URL: urlWithScheme(["postgres", "postgresql"]),
+  DB_SCHEMA: z.string().regex(SCHEMA_NAME_PATTERN, "must match " + String(SCHEMA_NAME_PATTERN)),
+  DB_POOL_MAX: int(1, 200).default(10),
+  AMQP_URL: urlWithScheme(["amqp", "amqps"]),
+  EVENTS_EXCHANGE: z.string().min(1).default("causeway.events"),
+  DRAIN_DELAY_MS: int(0, 120_000).default(5_000),
+  SHUTDOWN_TIMEOUT_MS: int(1_000, 600_000).default(25_000),
+  BODY_LIMIT_BYTES: int(1, 100 * 1024 * 1024).default(1024 * 1024),
+});
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+/** Thrown by `loadConfig`; `problems` lists every missing or invalid variable. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates the environment against `schema` and returns the typed config. Every problem is
+ * reported at once, sorted by variable name, in one `ConfigError`.
+ */
+export function loadConfig<S extends z.ZodType<object, Record<string, string | undefined>>>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join(".");
+    const missing = issue.path.length === 1 && env[String(issue.path[0])] === undefined;
+    return `${key}: ${missing ? "is required" : issue.message}`;
+  });
+  throw new ConfigError([...new Set(problems)].sort());
+}
