@@ -46,10 +46,10 @@ export class ConfigError extends Error {
  * Validates the environment against `schema` and returns the typed config. Every problem is
  * reported at once, sorted by variable name, in one `ConfigError`.
  */
-export function loadConfig<S extends z.ZodType<object, Record<string, string | undefined>>>(
+export function loadConfig<S extends z.ZodType<object>>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
-): z.infer<S> {
+): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -61,6 +61,8 @@ export function decodeMessage<T>(def: EventDefinition<T>, msg: RawMessage): Deco
   }
   const headers = msg.headers ?? {};
   const attempt = Number(headers[Headers.attempt] ?? 1);
+  const requestId = headers[Headers.requestId];
+  const traceparent = headers[Headers.traceparent];
   return {
     ok: true,
     event: {
@@ -68,12 +70,8 @@ export function decodeMessage<T>(def: EventDefinition<T>, msg: RawMessage): Deco
       type,
       payload: parsed.data,
       attempt: Number.isInteger(attempt) && attempt >= 1 ? attempt : 1,
-      ...(typeof headers[Headers.requestId] === "string"
-        ? { requestId: headers[Headers.requestId] }
-        : {}),
-      ...(typeof headers[Headers.traceparent] === "string"
-        ? { traceparent: headers[Headers.traceparent] }
-        : {}),
+      ...(typeof requestId === "string" ? { requestId } : {}),
+      ...(typeof traceparent === "string" ? { traceparent } : {}),
     },
   };
 }

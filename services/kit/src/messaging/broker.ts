@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import type { Envelope } from "rabbitmq-client";
+import { Connection } from "rabbitmq-client";
+import type { Logger } from "pino";
+import type { KitMetrics } from "../metrics";
+import type { EventDefinition } from "./events";
+import type { SubscribeOptions, Subscription } from "./subscribe";
+import { createSubscription } from "./subscribe";
+
+export interface BrokerOptions {
+  /** amqp:// or amqps:// (TLS). Injectable so fault tests can route through a proxy. */
+  readonly url: string;
+  /** Topic exchange for events. Default "causeway.events". */
+  readonly exchange?: string;
+  /** Shown in the RabbitMQ management UI. */
+  readonly connectionName?: string;
+  /** A publish resolves when confirmed or rejects after this many ms. Default 5000. */
+  readonly publishTimeoutMs?: number;
+  /** Reconnect backoff step and cap, ms. Defaults 500 and 10000. */
+  readonly reconnectLowMs?: number;
+  readonly reconnectHighMs?: number;
+  /** Heartbeat seconds. Default 15 (dead TCP peers are noticed within ~30 s). */
+  readonly heartbeatSeconds?: number;
+  readonly logger?: Logger;
+  readonly metrics?: KitMetrics;
+}
+
+export interface PublishOptions {
+  /** Default: a new UUID. Set it when the same logical event may be published again. */
+  readonly messageId?: string;
+  readonly requestId?: string;
+  readonly traceparent?: string;
+  readonly headers?: Record<string, string | number>;
+}
+
+/** A message exactly as it goes on the wire; used by the outbox relay. */
+export interface OutgoingMessage {
+  readonly type: string;
+  readonly messageId: string;
+  readonly payload: unknown;
+  readonly headers?: Record<string, unknown>;
+}
+
+export class PublishTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Publish not confirmed within ${ms} ms`);
+    this.name = "PublishTimeoutError";
+  }
+}
+
+/**
+ * One AMQP connection (rabbitmq-client: reconnects with backoff and re-runs every publisher's
+ * and consumer's declarations on each new connection), one confirming publisher, and the
+ * subscriptions created from it.
+ */
+export class Broker {
+  readonly connection: Connection;
+  readonly exchange: string;
+  private readonly publisher;
+  private readonly publishTimeoutMs: number;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly logger: Logger | undefined;
+  private readonly metrics: KitMetrics | undefined;
+
+  constructor(opts: BrokerOptions) {
+    this.exchange = opts.exchange ?? "causeway.events";
+    this.publishTimeoutMs = opts.publishTimeoutMs ?? 5_000;
+    this.logger = opts.logger;
+    this.metrics = opts.metrics;
+    this.connection = new Connection({
+      url: opts.url,
+      connectionName: opts.connectionName ?? "causeway",
+      retryLow: opts.reconnectLowMs ?? 500,
+      retryHigh: opts.reconnectHighMs ?? 10_000,
+      heartbeat: opts.heartbeatSeconds ?? 15,
+      acquireTimeout: this.publishTimeoutMs,
+      connectionTimeout: 10_000,
+    });
+    this.connection.on("error", (err) => this.logger?.warn({ err }, "RabbitMQ connection error"));
+    this.connection.on("connection", () =>
+      this.logger?.info("RabbitMQ connection (re)established"),
+    );
+    this.publisher = this.connection.createPublisher({
+      confirm: true,
+      maxAttempts: 2,
+      exchanges: [{ exchange: this.exchange, type: "topic", durable: true }],
+    });
+  }
+
+  /** True while the AMQP connection is up (readiness). */
+  get ready(): boolean {
+    return this.connection.ready;
+  }
+
+  /** Resolves once connected, or rejects after `timeoutMs`. */
+  async connected(timeoutMs = 10_000): Promise<void> {
+    await this.connection.onConnect(timeoutMs, true);
+  }
+
+  /** Validates and publishes one event, persistent, routing key = event type, with confirm. */
+  async publish<T>(def: EventDefinition<T>, payload: T, opts: PublishOptions = {}): Promise<void> {
+    const parsed = def.schema.parse(payload);
+    await this.publishMessage({
+      type: def.type,
+      messageId: opts.messageId ?? randomUUID(),
+      payload: parsed,
+      headers: {
+        ...opts.headers,
+        ...(opts.requestId ? { "x-request-id": opts.requestId } : {}),
+        ...(opts.traceparent ? { traceparent: opts.traceparent } : {}),
+      },
+    });
+  }
+
+  /** Publishes an already-validated message to the events exchange. */
+  publishMessage(msg: OutgoingMessage): Promise<void> {
+    return this.send(
+      {
+        exchange: this.exchange,
+        routingKey: msg.type,
+        messageId: msg.messageId,
+        type: msg.type,
+        ...(msg.headers ? { headers: msg.headers } : {}),
+      },
+      Buffer.from(JSON.stringify(msg.payload)),
+    );
+  }
+
+  /** Publishes through the default exchange straight to a queue (retries and parking). */
+  sendToQueue(queue: string, body: Buffer, envelope: Omit<Envelope, "routingKey">): Promise<void> {
+    return this.send({ ...envelope, exchange: "", routingKey: queue }, body);
+  }
+
+  private async send(envelope: Envelope, body: Buffer): Promise<void> {
+    const label = envelope.exchange || "(default)";
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new PublishTimeoutError(this.publishTimeoutMs)),
+        this.publishTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([
+        this.publisher.send(
+          {
+            ...envelope,
+            durable: true,
+            contentType: "application/json",
+            timestamp: Math.floor(Date.now() / 1000),
+          },
+          body,
+        ),
+        timeout,
+      ]);
+      this.metrics?.messagesPublished.inc({ exchange: label, outcome: "confirmed" });
+    } catch (err) {
+      this.metrics?.messagesPublished.inc({ exchange: label, outcome: "failed" });
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Starts consuming `def` events on a durable quorum queue; see `SubscribeOptions`. */
+  async subscribe<T>(def: EventDefinition<T>, opts: SubscribeOptions<T>): Promise<Subscription> {
+    const sub = await createSubscription(this, def, opts, {
+      ...(this.logger ? { logger: this.logger } : {}),
+      ...(this.metrics ? { metrics: this.metrics } : {}),
+    });
+    this.subscriptions.add(sub);
+    sub.onClose(() => this.subscriptions.delete(sub));
+    return sub;
+  }
+
+  /** Stops consumers (waiting for in-flight handlers), then the publisher, then the connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.publisher.close();
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,97 @@
+import type { AddressInfo, Server, Socket } from "node:net";
+import { connect, createServer } from "node:net";
+
+export interface TcpProxyOptions {
+  readonly targetHost: string;
+  readonly targetPort: number;
+  /** Default 127.0.0.1. */
+  readonly listenHost?: string;
+}
+
+/**
+ * A tiny TCP proxy for fault injection: put it between a client and a server, then cut every
+ * connection (`cutAll`) or refuse new ones for a while (`refuse(true)`). Each accepted client
+ * socket is piped to a fresh socket to the target. Reused by the fault-injection suites.
+ */
+export class TcpProxy {
+  private server: Server | undefined;
+  private readonly pairs = new Set<[Socket, Socket]>();
+  private refusing = false;
+  /** Connections accepted since start (cut or not). */
+  accepted = 0;
+
+  constructor(private readonly opts: TcpProxyOptions) {}
+
+  /** Starts listening on an ephemeral port and returns it. */
+  async listen(): Promise<number> {
+    const server = createServer((client) => this.accept(client));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, this.opts.listenHost ?? "127.0.0.1", () => resolve());
+    });
+    return this.port;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo).port;
+  }
+
+  /** Replaces host:port of `url` with the proxy's address. */
+  rewrite(url: string): string {
+    const u = new URL(url);
+    u.hostname = this.opts.listenHost ?? "127.0.0.1";
+    u.port = String(this.port);
+    return u.toString();
+  }
+
+  /** Open client connections. */
+  get connections(): number {
+    return this.pairs.size;
+  }
+
+  /** Destroys every open connection on both sides, like a network failure. */
+  cutAll(): number {
+    const n = this.pairs.size;
+    for (const [a, b] of this.pairs) {
+      a.destroy();
+      b.destroy();
+    }
+    this.pairs.clear();
+    return n;
+  }
+
+  /** While true, new connections are accepted and immediately destroyed. */
+  refuse(on: boolean): void {
+    this.refusing = on;
+  }
+
+  async close(): Promise<void> {
+    this.cutAll();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    this.accepted++;
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect({ host: this.opts.targetHost, port: this.opts.targetPort });
+    const pair: [Socket, Socket] = [client, upstream];
+    this.pairs.add(pair);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      this.pairs.delete(pair);
+    };
+    for (const s of pair) {
+      s.on("error", drop);
+      s.on("close", drop);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+}
