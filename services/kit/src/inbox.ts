@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from "pg";
+import { withClient } from "./db/client";
 import { quoteSchema } from "./db/identifiers";
 
 export type InboxResult = "processed" | "duplicate";
@@ -10,21 +11,19 @@ export type InboxResult = "processed" | "duplicate";
  * waits for the first to commit (then sees a duplicate) or roll back (then runs).
  * Round-trips per message: BEGIN, INSERT, your statements, COMMIT.
  */
-export async function withInbox(
+export function withInbox(
   pool: Pool,
   schema: string,
   consumer: string,
   messageId: string,
   effect: (client: PoolClient) => Promise<void>,
 ): Promise<InboxResult> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
+  const table = `${quoteSchema(schema)}.inbox`;
+  return withClient(pool, async (client) => {
     await client.query("BEGIN");
     try {
       const inserted = await client.query(
-        `INSERT INTO ${quoteSchema(schema)}.inbox (consumer, message_id) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
         [consumer, messageId],
       );
       if (inserted.rowCount === 0) {
@@ -35,21 +34,8 @@ export async function withInbox(
       await client.query("COMMIT");
       return "processed";
     } catch (err) {
-      await client.query("ROLLBACK").catch((rollbackErr: Error) => {
-        broken = rollbackErr;
-      });
+      await client.query("ROLLBACK").catch(() => undefined);
       throw err;
     }
-  } catch (err) {
-    broken ??= isConnectionError(err) ? (err as Error) : undefined;
-    throw err;
-  } finally {
-    // A client whose connection failed is destroyed, not returned to the pool.
-    client.release(broken);
-  }
-}
-
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code !== "string" || code.startsWith("08") || code === "57P01";
+  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Pool, PoolClient } from "pg";
 import type { Logger } from "pino";
+import { withTransaction } from "./db/client";
 import { quoteSchema } from "./db/identifiers";
 import type { KitMetrics } from "./metrics";
 import type { OutgoingMessage } from "./messaging/broker";
@@ -99,19 +100,13 @@ export class OutboxRelay {
   /** Relays one batch; returns how many rows were marked sent. Exposed for tests and tools. */
   async relayBatch(): Promise<number> {
     const schema = quoteSchema(this.opts.schema);
-    const client = await this.opts.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
+    const relayed = await withTransaction(this.opts.pool, async (client) => {
       const { rows } = await client.query<OutboxRow>(
         `SELECT id, message_id, type, payload, headers FROM ${schema}.outbox
          WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.opts.batchSize],
       );
-      if (rows.length === 0) {
-        await client.query("COMMIT");
-        return 0;
-      }
+      if (rows.length === 0) return { sent: 0, failed: 0, reason: undefined };
       const results = await Promise.allSettled(
         rows.map((r) =>
           this.opts.publish({
@@ -123,26 +118,20 @@ export class OutboxRelay {
         ),
       );
       const sent = rows.filter((_, i) => results[i]!.status === "fulfilled").map((r) => r.id);
-      const failed = results.find((r) => r.status === "rejected");
       if (sent.length > 0) {
         await client.query(`UPDATE ${schema}.outbox SET sent_at = now() WHERE id = ANY($1)`, [
           sent,
         ]);
       }
-      await client.query("COMMIT");
-      this.opts.metrics?.outboxRelayed.inc({ outcome: "sent" }, sent.length);
-      if (failed) {
-        this.opts.metrics?.outboxRelayed.inc({ outcome: "failed" }, rows.length - sent.length);
-        this.opts.logger?.warn({ err: failed.reason }, "outbox publish failed; will retry");
-      }
-      return sent.length;
-    } catch (err) {
-      broken = err as Error;
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    } finally {
-      client.release(broken);
+      const failed = results.find((r) => r.status === "rejected");
+      return { sent: sent.length, failed: rows.length - sent.length, reason: failed?.reason };
+    });
+    this.opts.metrics?.outboxRelayed.inc({ outcome: "sent" }, relayed.sent);
+    if (relayed.failed > 0) {
+      this.opts.metrics?.outboxRelayed.inc({ outcome: "failed" }, relayed.failed);
+      this.opts.logger?.warn({ err: relayed.reason }, "outbox publish failed; will retry");
     }
+    return relayed.sent;
   }
 
   /** Deletes rows sent more than `olderThanMs` ago; run it periodically. Returns the count. */
