@@ -1,0 +1,113 @@
+import { Writable } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { kitError } from "../errors";
+import { createLogger } from "../logger";
+import { KEEP_ALIVE_TIMEOUT_MS, buildApp } from "./app";
+import { Readiness } from "./readiness";
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return { lines, logger: createLogger({ name: "test", destination }) };
+}
+
+describe("buildApp", () => {
+  let app: ReturnType<typeof buildApp> | undefined;
+  afterEach(async () => {
+    await app?.close();
+  });
+
+  it("serves /livez, /readyz (with checks) and /metrics", async () => {
+    let dbUp = false;
+    const readiness = new Readiness([{ name: "database", check: () => dbUp }]);
+    app = buildApp({ serviceName: "t", readiness, logger: capture().logger });
+    app.get("/orders/:id", async () => ({ ok: true }));
+    expect((await app.inject("/livez")).json()).toEqual({ status: "alive" });
+    const down = await app.inject("/readyz");
+    expect([down.statusCode, down.json()]).toEqual([
+      503,
+      { status: "not-ready", failing: ["database"] },
+    ]);
+    dbUp = true;
+    expect((await app.inject("/readyz")).statusCode).toBe(200);
+    readiness.startDraining();
+    expect((await app.inject("/readyz")).json()).toEqual({
+      status: "not-ready",
+      failing: ["shutting-down"],
+    });
+
+    await app.inject("/orders/1");
+    const metrics = (await app.inject("/metrics")).body;
+    expect(metrics).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/orders/:id",status_code="200"} 1',
+    );
+    expect(metrics).toContain("# TYPE messages_consumed_total counter");
+  });
+
+  it("renders validation, 404, 413, coded and unknown errors from one catalogue", async () => {
+    app = buildApp({ serviceName: "t", bodyLimitBytes: 64, logger: capture().logger });
+    app.post(
+      "/orders",
+      {
+        schema: {
+          body: {
+            type: "object",
+            required: ["amount"],
+            properties: { amount: { type: "integer" } },
+          },
+        },
+      },
+      async () => ({ ok: true }),
+    );
+    app.get("/coded", async () => {
+      throw kitError("IDEMPOTENCY_KEY_REUSED");
+    });
+    app.get("/boom", async () => {
+      throw new Error("secret internals");
+    });
+    const codeOf = async (
+      r: Promise<{ statusCode: number; json: () => { error: { code: string } } }>,
+    ) => {
+      const res = await r;
+      return [res.statusCode, res.json().error.code];
+    };
+    expect(
+      await codeOf(app.inject({ method: "POST", url: "/orders", payload: { amount: "x" } })),
+    ).toEqual([400, "VALIDATION_FAILED"]);
+    expect(
+      await codeOf(
+        app.inject({
+          method: "POST",
+          url: "/orders",
+          payload: { amount: 1, pad: "x".repeat(100) },
+        }),
+      ),
+    ).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+    expect(await codeOf(app.inject("/nope"))).toEqual([404, "NOT_FOUND"]);
+    expect(await codeOf(app.inject("/coded"))).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    const boom = await app.inject({ url: "/boom", headers: { "x-request-id": "req-1" } });
+    expect(boom.json()).toEqual({
+      error: { code: "INTERNAL", message: "Internal server error.", requestId: "req-1" },
+    });
+  });
+
+  it("propagates valid request ids, replaces invalid ones, and redacts secrets in logs", async () => {
+    const { lines, logger } = capture();
+    app = buildApp({ serviceName: "t", logger });
+    const kept = await app.inject({ url: "/livez", headers: { "x-request-id": "abc-123" } });
+    expect(kept.headers["x-request-id"]).toBe("abc-123");
+    const replaced = await app.inject({ url: "/livez", headers: { "x-request-id": "bad id!" } });
+    expect(replaced.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    app.log.info({ password: "hunter2", DATABASE_URL: "postgres://u:p@h/db" }, "hello");
+    const line = lines.find((l) => l.includes('"hello"'))!;
+    expect(line).toContain('"password":"[redacted]"');
+    expect(line).not.toContain("hunter2");
+    expect(line).not.toContain("u:p@h");
+    expect(app.server.keepAliveTimeout).toBe(KEEP_ALIVE_TIMEOUT_MS);
+  });
+});

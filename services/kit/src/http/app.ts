@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import Fastify from "fastify";
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from "fastify";
+import type { Logger } from "pino";
+import type { ErrorBody } from "../errors";
+import { AppError, KitErrors } from "../errors";
+import { createLogger } from "../logger";
+import type { KitMetrics } from "../metrics";
+import { createMetrics } from "../metrics";
+import { Readiness } from "./readiness";
+
+/** The ALB idle timeout we configure (seconds); also the AWS default. */
+export const ALB_IDLE_TIMEOUT_SECONDS = 60;
+/**
+ * Node's keep-alive timeout must exceed the ALB's idle timeout, or Node may close a connection
+ * the ALB is about to reuse and the ALB answers 502. 65 s > 60 s.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** Default request body limit: 1 MiB; larger bodies get 413 PAYLOAD_TOO_LARGE. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const PROBES = new Set(["/livez", "/readyz", "/metrics"]);
+
+export interface AppOptions {
+  readonly serviceName: string;
+  /** Default: `createLogger({ name: serviceName })`. */
+  readonly logger?: Logger;
+  readonly bodyLimitBytes?: number;
+  /** Default: `createMetrics()` (own registry). */
+  readonly metrics?: KitMetrics;
+  /** Default: `new Readiness()` with no checks. Pass checks for the broker and database. */
+  readonly readiness?: Readiness;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    readonly kit: { readonly metrics: KitMetrics; readonly readiness: Readiness };
+  }
+}
+
+/**
+ * The Fastify factory every service uses; it does not listen (see `startService`). It gives
+ * request ids (x-request-id in and out), JSON logs, the coded error handler, /livez, /readyz,
+ * /metrics and the request-duration histogram.
+ */
+export function buildApp(opts: AppOptions): FastifyInstance {
+  const metrics = opts.metrics ?? createMetrics();
+  const readiness = opts.readiness ?? new Readiness();
+  const app = Fastify({
+    loggerInstance: (opts.logger ?? createLogger({ name: opts.serviceName })) as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    // Requests that arrive on kept-alive connections while closing are still served: during
+    // shutdown the load balancer has already stopped routing new work to us (drain delay).
+    return503OnClosing: false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers["x-request-id"];
+      return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
+  });
+  app.decorate("kit", { metrics, readiness });
+
+  app.addHook("onSend", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unmatched";
+    if (PROBES.has(route)) return;
+    metrics.httpRequestDuration.observe(
+      { method: req.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => sendError(err, req, reply));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(new AppError("NOT_FOUND", KitErrors.NOT_FOUND), req, reply),
+  );
+
+  app.get("/livez", async () => ({ status: "alive" }));
+  app.get("/readyz", async (_req, reply) => {
+    const failing = await readiness.failing();
+    if (failing.length > 0) return reply.code(503).send({ status: "not-ready", failing });
+    return { status: "ready" };
+  });
+  app.get("/metrics", async (_req, reply) => {
+    reply.header("content-type", metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  return app;
+}
+
+/** Renders any error as `ErrorBody` with a catalogue code. */
+function sendError(err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) {
+  const known = toAppError(err);
+  if (known.statusCode >= 500) req.log.error({ err }, "request failed");
+  else req.log.info({ code: known.code, msg: known.message }, "request rejected");
+  const body: ErrorBody = {
+    error: {
+      code: known.code,
+      message: known.message,
+      requestId: req.id,
+      ...(known.details === undefined ? {} : { details: known.details }),
+    },
+  };
+  return reply.code(known.statusCode).send(body);
+}
+
+function toAppError(err: FastifyError | AppError): AppError {
+  if (err instanceof AppError) return err;
+  if ("validation" in err && err.validation) {
+    return new AppError(
+      "VALIDATION_FAILED",
+      KitErrors.VALIDATION_FAILED,
+      err.message,
+      err.validation,
+    );
+  }
+  switch (err.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new AppError("PAYLOAD_TOO_LARGE", KitErrors.PAYLOAD_TOO_LARGE);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new AppError("UNSUPPORTED_MEDIA_TYPE", KitErrors.UNSUPPORTED_MEDIA_TYPE);
+  }
+  if (err.statusCode === 400) {
+    return new AppError("VALIDATION_FAILED", KitErrors.VALIDATION_FAILED, err.message);
+  }
+  return new AppError("INTERNAL", KitErrors.INTERNAL);
+}
