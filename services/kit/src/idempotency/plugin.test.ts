@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool } from "../db/pool";
+import { kitMigrations } from "../db/kit-migrations";
+import { migrate } from "../db/migrate";
+import { buildApp } from "../http/app";
+import { createLogger } from "../logger";
+import {
+  TEST_DATABASE_URL,
+  missingServers,
+  skipWithoutServers,
+  uniqueName,
+} from "../../test/servers";
+import { idempotencyPlugin } from "./plugin";
+
+describe("Idempotency-Key plugin (real PostgreSQL)", () => {
+  const schema = uniqueName("kit_idem");
+  const pool = createPool({ url: TEST_DATABASE_URL, schema });
+  const app = buildApp({ serviceName: "t", logger: createLogger({ name: "t", level: "silent" }) });
+  let created = 0;
+  let gate: Promise<void> = Promise.resolve();
+  let entered: () => void = () => undefined;
+
+  beforeAll(async () => {
+    if ((await missingServers()).length > 0) return;
+    await migrate(pool, { schema, migrations: kitMigrations });
+    await app.register(async (scope) => {
+      await scope.register(idempotencyPlugin, { pool, schema });
+      scope.post(
+        "/orders",
+        {
+          config: { idempotency: true },
+          schema: {
+            body: {
+              type: "object",
+              required: ["amount"],
+              properties: { amount: { type: "integer" } },
+            },
+          },
+        },
+        async (req, reply) => {
+          entered();
+          await gate;
+          const { amount } = req.body as { amount: number };
+          if (amount < 0) return reply.code(500).send({ failed: true });
+          created++;
+          return reply.code(201).send({ orderId: `o${created}`, amount });
+        },
+      );
+      scope.post("/plain", async () => ({ ok: true }));
+    });
+    await app.register(async (scope) => {
+      await scope.register(idempotencyPlugin, { pool, schema, ttlMs: 0 });
+      scope.post("/short", { config: { idempotency: true } }, async () => ({ n: ++created }));
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await pool.end();
+  });
+
+  const post = (url: string, key: string | undefined, payload: unknown) =>
+    app.inject({
+      method: "POST",
+      url,
+      payload: payload as object,
+      headers: key === undefined ? {} : { "idempotency-key": key },
+    });
+
+  it("201 then replay, 422 on another payload, 400 without a key", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const key = `"${uniqueName("k")}"`;
+    const first = await post("/orders", key, { amount: 5 });
+    expect([first.statusCode, first.json()]).toEqual([201, { orderId: "o1", amount: 5 }]);
+
+    const replay = await post("/orders", key, { amount: 5 });
+    expect([replay.statusCode, replay.json(), replay.headers["idempotent-replayed"]]).toEqual([
+      201,
+      { orderId: "o1", amount: 5 },
+      "true",
+    ]);
+    expect(replay.headers["content-type"]).toMatch(/^application\/json/);
+    expect(created).toBe(1);
+
+    const other = await post("/orders", key, { amount: 6 });
+    expect([other.statusCode, other.json().error.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+
+    const missing = await post("/orders", undefined, { amount: 5 });
+    expect([missing.statusCode, missing.json().error.code]).toEqual([
+      400,
+      "IDEMPOTENCY_KEY_MISSING",
+    ]);
+    const invalid = await post("/orders", "has space", { amount: 5 });
+    expect([invalid.statusCode, invalid.json().error.code]).toEqual([
+      400,
+      "IDEMPOTENCY_KEY_INVALID",
+    ]);
+    expect((await post("/plain", undefined, {})).statusCode).toBe(200);
+    expect(created).toBe(1);
+  });
+
+  it("409 while the same key is in flight, then replays the finished response", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const key = uniqueName("k");
+    let release: () => void = () => undefined;
+    gate = new Promise((r) => (release = r));
+    const inHandler = new Promise<void>((r) => (entered = r));
+    const first = post("/orders", key, { amount: 7 });
+    await inHandler;
+    const concurrent = await post("/orders", key, { amount: 7 });
+    expect([concurrent.statusCode, concurrent.json().error.code]).toEqual([
+      409,
+      "IDEMPOTENCY_KEY_IN_FLIGHT",
+    ]);
+    release();
+    gate = Promise.resolve();
+    const done = await first;
+    expect(done.statusCode).toBe(201);
+    const replay = await post("/orders", key, { amount: 7 });
+    expect(replay.json()).toEqual(done.json());
+  });
+
+  it("releases the key after a 5xx so the client can retry", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const key = uniqueName("k");
+    expect((await post("/orders", key, { amount: -1 })).statusCode).toBe(500);
+    const retry = await post("/orders", key, { amount: -1 });
+    expect([retry.statusCode, retry.headers["idempotent-replayed"]]).toEqual([500, undefined]);
+  });
+
+  it("forgets keys after the window", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const key = uniqueName("k");
+    const a = await post("/short", key, { x: 1 });
+    const b = await post("/short", key, { x: 2 });
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    expect(b.json().n).toBe(a.json().n + 1);
+  });
+});
