@@ -71,6 +71,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
+    // While draining, every response ends its keep-alive connection, so clients reconnect
+    // (through the load balancer, to another replica) instead of reusing a closing socket.
+    if (readiness.isDraining) reply.header("connection", "close");
   });
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
