@@ -1,0 +1,17 @@
+import type { PlatformConfig } from "../config";
+import { clusterProvider } from "./cluster";
+import { appNamespace } from "./namespace";
+
+/**
+ * Composes the platform from the typed config and returns the stack outputs. Order follows
+ * the data flow in ARCHITECTURE.md: cluster access -> data plane -> mesh -> edge -> services.
+ */
+export function composePlatform(config: PlatformConfig): Record<string, unknown> {
+  const provider = clusterProvider(config.cluster);
+  const namespace = appNamespace(provider);
+  return {
+    environment: config.environment,
+    namespace: namespace.metadata.name,
+    services: Object.keys(config.services).sort(),
+  };
+}

@@ -1,0 +1,12 @@
+export { Environment, environments, type ByTier } from "./environment";
+export { ConfigError, type ConfigIssue } from "./errors";
+export { callersOf, checkGraph, edges, type Edge } from "./graph";
+export {
+  loadPlatformConfig,
+  parsePlatformConfig,
+  NAMESPACE,
+  type PlatformConfig,
+  type RawConfig,
+} from "./load";
+export { sections, sectionKeys, type Section, type SectionKey } from "./sections";
+export type { ServiceConfig, ServicesConfig, ExposeConfig } from "./sections/services";

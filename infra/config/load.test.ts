@@ -1,0 +1,170 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { rawStackConfig } from "../plan/harness";
+import { toRawConfig } from "../plan/stack-file";
+import { ConfigError, parsePlatformConfig, type RawConfig } from ".";
+
+/** The issues of the ConfigError that parsing `raw` throws, as `path: message` lines. */
+function problems(raw: RawConfig): string[] {
+  try {
+    parsePlatformConfig(raw, "test");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+const secretValue = (o: pulumi.Output<string>) =>
+  new Promise<{ value: string; secret: boolean }>((resolve) => {
+    void pulumi.isSecret(o).then((secret) => o.apply((value) => resolve({ value, secret })));
+  });
+
+describe("parsePlatformConfig: the stacks in this repository", () => {
+  it.each(["dev", "staging", "prod"])("accepts stack %s", (stack) => {
+    const config = parsePlatformConfig(rawStackConfig(stack), stack);
+    expect(config.environment).toBe(stack);
+    expect(Object.keys(config.services).sort()).toEqual(["gateway", "orders", "payments"]);
+    expect(config.services.gateway!.upstreams).toEqual(["orders"]);
+    expect(config.services.gateway!.expose).toEqual({ path: "/" });
+  });
+
+  it("fills tier defaults where the stack is silent, and lets the stack override them", () => {
+    const table = ["dev", "staging", "prod"].map((stack) => {
+      const s = parsePlatformConfig(rawStackConfig(stack), stack).services;
+      return [stack, s.orders!.replicas, s.orders!.resources.memoryLimit, s.gateway!.replicas];
+    });
+    expect(table).toEqual([
+      ["dev", 1, "256Mi", 1],
+      ["staging", 2, "512Mi", 2],
+      ["prod", 3, "512Mi", 4],
+    ]);
+  });
+});
+
+describe("parsePlatformConfig: bad config is reported all at once, with key paths", () => {
+  it("names an unknown environment and a misspelt key together", () => {
+    const raw = rawStackConfig("dev", {
+      "causeway:environment": "qa",
+      "causeway:servces": { gateway: {} },
+    });
+    expect(problems(raw)).toEqual([
+      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services',
+      'causeway:environment: must be one of dev, staging, prod (found "qa")',
+    ]);
+  });
+
+  it("the ConfigError message lists every problem, one per line", () => {
+    const raw = rawStackConfig("dev", { "causeway:environment": "qa", "causeway:servces": {} });
+    expect(() => parsePlatformConfig(raw, "dev")).toThrow(
+      'Invalid Causeway config for stack "dev": 2 problems.\n  - causeway:servces: unknown key',
+    );
+  });
+
+  it("suggests the nearest key for a typo inside a section", () => {
+    const raw = rawStackConfig("dev", { "causeway:services": { orders: { replcas: 2 } } });
+    expect(problems(raw)).toEqual([
+      'causeway:services.orders: unknown key "replcas" (did you mean "replicas"?); valid keys: port, replicas, resources, env, upstreams, expose',
+    ]);
+  });
+
+  it("reports a missing required key with what it holds", () => {
+    const raw = rawStackConfig("dev", { "causeway:network": null });
+    expect(problems(raw)).toEqual([
+      "causeway:network: is required: The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds. Set it in stacks/Pulumi.<stack>.yaml.",
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      "an invalid CIDR",
+      { "causeway:network": { vpcCidr: "10.0.0.0/33" } },
+      'causeway:network.vpcCidr: must be an IPv4 CIDR block such as 10.0.0.0/16 or 0.0.0.0/0 (found "10.0.0.0/33")',
+    ],
+    [
+      "a single public subnet",
+      { "causeway:network": { publicSubnetIds: ["subnet-0a10000000000000a"] } },
+      'causeway:network.publicSubnetIds: needs at least 2 public subnets in different Availability Zones (found ["subnet-0a10000000000000a"])',
+    ],
+    [
+      "a malformed VPC id",
+      { "causeway:network": { vpcId: "vpc-123" } },
+      'causeway:network.vpcId: must be an AWS id of the form vpc-0123456789abcdef0 (found "vpc-123")',
+    ],
+    [
+      "replicas of zero",
+      { "causeway:services": { orders: { replicas: 0 } } },
+      "causeway:services.orders.replicas: Too small: expected number to be >=1 (found 0)",
+    ],
+    [
+      "a memory quantity in MB",
+      { "causeway:services": { orders: { resources: { memory: "256MB" } } } },
+      'causeway:services.orders.resources.memory: must be a memory quantity in Mi or Gi, such as 128Mi or 1Gi (found "256MB")',
+    ],
+    [
+      "a service name that is not DNS-1123",
+      { "causeway:services": { Orders_Svc: {} } },
+      "causeway:services.Orders_Svc: must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (found \"Orders_Svc\")",
+    ],
+    [
+      "an OIDC ARN that is not an OIDC provider",
+      { "causeway:cluster": { oidcProviderArn: "arn:aws:iam::111122223333:role/x" } },
+      'causeway:cluster.oidcProviderArn: must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id> (found "arn:aws:iam::111122223333:role/x")',
+    ],
+    [
+      "both a kubeconfig and a stack reference",
+      { "causeway:cluster": { kubeconfig: "apiVersion: v1" } },
+      "causeway:cluster: sets both kubeconfig and stackReference; keep exactly one",
+    ],
+    [
+      "structured config that is not JSON",
+      { "causeway:services": "{not json" },
+      "causeway:services: is not valid structured config (Expected property name or '}' in JSON at position 1 (line 1 column 2))",
+    ],
+  ])("rejects %s", (_, overlay, expected) => {
+    expect(problems(rawStackConfig("dev", overlay))).toEqual([expected]);
+  });
+
+  it("refuses a secret on a field that holds no credential, so it is never printed", () => {
+    const raw = rawStackConfig("dev", { "causeway:network": { vpcId: { secure: "v1:abc" } } });
+    expect(problems(raw)).toEqual([
+      "causeway:network.vpcId: is stored as a secret, but no field of causeway:network holds a credential, so store it as plain config",
+    ]);
+  });
+
+  it("refuses a secret key with no sensitive field when only the key is known to be secret", () => {
+    const raw = rawStackConfig("dev");
+    const engineView: RawConfig = {
+      values: raw.values,
+      secretKeys: new Set(["causeway:network"]),
+    };
+    expect(problems(engineView)).toEqual([
+      "causeway:network: is stored as a secret, but no field of causeway:network holds a credential, so store it as plain config",
+    ]);
+  });
+});
+
+describe("parsePlatformConfig: secrets", () => {
+  it("keeps a secure kubeconfig a Pulumi secret", async () => {
+    const raw = toRawConfig({
+      ...Object.fromEntries(Object.entries(rawStackConfig("dev").values).map(([k, v]) => [k, v])),
+    });
+    const values = { ...raw.values };
+    const cluster = JSON.parse(values["causeway:cluster"]!) as Record<string, unknown>;
+    delete cluster.stackReference;
+    cluster.kubeconfig = "apiVersion: v1\nkind: Config";
+    values["causeway:cluster"] = JSON.stringify(cluster);
+    const config = parsePlatformConfig(
+      {
+        values,
+        secretKeys: new Set(["causeway:cluster"]),
+        securePaths: ["causeway:cluster.kubeconfig"],
+      },
+      "dev",
+    );
+    expect(await secretValue(config.cluster.kubeconfig!)).toEqual({
+      value: "apiVersion: v1\nkind: Config",
+      secret: true,
+    });
+  });
+});

@@ -1,0 +1,212 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { Environment } from "./environment";
+import { ConfigError, type ConfigIssue } from "./errors";
+import { didYouMean } from "./did-you-mean";
+import { checkGraph } from "./graph";
+import { sectionKeys, sections, type Section, type SectionKey } from "./sections";
+import type { ClusterConfig } from "./sections/cluster";
+import type { NetworkConfig } from "./sections/network";
+import type { ServicesConfig } from "./sections/services";
+
+export const NAMESPACE = "causeway";
+
+/** The typed, validated platform config that `infra/index.ts` hands to the components. */
+export interface PlatformConfig {
+  readonly environment: Environment;
+  readonly cluster: Omit<ClusterConfig, "kubeconfig"> & {
+    /** The kubeconfig, always a Pulumi secret. */
+    readonly kubeconfig?: pulumi.Output<string>;
+  };
+  readonly network: NetworkConfig;
+  readonly services: ServicesConfig;
+}
+
+/**
+ * Raw config as the Pulumi engine hands it to a program: `namespace:key` -> string (objects as
+ * JSON), plus the keys that hold a secret.
+ */
+export interface RawConfig {
+  readonly values: Readonly<Record<string, string>>;
+  readonly secretKeys: ReadonlySet<string>;
+  /**
+   * Exact paths of `secure:` leaves (e.g. `causeway:cluster.kubeconfig`) where the reader knows
+   * them (the offline plan reads the stack file itself; the engine only says which keys).
+   */
+  readonly securePaths?: readonly string[];
+}
+
+/** Reads and validates the `causeway` namespace of the current stack's config. */
+export function loadPlatformConfig(): PlatformConfig {
+  const values = pulumi.runtime.allConfig();
+  // `isConfigSecret` is exported at runtime by every SDK since 3.x but missing from its typings.
+  const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
+  const secretKeys = new Set(Object.keys(values).filter((k) => runtime.isConfigSecret(k)));
+  return parsePlatformConfig({ values, secretKeys }, pulumi.getStack());
+}
+
+/**
+ * Validates raw config against the schema, with tier defaults applied. Throws one ConfigError
+ * that lists every problem; returns nothing partial.
+ */
+export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformConfig {
+  const issues: ConfigIssue[] = [];
+  const prefix = `${NAMESPACE}:`;
+  const given = new Map<string, unknown>();
+  const unreadable = new Set<string>();
+
+  for (const [fullKey, text] of Object.entries(raw.values)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    if (!(key in sections)) {
+      const hint = didYouMean(key, sectionKeys);
+      issues.push({
+        path: fullKey,
+        message: `unknown key${hint ? ` (did you mean "${prefix}${hint}"?)` : ""}; valid keys: ${sectionKeys.map((k) => prefix + k).join(", ")}`,
+      });
+      continue;
+    }
+    const parsed = parseValue(text);
+    if (parsed.error) {
+      issues.push({ path: fullKey, message: parsed.error });
+      unreadable.add(key);
+      continue;
+    }
+    given.set(key, parsed.value);
+  }
+
+  const envResult = sections.environment.schema.safeParse(given.get("environment"));
+  const env: Environment = envResult.success ? envResult.data : Environment.dev;
+
+  const out: Record<string, unknown> = {};
+  for (const key of sectionKeys) {
+    const section: Section = sections[key];
+    const fullKey = prefix + key;
+    const value = given.get(key);
+    if (unreadable.has(key)) continue;
+    const misplacedSecrets = secretIssues(key, section, raw);
+    if (misplacedSecrets.length > 0) {
+      issues.push(...misplacedSecrets);
+      continue;
+    }
+    if (value === undefined && section.required) {
+      issues.push({
+        path: fullKey,
+        message: `is required: ${section.description} Set it in stacks/Pulumi.<stack>.yaml.`,
+      });
+      continue;
+    }
+    const merged = section.withDefaults ? section.withDefaults(value, env) : value;
+    const result = section.schema.safeParse(merged, { reportInput: true });
+    if (!result.success) {
+      issues.push(...result.error.issues.map((i) => describeIssue(fullKey, section.schema, i)));
+      continue;
+    }
+    out[key] = result.data;
+  }
+
+  if (out.services) issues.push(...checkGraph(out.services as ServicesConfig));
+
+  if (issues.length > 0) throw new ConfigError(issues, stack);
+  return markSecrets(out) as unknown as PlatformConfig;
+}
+
+function parseValue(text: string): { value?: unknown; error?: string } {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return { value: text };
+  try {
+    return { value: JSON.parse(trimmed) };
+  } catch (e) {
+    return { error: `is not valid structured config (${(e as Error).message})` };
+  }
+}
+
+/** A secret anywhere but a sensitive field would be printed in plaintext: refuse it. */
+function secretIssues(key: SectionKey, section: Section, raw: RawConfig): ConfigIssue[] {
+  const fullKey = `${NAMESPACE}:${key}`;
+  const sensitive = section.sensitive ?? [];
+  const where = sensitive.length
+    ? `only ${sensitive.map((s) => `${fullKey}.${s}`).join(", ")} may be secure`
+    : `no field of ${fullKey} holds a credential, so store it as plain config`;
+  if (raw.securePaths) {
+    return raw.securePaths
+      .filter((p) => p === fullKey || p.startsWith(`${fullKey}.`))
+      .filter((p) => !sensitive.some((s) => p === `${fullKey}.${s}`))
+      .map((p) => ({ path: p, message: `is stored as a secret, but ${where}` }));
+  }
+  if (raw.secretKeys.has(fullKey) && sensitive.length === 0) {
+    return [{ path: fullKey, message: `is stored as a secret, but ${where}` }];
+  }
+  return [];
+}
+
+/** Wraps every sensitive field as a Pulumi secret. */
+function markSecrets(config: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...config };
+  for (const key of sectionKeys) {
+    const section: Section = sections[key];
+    for (const field of section.sensitive ?? []) {
+      const value = out[key] as Record<string, unknown> | undefined;
+      if (value && value[field] !== undefined) {
+        out[key] = { ...value, [field]: pulumi.secret(value[field]) };
+      }
+    }
+  }
+  return out;
+}
+
+/** Formats one zod issue as `<key path>: <problem> (found <value>)`, with a did-you-mean. */
+function describeIssue(fullKey: string, schema: z.ZodType, issue: z.core.$ZodIssue): ConfigIssue {
+  const path =
+    fullKey + issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeysAt(schema, issue.path);
+    return {
+      path,
+      message: issue.keys
+        .map((k) => {
+          const hint = didYouMean(k, known);
+          return `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ""}`;
+        })
+        .concat(known.length ? [`valid keys: ${known.join(", ")}`] : [])
+        .join("; "),
+    };
+  }
+  // A bad record key carries the key's own issues: report those.
+  const message =
+    issue.code === "invalid_key" ? issue.issues.map((i) => i.message).join("; ") : issue.message;
+  const input = (issue as { input?: unknown }).input;
+  if (typeof input === "object" && input !== null && !Array.isArray(input)) {
+    return { path, message }; // the path already says which object
+  }
+  const found = input === undefined ? "nothing" : JSON.stringify(input);
+  return { path, message: `${message} (found ${truncate(found)})` };
+}
+
+function truncate(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** The keys an object schema accepts at `path` (walking records, arrays and wrappers). */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: unknown = schema;
+  const unwrap = (n: unknown): unknown => {
+    let cur = n as { def?: Record<string, unknown> };
+    for (;;) {
+      const def = cur?.def;
+      if (!def) return cur;
+      if (def.innerType) cur = def.innerType as typeof cur;
+      else if (def.type === "pipe") cur = def.in as typeof cur;
+      else return cur;
+    }
+  };
+  for (const segment of path) {
+    const n = unwrap(node) as { def?: Record<string, unknown>; shape?: Record<string, unknown> };
+    if (n?.def?.type === "object") node = n.shape?.[String(segment)];
+    else if (n?.def?.type === "record") node = n.def.valueType;
+    else if (n?.def?.type === "array") node = n.def.element;
+    else return [];
+  }
+  const n = unwrap(node) as { def?: { type?: string }; shape?: Record<string, unknown> };
+  return n?.def?.type === "object" ? Object.keys(n.shape ?? {}) : [];
+}

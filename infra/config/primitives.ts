@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+/**
+ * Shared validators for stack config values. Each message says what would be valid, so a
+ * reader can fix the stack file without opening the source.
+ */
+
+/** RFC 1123 DNS label (Kubernetes object names for Services, namespaces, ...). */
+export const dns1123Label = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+  );
+
+/** An IPv4 CIDR block such as 10.0.0.0/16. */
+export const ipv4Cidr = z
+  .string()
+  .refine(isIpv4Cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16 or 0.0.0.0/0");
+
+export function isIpv4Cidr(value: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return false;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  return octets.every((o) => o <= 255) && prefix <= 32;
+}
+
+/** A Kubernetes resource quantity for CPU, e.g. `250m` or `1`. */
+export const cpuQuantity = z
+  .string()
+  .regex(/^([1-9]\d*m|\d+(\.\d+)?)$/, "must be a CPU quantity such as 100m, 250m or 1");
+
+/** A Kubernetes resource quantity for memory, e.g. `256Mi` or `1Gi`. */
+export const memoryQuantity = z
+  .string()
+  .regex(/^[1-9]\d*(Mi|Gi)$/, "must be a memory quantity in Mi or Gi, such as 128Mi or 1Gi");
+
+/** Converts a memory quantity (Mi/Gi) to mebibytes. */
+export function mebibytes(quantity: string): number {
+  const n = Number.parseInt(quantity, 10);
+  return quantity.endsWith("Gi") ? n * 1024 : n;
+}
+
+/** AWS ids of the shape `<prefix>-<8 or 17 hex digits>`. */
+export function awsId(prefix: string) {
+  return z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`),
+      `must be an AWS id of the form ${prefix}-0123456789abcdef0`,
+    );
+}
+
+/** An AWS ARN, optionally restricted to one service. */
+export function arn(service?: string) {
+  const svc = service ?? "[a-z0-9-]+";
+  return z
+    .string()
+    .regex(
+      new RegExp(`^arn:aws(-cn|-us-gov)?:${svc}:[a-z0-9-]*:(\\d{12})?:.+$`),
+      `must be an ARN of the form arn:aws:${service ?? "<service>"}:<region>:<account>:<resource>`,
+    );
+}
+
+/** A host name as used in ALB host-header rules (wildcards allowed in the first label). */
+export const hostName = z
+  .string()
+  .regex(
+    /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "must be a lower-case host name such as api.example.com",
+  );
+
+/** An HTTP path prefix for routing, such as `/` or `/api`. */
+export const routePath = z
+  .string()
+  .regex(
+    /^\/[A-Za-z0-9._~\-/]*$/,
+    "must be a path starting with '/', made of letters, digits and . _ ~ - /",
+  );

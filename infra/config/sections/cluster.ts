@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { arn } from "../primitives";
+
+/**
+ * `causeway:cluster`: the existing EKS cluster the platform is deployed into.
+ * Give the kubeconfig either as a Pulumi secret (`kubeconfig: { secure: ... }`) or through a
+ * StackReference to the stack that created the cluster.
+ */
+export const clusterSchema = z
+  .strictObject({
+    /** EKS cluster name (1-100 characters, starting with a letter or digit). */
+    name: z
+      .string()
+      .regex(
+        /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/,
+        "must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit",
+      ),
+    /** ARN of the cluster's IAM OIDC provider, used for IAM roles for service accounts (IRSA). */
+    oidcProviderArn: arn("iam").refine(
+      (v) => /:oidc-provider\//.test(v),
+      "must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>",
+    ),
+    /** The kubeconfig, as a Pulumi secret (`secure:`). */
+    kubeconfig: z.string().min(1).optional(),
+    /** A stack that exports the kubeconfig: `{ name: org/project/stack, output: kubeconfig }`. */
+    stackReference: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(
+            /^([\w.-]+\/){0,2}[\w.-]+$/,
+            "must be a stack name such as acme/eks-cluster/dev or dev",
+          ),
+        output: z.string().min(1).default("kubeconfig"),
+      })
+      .optional(),
+  })
+  .superRefine((value, ctx) => {
+    const given = [value.kubeconfig, value.stackReference].filter((v) => v !== undefined).length;
+    if (given !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          given === 0
+            ? "needs a way to reach the cluster: set either kubeconfig (as a secret: pulumi config set --secret --path causeway:cluster.kubeconfig ...) or stackReference.name"
+            : "sets both kubeconfig and stackReference; keep exactly one",
+      });
+    }
+  });
+
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+
+/** Fields of this section that hold credentials; they become Pulumi secrets when read. */
+export const clusterSensitive = ["kubeconfig"] as const;

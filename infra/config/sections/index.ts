@@ -1,0 +1,79 @@
+import { z } from "zod";
+import type { Environment} from "../environment";
+import { environments } from "../environment";
+import { clusterSchema, clusterSensitive } from "./cluster";
+import { networkSchema } from "./network";
+import { servicesSchema, serviceTierDefaults } from "./services";
+
+/**
+ * One top-level key of the `causeway` config namespace. The loader applies `withDefaults`
+ * (tier defaults; stack values win), validates with `schema`, then wraps `sensitive` fields as
+ * Pulumi secrets.
+ */
+export interface Section {
+  readonly schema: z.ZodType;
+  /** Whether a stack must set this key (no tier default covers it). */
+  readonly required: boolean;
+  /** One line for the config reference in the README. */
+  readonly description: string;
+  /** Merges the tier defaults under the stack's raw value. */
+  readonly withDefaults?: (raw: unknown, env: Environment) => unknown;
+  /** Dotted paths, relative to the section, that hold credentials. */
+  readonly sensitive?: readonly string[];
+}
+
+/** Recursively merges plain objects; arrays and scalars in `over` replace those in `base`. */
+export function mergeDefaults(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = mergeDefaults(base[k], v);
+    return out;
+  }
+  return over;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The `causeway:*` keys, in the order the README documents them. */
+export const sections = {
+  environment: {
+    schema: z.enum(environments as [Environment, ...Environment[]], {
+      error: () => `must be one of ${environments.join(", ")}`,
+    }),
+    required: true,
+    description: "The tier whose defaults apply: dev, staging or prod.",
+  },
+  cluster: {
+    schema: clusterSchema,
+    required: true,
+    description:
+      "The existing EKS cluster: name, oidcProviderArn, and kubeconfig (secret) or stackReference.",
+    sensitive: clusterSensitive,
+  },
+  network: {
+    schema: networkSchema,
+    required: true,
+    description: "The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds.",
+  },
+  services: {
+    schema: servicesSchema,
+    required: true,
+    description:
+      "The service graph: name -> { port, replicas, resources, env, upstreams, expose }.",
+    withDefaults: (raw, env) =>
+      isPlainObject(raw)
+        ? Object.fromEntries(
+            Object.entries(raw).map(([name, s]) => [
+              name,
+              mergeDefaults(serviceTierDefaults[env], s),
+            ]),
+          )
+        : raw,
+  },
+} satisfies Record<string, Section>;
+
+export type SectionKey = keyof typeof sections;
+export const sectionKeys = Object.keys(sections) as SectionKey[];

@@ -1,0 +1,71 @@
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, loadPlatformConfig } from "../config";
+import { main as program } from "../program";
+import { renderJson } from "./render-json";
+import { renderText } from "./render-text";
+import { runPlan } from "./run";
+import { PlanError, readStackFile } from "./stack-file";
+
+const USAGE =
+  "usage: npm run plan -- <stack> [--json FILE] [--stacks DIR]   (npm start plans the dev stack)";
+const root = path.resolve(__dirname, "..", "..");
+
+async function cli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "string" },
+      stacks: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new PlanError(`expected exactly one stack name\n${USAGE}`);
+  const stack = positionals[0]!;
+  const stacksDir = values.stacks
+    ? path.resolve(process.cwd(), values.stacks)
+    : path.join(root, "stacks");
+  const stackFile = readStackFile(stacksDir, stack);
+  const plan = await runPlan({
+    stack,
+    raw: stackFile.raw,
+    program,
+    preflight: loadPlatformConfig,
+  });
+  if (values.json) {
+    writeFileSync(path.resolve(process.cwd(), values.json), renderJson(plan));
+  }
+  process.stdout.write(renderText(plan));
+  if (values.json) process.stdout.write(`\nPlan JSON written to ${values.json}\n`);
+  return 0;
+}
+
+/** Errors the user fixes in their own files print as one message, without a stack trace. */
+function isUserError(e: unknown): e is Error {
+  const code = (e as { code?: unknown })?.code;
+  return (
+    e instanceof ConfigError ||
+    e instanceof PlanError ||
+    (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_"))
+  );
+}
+
+cli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (isUserError(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+    } else {
+      process.stderr.write(
+        `offline plan failed unexpectedly: ${(e as Error)?.stack ?? String(e)}\n`,
+      );
+    }
+    process.exit(1);
+  },
+);
