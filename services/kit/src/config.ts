@@ -17,7 +17,7 @@ export const LogLevels = ["fatal", "error", "warn", "info", "debug", "trace", "s
 export const baseEnvSchema = z.object({
   SERVICE_NAME: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lower-case kebab-case"),
   HOST: z.string().min(1).default("0.0.0.0"),
-  PORT: int(1, 65535).default(8080),
+  PORT: int(0, 65535).default(8080),
   LOG_LEVEL: z.enum(LogLevels).default("info"),
   DATABASE_URL: urlWithScheme(["postgres", "postgresql"]),
   DB_SCHEMA: z.string().regex(SCHEMA_NAME_PATTERN, "must match " + String(SCHEMA_NAME_PATTERN)),

@@ -173,9 +173,14 @@ export class Broker {
     return sub;
   }
 
+  /** Cancels every consumer and waits for their in-flight handlers (shutdown step 3-4). */
+  async stopConsuming(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+  }
+
   /** Stops consumers (waiting for in-flight handlers), then the publisher, then the connection. */
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.stopConsuming();
     await this.publisher.close();
     await this.connection.close();
   }

@@ -1,0 +1,86 @@
+import type { IncomingHttpHeaders, Server } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "../errors";
+import { HttpClient } from "./client";
+
+/** A real upstream on 127.0.0.1: each path has a script of statuses, then 200. */
+describe("HttpClient against a real local server", () => {
+  const seen: Array<{ path: string; method: string; headers: IncomingHttpHeaders }> = [];
+  const scripts = new Map<string, number[]>();
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({ path: req.url!, method: req.method!, headers: req.headers });
+      if (req.url === "/hang") return; // never answers
+      const status = scripts.get(req.url!)?.shift() ?? 200;
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ status }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const client = (extra = {}) =>
+    new HttpClient({ baseUrl: base, timeoutMs: 500, initialDelayMs: 5, maxDelayMs: 20, ...extra });
+  const calls = (path: string) => seen.filter((s) => s.path === path);
+
+  it("retries idempotent requests on 503 and propagates request id and trace context", async () => {
+    scripts.set("/get", [503, 502]);
+    const res = await client().request({
+      path: "/get",
+      context: {
+        requestId: "req-9",
+        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      },
+    });
+    expect([res.status, res.attempts, res.body]).toEqual([200, 3, { status: 200 }]);
+    for (const c of calls("/get")) {
+      expect(c.headers["x-request-id"]).toBe("req-9");
+      expect(c.headers.traceparent).toMatch(
+        /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/,
+      );
+    }
+  });
+
+  it("does not retry a POST without Idempotency-Key, and retries one with it", async () => {
+    scripts.set("/post", [503]);
+    const plain = await client().request({ method: "POST", path: "/post", body: { a: 1 } });
+    expect([plain.status, plain.attempts]).toEqual([503, 1]);
+    scripts.set("/post-key", [503]);
+    const keyed = await client().request({
+      method: "POST",
+      path: "/post-key",
+      body: { a: 1 },
+      idempotencyKey: "k1",
+    });
+    expect([keyed.status, keyed.attempts]).toEqual([200, 2]);
+    expect(calls("/post-key").map((c) => c.headers["idempotency-key"])).toEqual(["k1", "k1"]);
+  });
+
+  it("times out each attempt and reports UPSTREAM_TIMEOUT", async () => {
+    const err = await client({ maxAttempts: 2, timeoutMs: 100 })
+      .request({ path: "/hang" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe("UPSTREAM_TIMEOUT");
+    expect(calls("/hang")).toHaveLength(2);
+  });
+
+  it("opens the circuit after consecutive failures and then fails fast", async () => {
+    scripts.set("/down", Array(10).fill(500));
+    const c = client({ breakerThreshold: 3, halfOpenAfterMs: 60_000 });
+    for (let i = 0; i < 3; i++)
+      expect((await c.request({ method: "POST", path: "/down" })).status).toBe(500);
+    const err = await c.request({ path: "/down" }).catch((e: unknown) => e);
+    expect((err as AppError).code).toBe("UPSTREAM_UNAVAILABLE");
+    expect((err as AppError).message).toBe(`Circuit open for ${new URL(base).host}`);
+    expect(calls("/down")).toHaveLength(3);
+  });
+});

@@ -1,0 +1,174 @@
+import { randomUUID } from "node:crypto";
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+} from "cockatiel";
+import type { IPolicy } from "cockatiel";
+import type { FastifyRequest } from "fastify";
+import { kitError } from "../errors";
+import { childTraceparent } from "./traceparent";
+
+/** Methods that RFC 9110 defines as idempotent: always safe to retry. */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "OPTIONS",
+  "TRACE",
+  "PUT",
+  "DELETE",
+]);
+/** Statuses worth retrying (the upstream did not process, or asks us to come back). */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+export interface HttpClientOptions {
+  /** e.g. http://orders.causeway.svc:8080 (from the service's env). */
+  readonly baseUrl: string;
+  /** For error messages and logs. Default: the base URL's host. */
+  readonly name?: string;
+  /** Per attempt. Default 2000 ms. */
+  readonly timeoutMs?: number;
+  /** Total attempts for retryable requests. Default 3. */
+  readonly maxAttempts?: number;
+  /** Exponential backoff with decorrelated jitter (cockatiel). Defaults 100 ms and 2000 ms. */
+  readonly initialDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Open the circuit after this many consecutive failures. Default 5. */
+  readonly breakerThreshold?: number;
+  /** Try one request again after this long open. Default 10000 ms. */
+  readonly halfOpenAfterMs?: number;
+}
+
+/** What gets propagated downstream. */
+export interface CallContext {
+  readonly requestId?: string;
+  readonly traceparent?: string;
+}
+
+export interface CallOptions {
+  readonly method?: string;
+  readonly path: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  /** Sent as `Idempotency-Key`; makes a POST/PATCH retryable. */
+  readonly idempotencyKey?: string;
+  readonly context?: CallContext;
+}
+
+export interface HttpResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON when the response is JSON, otherwise text. */
+  readonly body: T;
+  /** Attempts made (1 = no retry). */
+  readonly attempts: number;
+}
+
+/** The request id and trace context of an incoming Fastify request, for outgoing calls. */
+export function propagationFrom(req: FastifyRequest): CallContext {
+  const tp = req.headers.traceparent;
+  return { requestId: req.id, ...(typeof tp === "string" ? { traceparent: tp } : {}) };
+}
+
+class FailedStatus extends Error {
+  constructor(readonly response: HttpResponse) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
+const isFailure = (err: Error) =>
+  !(err instanceof BrokenCircuitError) &&
+  (!(err instanceof FailedStatus) || err.response.status >= 500);
+const isTransient = (err: Error) =>
+  !(err instanceof BrokenCircuitError) &&
+  (!(err instanceof FailedStatus) || RETRYABLE_STATUSES.has(err.response.status));
+
+/**
+ * Outbound HTTP with resilience as policies (cockatiel): a timeout per attempt, a circuit
+ * breaker shared by all calls of this client, and retries with exponential backoff and jitter
+ * ONLY for idempotent methods or requests carrying an Idempotency-Key. Every call sends
+ * x-request-id and a W3C traceparent (child of the incoming one).
+ * Errors: circuit open or network failure -> UPSTREAM_UNAVAILABLE (503); timeout ->
+ * UPSTREAM_TIMEOUT (504). HTTP error statuses are returned, not thrown.
+ */
+export class HttpClient {
+  private readonly name: string;
+  private readonly once: IPolicy;
+  private readonly withRetries: IPolicy;
+
+  constructor(private readonly opts: HttpClientOptions) {
+    this.name = opts.name ?? new URL(opts.baseUrl).host;
+    const perAttempt = timeout(opts.timeoutMs ?? 2_000, TimeoutStrategy.Aggressive);
+    const breaker = circuitBreaker(handleWhen(isFailure), {
+      halfOpenAfter: opts.halfOpenAfterMs ?? 10_000,
+      breaker: new ConsecutiveBreaker(opts.breakerThreshold ?? 5),
+    });
+    const retries = retry(handleWhen(isTransient), {
+      maxAttempts: (opts.maxAttempts ?? 3) - 1,
+      backoff: new ExponentialBackoff({
+        initialDelay: opts.initialDelayMs ?? 100,
+        maxDelay: opts.maxDelayMs ?? 2_000,
+      }),
+    });
+    this.once = wrap(breaker, perAttempt);
+    this.withRetries = wrap(retries, breaker, perAttempt);
+  }
+
+  async request<T = unknown>(call: CallOptions): Promise<HttpResponse<T>> {
+    const method = (call.method ?? "GET").toUpperCase();
+    const retryable = IDEMPOTENT_METHODS.has(method) || call.idempotencyKey !== undefined;
+    const requestId = call.context?.requestId ?? randomUUID();
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...call.headers,
+      "x-request-id": requestId,
+      traceparent: childTraceparent(call.context?.traceparent),
+      ...(call.idempotencyKey === undefined ? {} : { "idempotency-key": call.idempotencyKey }),
+      ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+    };
+    const url = new URL(call.path, this.opts.baseUrl);
+    let attempts = 0;
+    const attempt = async ({ signal }: { signal: AbortSignal }) => {
+      attempts++;
+      const res = await fetch(url, {
+        method,
+        headers,
+        signal,
+        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+      });
+      const text = await res.text();
+      const isJson = (res.headers.get("content-type") ?? "").includes("json") && text !== "";
+      const response: HttpResponse = {
+        status: res.status,
+        headers: res.headers,
+        body: isJson ? (JSON.parse(text) as unknown) : text,
+        attempts,
+      };
+      // Thrown so the policies see it (retry: 429/502/503/504; breaker: 5xx); returned at the end.
+      if (res.status >= 500 || RETRYABLE_STATUSES.has(res.status)) throw new FailedStatus(response);
+      return response;
+    };
+    try {
+      return (await (retryable ? this.withRetries : this.once).execute(attempt)) as HttpResponse<T>;
+    } catch (err) {
+      if (err instanceof FailedStatus) return { ...err.response, attempts } as HttpResponse<T>;
+      if (err instanceof BrokenCircuitError) {
+        throw kitError("UPSTREAM_UNAVAILABLE", `Circuit open for ${this.name}`);
+      }
+      if (err instanceof TaskCancelledError) {
+        throw kitError("UPSTREAM_TIMEOUT", `${this.name} did not answer in time`);
+      }
+      throw kitError(
+        "UPSTREAM_UNAVAILABLE",
+        `${this.name} is unreachable: ${(err as Error).message}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,76 @@
+// Public API of @causeway/kit. See ../README.md.
+export { AppError, KitErrors, defineErrors, kitError } from "./errors";
+export type { ErrorBody, ErrorCatalogue, ErrorSpec, KitErrorCode } from "./errors";
+export { ConfigError, LogLevels, baseEnvSchema, loadConfig } from "./config";
+export type { BaseEnv } from "./config";
+export { REDACT_PATHS, createLogger } from "./logger";
+export type { CreateLoggerOptions } from "./logger";
+export { ConsumeOutcomes, createMetrics } from "./metrics";
+export type { ConsumeOutcome, KitMetrics, MetricsOptions } from "./metrics";
+
+export {
+  ALB_IDLE_TIMEOUT_SECONDS,
+  DEFAULT_BODY_LIMIT_BYTES,
+  KEEP_ALIVE_TIMEOUT_MS,
+  buildApp,
+} from "./http/app";
+export type { AppOptions } from "./http/app";
+export { Readiness } from "./http/readiness";
+export type { ReadinessCheck } from "./http/readiness";
+export { startService } from "./lifecycle";
+export type { RunningService, StartServiceOptions } from "./lifecycle";
+export { createRuntime } from "./runtime";
+export type { Runtime, RuntimeOptions } from "./runtime";
+
+export { SCHEMA_NAME_PATTERN, quoteSchema } from "./db/identifiers";
+export { createPool } from "./db/pool";
+export type { PoolOptions } from "./db/pool";
+export { withClient, withTransaction } from "./db/client";
+export { loadSqlMigrations, migrate } from "./db/migrate";
+export type { MigrateOptions, Migration } from "./db/migrate";
+export { kitMigrations } from "./db/kit-migrations";
+
+export { Broker, PublishTimeoutError } from "./messaging/broker";
+export type { BrokerOptions, OutgoingMessage, PublishOptions } from "./messaging/broker";
+export { decodeMessage, defineEvent } from "./messaging/events";
+export type { EventDefinition, EventMessage } from "./messaging/events";
+export type {
+  Handler,
+  HandlerContext,
+  SubscribeOptions,
+  Subscription,
+} from "./messaging/subscribe";
+export { defaultRetryPolicy, retryDelayMs } from "./messaging/backoff";
+export type { RetryPolicy } from "./messaging/backoff";
+export {
+  Headers as MessageHeaders,
+  retryQueueName,
+  subscriptionTopology,
+} from "./messaging/topology";
+export type { SubscriptionTopology } from "./messaging/topology";
+export { withInbox } from "./inbox";
+export type { InboxResult } from "./inbox";
+export { OutboxRelay, enqueueEvent } from "./outbox";
+export type { EnqueueOptions, RelayOptions } from "./outbox";
+
+export {
+  IDEMPOTENCY_KEY_TTL_MS,
+  IDEMPOTENCY_LEASE_MS,
+  idempotencyPlugin,
+  purgeExpiredIdempotencyKeys,
+} from "./idempotency/plugin";
+export type { IdempotencyOptions } from "./idempotency/plugin";
+export { canonicalJson, parseIdempotencyKey, requestFingerprint } from "./idempotency/fingerprint";
+export {
+  HttpClient,
+  IDEMPOTENT_METHODS,
+  RETRYABLE_STATUSES,
+  propagationFrom,
+} from "./http-client/client";
+export type {
+  CallContext,
+  CallOptions,
+  HttpClientOptions,
+  HttpResponse,
+} from "./http-client/client";
+export { childTraceparent } from "./http-client/traceparent";
