@@ -4,7 +4,7 @@ import { Environment } from "./environment";
 import { ConfigError, type ConfigIssue } from "./errors";
 import { didYouMean } from "./did-you-mean";
 import { checkGraph } from "./graph";
-import { sectionKeys, sections, type Section, type SectionKey } from "./sections";
+import { mergeDefaults, sectionKeys, sections, type Section, type SectionKey } from "./sections";
 import type { ClusterConfig } from "./sections/cluster";
 import type { NetworkConfig } from "./sections/network";
 import type { ServicesConfig } from "./sections/services";
@@ -96,7 +96,11 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
       });
       continue;
     }
-    const merged = section.withDefaults ? section.withDefaults(value, env) : value;
+    const merged = section.withDefaults
+      ? section.withDefaults(value, env)
+      : section.tierDefaults
+        ? mergeDefaults(section.tierDefaults[env], value)
+        : value;
     const result = section.schema.safeParse(merged, { reportInput: true });
     if (!result.success) {
       issues.push(...result.error.issues.map((i) => describeIssue(fullKey, section.schema, i)));

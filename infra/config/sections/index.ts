@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { Environment} from "../environment";
-import { environments } from "../environment";
+import { environments, type ByTier, type Environment } from "../environment";
 import { clusterSchema, clusterSensitive } from "./cluster";
 import { networkSchema } from "./network";
 import { servicesSchema, serviceTierDefaults } from "./services";
@@ -16,7 +15,12 @@ export interface Section {
   readonly required: boolean;
   /** One line for the config reference in the README. */
   readonly description: string;
-  /** Merges the tier defaults under the stack's raw value. */
+  /**
+   * Tier defaults, merged under the stack's value (stack values win; objects merge deeply,
+   * arrays replace). Also printed in the README's config reference.
+   */
+  readonly tierDefaults?: ByTier<unknown>;
+  /** Custom merge, when the defaults apply per entry (e.g. per service); default: tierDefaults. */
   readonly withDefaults?: (raw: unknown, env: Environment) => unknown;
   /** Dotted paths, relative to the section, that hold credentials. */
   readonly sensitive?: readonly string[];
@@ -63,6 +67,7 @@ export const sections = {
     required: true,
     description:
       "The service graph: name -> { port, replicas, resources, env, upstreams, expose }.",
+    tierDefaults: serviceTierDefaults,
     withDefaults: (raw, env) =>
       isPlainObject(raw)
         ? Object.fromEntries(
