@@ -73,7 +73,9 @@ export class Broker {
       retryLow: opts.reconnectLowMs ?? 500,
       retryHigh: opts.reconnectHighMs ?? 10_000,
       heartbeat: opts.heartbeatSeconds ?? 15,
-      acquireTimeout: this.publishTimeoutMs,
+      // Longer than the publish timeout, so a publish while disconnected ends with our
+      // PublishTimeoutError (the library's own wait ends later and is ignored).
+      acquireTimeout: this.publishTimeoutMs + 1_000,
       connectionTimeout: 10_000,
     });
     this.connection.on("error", (err) => this.logger?.warn({ err }, "RabbitMQ connection error"));
