@@ -14,14 +14,21 @@ export const clusterSchema = z
       .regex(
         /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/,
         "must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit",
-      ),
+      )
+      .describe("EKS cluster name"),
     /** ARN of the cluster's IAM OIDC provider, used for IAM roles for service accounts (IRSA). */
-    oidcProviderArn: arn("iam").refine(
-      (v) => /:oidc-provider\//.test(v),
-      "must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>",
-    ),
+    oidcProviderArn: arn("iam")
+      .refine(
+        (v) => /:oidc-provider\//.test(v),
+        "must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>",
+      )
+      .describe("ARN of the cluster's IAM OIDC provider, for IAM roles for service accounts"),
     /** The kubeconfig, as a Pulumi secret (`secure:`). */
-    kubeconfig: z.string().min(1).optional(),
+    kubeconfig: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("kubeconfig, as a secret; or use stackReference"),
     /** A stack that exports the kubeconfig: `{ name: org/project/stack, output: kubeconfig }`. */
     stackReference: z
       .strictObject({
@@ -33,7 +40,10 @@ export const clusterSchema = z
           ),
         output: z.string().min(1).default("kubeconfig"),
       })
-      .optional(),
+      .optional()
+      .describe(
+        "stack exporting the kubeconfig: { name: org/project/stack, output (default kubeconfig) }",
+      ),
   })
   .superRefine((value, ctx) => {
     const given = [value.kubeconfig, value.stackReference].filter((v) => v !== undefined).length;
