@@ -6,6 +6,7 @@ import { didYouMean } from "./did-you-mean";
 import { checkGraph } from "./graph";
 import { mergeDefaults, sectionKeys, sections, type Section, type SectionKey } from "./sections";
 import type { ClusterConfig } from "./sections/cluster";
+import type { ConsulConfig } from "./sections/consul";
 import type { NetworkConfig } from "./sections/network";
 import type { ServicesConfig } from "./sections/services";
 
@@ -20,6 +21,7 @@ export interface PlatformConfig {
   };
   readonly network: NetworkConfig;
   readonly services: ServicesConfig;
+  readonly consul: ConsulConfig;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { environments, type ByTier, type Environment } from "../environment";
 import { clusterSchema, clusterSensitive } from "./cluster";
+import { consulSchema, consulTierDefaults } from "./consul";
 import { networkSchema } from "./network";
 import { servicesSchema, serviceTierDefaults } from "./services";
 
@@ -77,6 +78,13 @@ export const sections = {
             ]),
           )
         : raw,
+  },
+  consul: {
+    schema: consulSchema,
+    required: false,
+    description:
+      "The Consul servers of the mesh: servers (odd), chartVersion, consulVersion, storageSize, storageClass, resources.",
+    tierDefaults: consulTierDefaults,
   },
 } satisfies Record<string, Section>;
 

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import type { ByTier } from "../environment";
+import { cpuQuantity, mebibytes, memoryQuantity } from "../primitives";
+
+/** Most Consul servers a datacenter should run (HashiCorp's deployment table stops at 7). */
+export const MAX_CONSUL_SERVERS = 7;
+
+/**
+ * Why an even server count is refused. Raft commits need a majority, floor(n/2) + 1 voters, so
+ * n servers survive floor((n - 1) / 2) failures: 4 survive one failure like 3 do, 2 survive none
+ * like 1. The extra server adds cost and one more voter to every commit, and no fault tolerance.
+ * Source: https://developer.hashicorp.com/consul/docs/architecture/consensus#deployment-table
+ */
+export const EVEN_SERVERS_MESSAGE =
+  "must be odd (1, 3, 5 or 7): Raft needs a majority of servers for quorum, so an even count tolerates no more failures than one server fewer (2 tolerate none, like 1; 4 tolerate one, like 3) and only adds cost";
+
+const semver = (what: string) =>
+  z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, `must be an exact ${what} version such as 1.9.11 (no ranges)`);
+
+/** Storage for the servers' Raft data: a whole number of Gi. */
+const storageQuantity = z
+  .string()
+  .regex(/^[1-9]\d*Gi$/, "must be a storage size in Gi, such as 10Gi");
+
+/** A StorageClass name (a DNS-1123 subdomain). */
+const storageClassName = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+    "must be a StorageClass name: lowercase letters, digits, '-' or '.', such as gp3",
+  );
+
+/** `causeway:consul`: the Consul servers and the chart that installs them. */
+export const consulSchema = z.strictObject({
+  servers: z
+    .number()
+    .int()
+    .min(1, "must be at least 1")
+    .max(
+      MAX_CONSUL_SERVERS,
+      `must be at most ${MAX_CONSUL_SERVERS}: every extra voter slows each Raft commit`,
+    )
+    .refine((n) => n < 1 || n % 2 === 1, EVEN_SERVERS_MESSAGE)
+    .describe("Consul server replicas, odd (Raft quorum). Tier default: 1 dev, 3 staging, 5 prod"),
+  chartVersion: semver("Helm chart").describe(
+    "hashicorp/consul chart version from https://helm.releases.hashicorp.com",
+  ),
+  consulVersion: semver("Consul").describe(
+    "hashicorp/consul image tag; keep it the one the chart version ships",
+  ),
+  storageSize: storageQuantity.describe(
+    "Raft data volume per server. Tier default: 5Gi dev, 10Gi staging, 20Gi prod",
+  ),
+  storageClass: storageClassName.describe(
+    "StorageClass of the server volumes (EBS through the EBS CSI driver). Default gp2",
+  ),
+  resources: z
+    .strictObject({
+      cpu: cpuQuantity.describe("CPU request per server"),
+      cpuLimit: cpuQuantity.describe("CPU limit per server"),
+      memory: memoryQuantity.describe("memory request per server"),
+      memoryLimit: memoryQuantity.describe("memory limit per server, at least the request"),
+    })
+    .refine((r) => mebibytes(r.memoryLimit) >= mebibytes(r.memory), {
+      message: "memoryLimit must be at least memory",
+      path: ["memoryLimit"],
+    })
+    .describe("Server requests and limits, by tier"),
+});
+
+export type ConsulConfig = z.infer<typeof consulSchema>;
+
+/**
+ * Chart 1.9.11 ships Consul 1.22.7 (charts/consul/Chart.yaml, appVersion, at tag v1.9.11 of
+ * hashicorp/consul-k8s). Both are pinned here; a stack overrides them to upgrade.
+ */
+const pinned = { chartVersion: "1.9.11", consulVersion: "1.22.7", storageClass: "gp2" } as const;
+
+/** Tier defaults; a stack sets only what differs. */
+export const consulTierDefaults: ByTier<ConsulConfig> = {
+  dev: {
+    servers: 1,
+    ...pinned,
+    storageSize: "5Gi",
+    resources: { cpu: "100m", cpuLimit: "500m", memory: "256Mi", memoryLimit: "256Mi" },
+  },
+  staging: {
+    servers: 3,
+    ...pinned,
+    storageSize: "10Gi",
+    resources: { cpu: "250m", cpuLimit: "1", memory: "512Mi", memoryLimit: "512Mi" },
+  },
+  prod: {
+    servers: 5,
+    ...pinned,
+    storageSize: "20Gi",
+    resources: { cpu: "500m", cpuLimit: "2", memory: "1Gi", memoryLimit: "1Gi" },
+  },
+};
