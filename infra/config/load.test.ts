@@ -64,7 +64,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
   it("suggests the nearest key for a typo inside a section", () => {
     const raw = rawStackConfig("dev", { "causeway:services": { orders: { replcas: 2 } } });
     expect(problems(raw)).toEqual([
-      'causeway:services.orders: unknown key "replcas" (did you mean "replicas"?); valid keys: port, replicas, resources, env, upstreams, expose',
+      'causeway:services.orders: unknown key "replcas" (did you mean "replicas"?); valid keys: port, replicas, autoscaling, resources, env, upstreams, expose, database, broker, image',
     ]);
   });
 

@@ -8,7 +8,7 @@ import { mergeDefaults, sectionKeys, sections, type Section, type SectionKey } f
 import type { ClusterConfig } from "./sections/cluster";
 import type { ConsulConfig } from "./sections/consul";
 import type { NetworkConfig } from "./sections/network";
-import type { ServicesConfig } from "./sections/services";
+import { checkServices, type ServicesConfig } from "./sections/services";
 
 export const NAMESPACE = "causeway";
 
@@ -111,7 +111,10 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
     out[key] = result.data;
   }
 
-  if (out.services) issues.push(...checkGraph(out.services as ServicesConfig));
+  if (out.services) {
+    issues.push(...checkGraph(out.services as ServicesConfig));
+    issues.push(...checkServices(out.services as ServicesConfig, env));
+  }
 
   if (issues.length > 0) throw new ConfigError(issues, stack);
   return markSecrets(out) as unknown as PlatformConfig;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { awsId, ipv4Cidr } from "../primitives";
+import { cidrContains, cidrNetworkAddress, cidrsOverlap } from "./network.cidr";
 
 const subnets = (kind: string) =>
   z
@@ -8,17 +9,74 @@ const subnets = (kind: string) =>
     .refine((ids) => new Set(ids).size === ids.length, "lists a subnet more than once");
 
 /** `causeway:network`: the existing VPC the cluster runs in. */
-export const networkSchema = z.strictObject({
-  /** The VPC id. */
-  vpcId: awsId("vpc").describe("the VPC id"),
-  /** The VPC's primary IPv4 CIDR block. */
-  vpcCidr: ipv4Cidr.describe("the VPC's primary IPv4 CIDR block"),
-  /** Public subnets (at least 2, in different AZs) for the load balancer. */
-  publicSubnetIds: subnets("public").describe("at least 2, in different AZs; for the ALB"),
-  /** Private subnets (at least 2, in different AZs) for the broker and database. */
-  privateSubnetIds: subnets("private").describe(
-    "at least 2, in different AZs; for broker and database",
-  ),
-});
+export const networkSchema = z
+  .strictObject({
+    /** The VPC id. */
+    vpcId: awsId("vpc"),
+    /** The VPC's primary IPv4 CIDR block. */
+    vpcCidr: ipv4Cidr,
+    /** Public subnets (at least 2, in different AZs) for the load balancer. */
+    publicSubnetIds: subnets("public"),
+    /** Private subnets (at least 2, in different AZs) for the broker and database. */
+    privateSubnetIds: subnets("private"),
+    /**
+     * The public subnets' CIDR blocks, in the order of publicSubnetIds: the ALB's addresses,
+     * admitted by the exposed services' NetworkPolicies.
+     */
+    publicSubnetCidrs: z.array(ipv4Cidr),
+    /**
+     * The private subnets' CIDR blocks, in the order of privateSubnetIds: where the broker and
+     * database live, the only place services with `database`/`broker` may reach on those ports.
+     */
+    privateSubnetCidrs: z.array(ipv4Cidr),
+  })
+  .superRefine(
+    (n, ctx) => {
+      const lists = [
+        ["publicSubnetCidrs", "publicSubnetIds", n.publicSubnetCidrs, n.publicSubnetIds],
+        ["privateSubnetCidrs", "privateSubnetIds", n.privateSubnetCidrs, n.privateSubnetIds],
+      ] as const;
+      for (const [key, idsKey, cidrs, ids] of lists) {
+        if (cidrs.length !== ids.length) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            input: cidrs,
+            message: `lists ${cidrs.length} CIDR blocks for ${ids.length} ${idsKey}; give each subnet's CIDR block, in the same order`,
+          });
+        }
+        cidrs.forEach((cidr, i) => {
+          const network = cidrNetworkAddress(cidr);
+          if (network !== cidr) {
+            ctx.addIssue({
+              code: "custom",
+              path: [key, i],
+              input: cidr,
+              message: `must be a network address with no host bits set (did you mean ${network}?)`,
+            });
+          } else if (!cidrContains(n.vpcCidr, cidr)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [key, i],
+              input: cidr,
+              message: `must lie inside vpcCidr ${n.vpcCidr}`,
+            });
+          }
+        });
+      }
+      n.privateSubnetCidrs.forEach((cidr, i) => {
+        const clash = n.publicSubnetCidrs.findIndex((p) => cidrsOverlap(p, cidr));
+        if (clash >= 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["privateSubnetCidrs", i],
+            input: cidr,
+            message: `overlaps publicSubnetCidrs[${clash}] (${n.publicSubnetCidrs[clash]}); subnets of a VPC never overlap`,
+          });
+        }
+      });
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  ); // cross-checks need valid fields
 
 export type NetworkConfig = z.infer<typeof networkSchema>;

@@ -1,11 +1,32 @@
 import { z } from "zod";
-import type { ByTier } from "../environment";
-import { cpuQuantity, dns1123Label, hostName, memoryQuantity, routePath } from "../primitives";
+import type { ByTier, Environment } from "../environment";
+import type { ConfigIssue } from "../errors";
+import {
+  cpuQuantity,
+  dns1123Label,
+  hostName,
+  mebibytes,
+  memoryQuantity,
+  routePath,
+} from "../primitives";
+
+const KEY = "causeway:services";
 
 /** Environment variable names the services may be given. */
 const envVarName = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name in UPPER_SNAKE_CASE");
+
+/**
+ * A container image pinned by digest: `<registry>/<repository>@sha256:<64 hex digits>`. This is
+ * how staging and prod run exactly the image dev built, without rebuilding.
+ */
+export const pinnedImage = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?\/[a-z0-9._\-/]+@sha256:[0-9a-f]{64}$/,
+    "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>",
+  );
 
 /** How a service is reached from the internet through the load balancer. */
 export const exposeSchema = z
@@ -19,12 +40,27 @@ export const exposeSchema = z
     message: "needs a host, a path or both",
   });
 
+/** Horizontal pod autoscaling (autoscaling/v2, on CPU utilisation); `replicas` is the minimum. */
+export const autoscalingSchema = z.strictObject({
+  /** Whether an HPA scales the service. Tier default: false dev, true staging and prod. */
+  enabled: z.boolean(),
+  /** HPA maximum, at least `replicas`. Tier default: 3 dev, 4 staging, 10 prod. */
+  maxReplicas: z.number().int().min(1).max(100),
+  /** Target average CPU utilisation, in percent of the CPU request. Tier default: 70. */
+  targetCpuUtilization: z.number().int().min(10).max(95),
+});
+
 /** One service of the graph, after tier defaults are applied. */
 export const serviceSchema = z.strictObject({
   /** Container port the service listens on. Default 8080. */
   port: z.number().int().min(1024).max(65535),
-  /** Desired replicas (the HPA minimum where autoscaling is on). Tier default: 1 dev, 2 staging, 3 prod. */
+  /**
+   * Desired replicas (the HPA minimum where autoscaling is on). Tier default: 1 dev, 2 staging,
+   * 3 prod. Outside dev, at least 2.
+   */
   replicas: z.number().int().min(1).max(100),
+  /** Autoscaling. Tier defaults: see autoscalingSchema. */
+  autoscaling: autoscalingSchema,
   /** Requests and memory limit for the service container. */
   resources: z.strictObject({
     /** CPU request. Tier default: 100m dev, 250m staging and prod. */
@@ -40,10 +76,20 @@ export const serviceSchema = z.strictObject({
   upstreams: z.array(dns1123Label),
   /** Exposure through the public load balancer. Default: not exposed. */
   expose: exposeSchema.optional(),
+  /** Whether the service gets DATABASE_URL (from Secret `<service>-database`). Default false. */
+  database: z.boolean(),
+  /** Whether the service gets AMQP_URL (from Secret `causeway-broker`). Default false. */
+  broker: z.boolean(),
+  /**
+   * An existing image pinned by digest (promotion). Default: build services/Dockerfile for this
+   * service and push it to the service's ECR repository.
+   */
+  image: pinnedImage.optional(),
 });
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type ExposeConfig = z.infer<typeof exposeSchema>;
+export type AutoscalingConfig = z.infer<typeof autoscalingSchema>;
 
 /** `causeway:services`: the service graph, a map from service name to its settings. */
 export const servicesSchema = z
@@ -53,26 +99,88 @@ export const servicesSchema = z
 export type ServicesConfig = z.infer<typeof servicesSchema>;
 
 /** Per-service tier defaults; a stack sets only what differs. */
-export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose">> = {
+export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">> = {
   dev: {
     port: 8080,
     replicas: 1,
+    autoscaling: { enabled: false, maxReplicas: 3, targetCpuUtilization: 70 },
     resources: { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi" },
     env: {},
     upstreams: [],
+    database: false,
+    broker: false,
   },
   staging: {
     port: 8080,
     replicas: 2,
+    autoscaling: { enabled: true, maxReplicas: 4, targetCpuUtilization: 70 },
     resources: { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" },
     env: {},
     upstreams: [],
+    database: false,
+    broker: false,
   },
   prod: {
     port: 8080,
     replicas: 3,
+    autoscaling: { enabled: true, maxReplicas: 10, targetCpuUtilization: 70 },
     resources: { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" },
     env: {},
     upstreams: [],
+    database: false,
+    broker: false,
   },
 };
+
+/** Environment variables the platform sets itself; a stack's `env` must not shadow them. */
+export const RESERVED_ENV = ["SERVICE_NAME", "HOST", "PORT", "SHUTDOWN_TIMEOUT_MS"] as const;
+
+/**
+ * Checks that need the tier or several fields at once: high availability outside dev, the
+ * autoscaler's range, the memory limit against the request, and env names the platform owns.
+ */
+export function checkServices(services: ServicesConfig, env: Environment): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const name of Object.keys(services).sort()) {
+    const s = services[name]!;
+    const at = `${KEY}.${name}`;
+    if (env !== "dev" && s.replicas < 2) {
+      issues.push({
+        path: `${at}.replicas`,
+        message: `must be at least 2 in ${env}, so that a rollout, a node drain or a zone outage never leaves the service without a ready pod; only dev runs 1 replica (found ${s.replicas})`,
+      });
+    }
+    if (s.autoscaling.enabled && s.autoscaling.maxReplicas < s.replicas) {
+      issues.push({
+        path: `${at}.autoscaling.maxReplicas`,
+        message: `must be at least replicas (${s.replicas}), the autoscaler's minimum (found ${s.autoscaling.maxReplicas})`,
+      });
+    }
+    if (mebibytes(s.resources.memoryLimit) < mebibytes(s.resources.memory)) {
+      issues.push({
+        path: `${at}.resources.memoryLimit`,
+        message: `must be at least resources.memory (${s.resources.memory}) (found "${s.resources.memoryLimit}")`,
+      });
+    }
+    const derived = new Set<string>([
+      ...RESERVED_ENV,
+      ...s.upstreams.map(upstreamEnvName),
+      ...(s.database ? ["DATABASE_URL"] : []),
+      ...(s.broker ? ["AMQP_URL"] : []),
+    ]);
+    for (const key of Object.keys(s.env).sort()) {
+      if (derived.has(key)) {
+        issues.push({
+          path: `${at}.env.${key}`,
+          message: `is set by the platform (from the service's port, upstreams, database or broker); remove it from env`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** The env var that holds an upstream's URL: `orders` -> `ORDERS_URL`, `tax-rates` -> `TAX_RATES_URL`. */
+export function upstreamEnvName(service: string): string {
+  return `${service.toUpperCase().replace(/-/g, "_")}_URL`;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { rawStackConfig } from "../../plan/harness";
+import { ConfigError, parsePlatformConfig, type RawConfig } from "..";
+import { upstreamEnvName } from "./services";
+
+function problems(raw: RawConfig): string[] {
+  try {
+    parsePlatformConfig(raw, "test");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("causeway:services tier defaults", () => {
+  it("dev runs 1 replica without an HPA; staging and prod at least 2 with an HPA", () => {
+    const table = ["dev", "staging", "prod"].map((stack) => {
+      const orders = parsePlatformConfig(rawStackConfig(stack), stack).services.orders!;
+      return [stack, orders.replicas, orders.autoscaling];
+    });
+    expect(table).toEqual([
+      ["dev", 1, { enabled: false, maxReplicas: 3, targetCpuUtilization: 70 }],
+      ["staging", 2, { enabled: true, maxReplicas: 4, targetCpuUtilization: 70 }],
+      ["prod", 3, { enabled: true, maxReplicas: 10, targetCpuUtilization: 70 }],
+    ]);
+  });
+
+  it("the stacks give orders and payments the database and broker, and the gateway neither", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const s = parsePlatformConfig(rawStackConfig(stack), stack).services;
+      const table = Object.entries(s).map(([n, v]) => [n, v.database, v.broker]);
+      expect(table).toEqual([
+        ["gateway", false, false],
+        ["orders", true, true],
+        ["payments", true, true],
+      ]);
+    }
+  });
+});
+
+describe("causeway:services checks that need the tier or several fields", () => {
+  it.each<[string, string, Record<string, unknown>, string[]]>([
+    [
+      "a single replica in staging",
+      "staging",
+      { orders: { replicas: 1 } },
+      [
+        "causeway:services.orders.replicas: must be at least 2 in staging, so that a rollout, a node drain or a zone outage never leaves the service without a ready pod; only dev runs 1 replica (found 1)",
+      ],
+    ],
+    [
+      "a single replica in prod, even with autoscaling off",
+      "prod",
+      { payments: { replicas: 1, autoscaling: { enabled: false } } },
+      [
+        "causeway:services.payments.replicas: must be at least 2 in prod, so that a rollout, a node drain or a zone outage never leaves the service without a ready pod; only dev runs 1 replica (found 1)",
+      ],
+    ],
+    [
+      "an HPA maximum below the minimum",
+      "prod",
+      { orders: { replicas: 5, autoscaling: { maxReplicas: 4 } } },
+      [
+        "causeway:services.orders.autoscaling.maxReplicas: must be at least replicas (5), the autoscaler's minimum (found 4)",
+      ],
+    ],
+    [
+      "a memory limit below the request",
+      "dev",
+      { orders: { resources: { memory: "1Gi", memoryLimit: "512Mi" } } },
+      [
+        'causeway:services.orders.resources.memoryLimit: must be at least resources.memory (1Gi) (found "512Mi")',
+      ],
+    ],
+    [
+      "env that shadows what the platform sets",
+      "dev",
+      { gateway: { env: { ORDERS_URL: "http://10.0.0.1", PORT: "1", LOG_LEVEL: "debug" } } },
+      [
+        "causeway:services.gateway.env.ORDERS_URL: is set by the platform (from the service's port, upstreams, database or broker); remove it from env",
+        "causeway:services.gateway.env.PORT: is set by the platform (from the service's port, upstreams, database or broker); remove it from env",
+      ],
+    ],
+    [
+      "an image that is not pinned by digest",
+      "staging",
+      { orders: { image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders:latest" } },
+      [
+        'causeway:services.orders.image: must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits> (found "111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders:latest")',
+      ],
+    ],
+    [
+      "an unknown upstream and a duplicate exposure, at once",
+      "dev",
+      { orders: { upstreams: ["paymnts"], expose: { path: "/" } } },
+      [
+        'causeway:services.orders.upstreams[0]: unknown upstream "paymnts" (did you mean "payments"?); declared services are: gateway, orders, payments',
+        'causeway:services.orders.expose: claims host "*" and path "/", which service "gateway" already exposes; give one of them another host or path',
+      ],
+    ],
+  ])("rejects %s", (_, stack, services, expected) => {
+    expect(problems(rawStackConfig(stack, { "causeway:services": services }))).toEqual(expected);
+  });
+
+  it("accepts an image pinned by digest", () => {
+    const image = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders@sha256:${"a".repeat(64)}`;
+    const raw = rawStackConfig("prod", { "causeway:services": { orders: { image } } });
+    expect(parsePlatformConfig(raw, "prod").services.orders!.image).toBe(image);
+  });
+});
+
+describe("upstreamEnvName", () => {
+  it.each([
+    ["orders", "ORDERS_URL"],
+    ["tax-rates", "TAX_RATES_URL"],
+    ["a1", "A1_URL"],
+  ])("%s -> %s", (name, env) => expect(upstreamEnvName(name)).toBe(env));
+});
