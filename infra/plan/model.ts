@@ -33,6 +33,24 @@ export interface Plan {
   readonly resources: readonly PlannedResource[];
   /** Stack outputs, masked like inputs. */
   readonly outputs: Record<string, unknown>;
+  /** The policy pack's results (infra/policies), added by the plan CLI. */
+  readonly policy?: PolicyReport;
+}
+
+/** One policy violation found by the offline evaluation of the policy pack. */
+export interface PolicyViolation {
+  readonly policy: string;
+  readonly enforcementLevel: "mandatory" | "advisory";
+  /** The resource in violation; absent for a stack-wide violation. */
+  readonly urn?: string;
+  readonly message: string;
+}
+
+/** The policy pack evaluated offline on a plan. */
+export interface PolicyReport {
+  /** Number of rules evaluated. */
+  readonly rules: number;
+  readonly violations: readonly PolicyViolation[];
 }
 
 /** The string every secret value is replaced by in what the plan prints or writes. */
