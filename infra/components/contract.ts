@@ -63,6 +63,9 @@ export const Ports = {
   consulServerRpc: 8300,
   consulSerfLan: 8301,
   consulHttps: 8501,
-  consulGrpcTls: 8503,
+  // The consul-k8s chart serves gRPC over TLS on 8502 when TLS is on (not Consul's stock 8503):
+  // charts/consul/templates/server-config-configmap.yaml ("grpc_tls": 8502) and _helpers.tpl
+  // (CONSUL_GRPC_PORT "8502"), hashicorp/consul-k8s v1.9.11. Sidecars dial it.
+  consulGrpcTls: 8502,
   envoyInbound: 20000,
 } as const;
