@@ -50,6 +50,26 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const logger =
     opts.logger ?? createLogger({ name: config.SERVICE_NAME, level: config.LOG_LEVEL });
   const metrics = createMetrics();
+  // Migrations run on their own short-lived connection, so every connection of the service
+  // pool is opened after the schema exists (its search_path names that schema). We saw one
+  // unexplained "relation does not exist" in a test that queried unqualified names through
+  // connections opened before the schema was created; this ordering rules that case out.
+  const migrationPool = createPool({
+    url: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    max: 1,
+    applicationName: `${config.SERVICE_NAME}-migrate`,
+    logger,
+  });
+  try {
+    const applied = await migrate(migrationPool, {
+      schema: config.DB_SCHEMA,
+      migrations: [...kitMigrations, ...(opts.migrations ?? [])],
+    });
+    if (applied.length > 0) logger.info({ applied }, "migrations applied");
+  } finally {
+    await migrationPool.end();
+  }
   const pool = createPool({
     url: config.DATABASE_URL,
     schema: config.DB_SCHEMA,
@@ -57,11 +77,6 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     applicationName: config.SERVICE_NAME,
     logger,
   });
-  const applied = await migrate(pool, {
-    schema: config.DB_SCHEMA,
-    migrations: [...kitMigrations, ...(opts.migrations ?? [])],
-  });
-  if (applied.length > 0) logger.info({ applied }, "migrations applied");
 
   const broker = new Broker({
     url: config.AMQP_URL,

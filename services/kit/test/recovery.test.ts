@@ -33,7 +33,7 @@ describe("consumer recovery through a TCP proxy (real RabbitMQ + PostgreSQL)", (
       handler: async (e, c) => {
         handled++;
         await fx.recordEffect(c, e.id, e.payload.orderId);
-        await new Promise((r) => setTimeout(r, 2));
+        await new Promise((r) => setTimeout(r, 5));
       },
     });
     const total = 300;

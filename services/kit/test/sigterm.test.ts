@@ -104,7 +104,7 @@ describe("SIGTERM on a real service process", () => {
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(results.every((r) => JSON.parse(r.body).ok === true)).toBe(true);
     expect(duringDrain.status).toBe(200);
-    expect(await exited).toBe(0);
+    expect(await exited, `stderr: ${stderr}`).toBe(0);
     expect(lines.flatMap((l) => (l.step ? [l.step] : []))).toEqual([1, 2, 3, 4, 5]);
   });
 });

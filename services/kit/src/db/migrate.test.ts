@@ -24,10 +24,16 @@ describe("migrate (real PostgreSQL)", () => {
     );
     expect(runs.flat().sort()).toEqual(service.map((m) => m.id).sort());
     expect(await migrate(pool, { schema, migrations: service })).toEqual([]);
-    // search_path makes the service's table reachable unqualified
-    await pool.query("INSERT INTO orders (id) VALUES ('o1')");
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".orders`);
-    expect(rows[0].n).toBe(1);
+    // search_path makes the service's table reachable unqualified (on connections opened after
+    // migration, as createRuntime does).
+    const servicePool = createPool({ url: TEST_DATABASE_URL, schema, max: 1 });
+    try {
+      await servicePool.query("INSERT INTO orders (id) VALUES ('o1')");
+      const { rows } = await servicePool.query(`SELECT count(*)::int AS n FROM "${schema}".orders`);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await servicePool.end();
+    }
   });
 
   it("rolls back a failing migration and names it", async (ctx) => {
