@@ -2,3 +2,5 @@
 // One component per file; this file only re-exports.
 export * from "./contract";
 export * from "./replacements";
+export * from "./consul-cluster";
+export * from "./consul-cluster-values";

@@ -58,7 +58,7 @@ describe("plan CLI", () => {
     expect(result.stderr).toBe(
       [
         'error: Invalid Causeway config for stack "bad": 3 problems.',
-        '  - causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services',
+        '  - causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul',
         '  - causeway:environment: must be one of dev, staging, prod (found "qa")',
         "  - causeway:services: is required: The service graph: name -> { port, replicas, resources, env, upstreams, expose }. Set it in stacks/Pulumi.<stack>.yaml.",
         "",

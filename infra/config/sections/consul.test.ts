@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../../plan/harness";
 import { ConfigError } from "../errors";
 import { parsePlatformConfig, type RawConfig } from "../load";
-import { consulTierDefaults, EVEN_SERVERS_MESSAGE } from "./consul";
+import { EVEN_SERVERS_MESSAGE } from "@causeway/components";
+import { consulTierDefaults } from "./consul";
 
 function problems(raw: RawConfig): string[] {
   try {

@@ -1,18 +1,7 @@
+import { EVEN_SERVERS_MESSAGE, MAX_CONSUL_SERVERS } from "@causeway/components";
 import { z } from "zod";
 import type { ByTier } from "../environment";
 import { cpuQuantity, mebibytes, memoryQuantity } from "../primitives";
-
-/** Most Consul servers a datacenter should run (HashiCorp's deployment table stops at 7). */
-export const MAX_CONSUL_SERVERS = 7;
-
-/**
- * Why an even server count is refused. Raft commits need a majority, floor(n/2) + 1 voters, so
- * n servers survive floor((n - 1) / 2) failures: 4 survive one failure like 3 do, 2 survive none
- * like 1. The extra server adds cost and one more voter to every commit, and no fault tolerance.
- * Source: https://developer.hashicorp.com/consul/docs/architecture/consensus#deployment-table
- */
-export const EVEN_SERVERS_MESSAGE =
-  "must be odd (1, 3, 5 or 7): Raft needs a majority of servers for quorum, so an even count tolerates no more failures than one server fewer (2 tolerate none, like 1; 4 tolerate one, like 3) and only adds cost";
 
 const semver = (what: string) =>
   z
