@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ReplacementRule } from "@causeway/components";
 import { diffPlans } from "./diff";
 import { aliasUrns, makeUrn, normalizeUrn } from "./diff-aliases";
 import { plan, res, STACK_URN } from "./diff-fixtures";
@@ -7,11 +6,17 @@ import { diffValues, formatPath, pathCovers } from "./diff-values";
 
 const BROKER = "aws:mq/broker:Broker";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const rules: ReplacementRule[] = [
+const rules: NonNullable<Parameters<typeof diffPlans>[2]> = [
   { type: BROKER, property: "deploymentMode", source: "https://example.test/mq" },
   { type: BROKER, property: "users", source: "https://example.test/mq-users" },
   { type: "kubernetes:*", property: "metadata.name", source: "https://example.test/k8s" },
   { type: DEPLOYMENT, property: "spec.selector", source: "https://example.test/selector" },
+  {
+    type: BROKER,
+    property: "engineVersion",
+    effect: "apply-error",
+    source: "https://example.test/v",
+  },
 ];
 
 const deployment = (replicas: number, app = "orders") =>
@@ -186,6 +191,21 @@ describe("diffPlans", () => {
         message:
           "replaces the RabbitMQ broker (deploymentMode changed): loses queued messages, the broker endpoint and its users",
       },
+    ]);
+  });
+
+  it("flags a change the cloud refuses in place (effect apply-error) without calling it a replacement", () => {
+    const d = diffPlans(
+      plan([broker("SINGLE_INSTANCE", { engineVersion: "3.13" })]),
+      plan([broker("SINGLE_INSTANCE", { engineVersion: "4.2" })]),
+      rules,
+    );
+    expect(d.summary).toEqual({ create: 0, update: 1, delete: 0, replace: 0 });
+    expect(d.changes[0]!.applyErrors).toEqual([
+      { path: "engineVersion", property: "engineVersion", source: "https://example.test/v" },
+    ]);
+    expect(d.danger.map((f) => f.message)).toEqual([
+      "changes engineVersion, which the cloud refuses to update in place: `pulumi up` fails (https://example.test/v)",
     ]);
   });
 

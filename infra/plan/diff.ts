@@ -25,7 +25,15 @@ export interface ReplacementReason {
   readonly property: string;
   /** The rule's source, or `replaceOnChanges resource option`. */
   readonly source: string;
+  /** The rule's note, if any. */
+  readonly note?: string;
 }
+
+/** A rule as the diff reads it: `effect` defaults to `replace`. */
+type Rule = Pick<ReplacementRule, "type" | "property" | "source"> & {
+  readonly effect?: "replace" | "apply-error";
+  readonly note?: string;
+};
 
 export interface ResourceChange {
   readonly kind: ChangeKind;
@@ -37,6 +45,8 @@ export interface ResourceChange {
   readonly properties: readonly PropertyChange[];
   /** Replace only: the changes that force it. */
   readonly replacedBy: readonly ReplacementReason[];
+  /** Update only: changes the provider attempts in place but the cloud refuses at apply. */
+  readonly applyErrors: readonly ReplacementReason[];
   /** Set when the URN changed under an alias: the base URN this resource keeps. */
   readonly aliasedFrom?: string;
   /**
@@ -95,7 +105,7 @@ function diffable(r: PlannedResource): boolean {
 export function diffPlans(
   base: Plan | null,
   head: Plan,
-  rules: readonly ReplacementRule[] = defaultRules,
+  rules: readonly Rule[] = defaultRules,
 ): StackDiff {
   const before = new Map<string, PlannedResource>();
   for (const r of base?.resources ?? []) if (diffable(r)) before.set(normalizeUrn(r.urn), r);
@@ -174,6 +184,7 @@ function simple(
     name: r.name,
     properties: [],
     replacedBy: [],
+    applyErrors: [],
     ...(renamePair ? { renamePair } : {}),
     protect,
   };
@@ -182,7 +193,7 @@ function simple(
 function compare(
   old: PlannedResource,
   r: PlannedResource,
-  rules: readonly ReplacementRule[],
+  rules: readonly Rule[],
   aliasedFrom: string | undefined,
 ): ResourceChange | undefined {
   const properties = diffValues(old.inputs, r.inputs);
@@ -198,14 +209,17 @@ function compare(
     }
   }
   if (properties.length === 0) return undefined;
-  const replacedBy = replacementReasons(r, properties, rules);
+  const replacedBy = replacementReasons(r, properties, rules, "replace");
+  const applyErrors = replacementReasons(r, properties, rules, "apply-error");
+  const replace = replacedBy.length > 0;
   return {
-    kind: replacedBy.length > 0 ? "replace" : "update",
+    kind: replace ? "replace" : "update",
     urn: r.urn,
     type: r.type,
     name: r.name,
     properties,
     replacedBy,
+    applyErrors: replace ? [] : applyErrors,
     ...(aliasedFrom ? { aliasedFrom } : {}),
     protect: old.protect,
   };
@@ -215,25 +229,40 @@ function typeMatches(pattern: string, type: string): boolean {
   return pattern.endsWith("*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
 }
 
-/** The changed properties that force replacement, by the rule table and `replaceOnChanges`. */
+/**
+ * The changed properties covered by a rule of `effect`: by the rule table, and for `replace`
+ * also by the resource's `replaceOnChanges` option.
+ */
 export function replacementReasons(
   r: PlannedResource,
   properties: readonly PropertyChange[],
-  rules: readonly ReplacementRule[],
+  rules: readonly Rule[],
+  effect: "replace" | "apply-error" = "replace",
 ): ReplacementReason[] {
-  const applicable = [
-    ...rules.filter((rule) => typeMatches(rule.type, r.type)),
-    ...r.replaceOnChanges.map((property) => ({
-      type: r.type,
-      property: property === "*" ? "" : property,
-      source: "replaceOnChanges resource option",
-    })),
+  const applicable: Rule[] = [
+    ...rules.filter(
+      (rule) => typeMatches(rule.type, r.type) && (rule.effect ?? "replace") === effect,
+    ),
+    ...(effect === "replace"
+      ? r.replaceOnChanges.map((property) => ({
+          type: r.type,
+          property: property === "*" ? "" : property,
+          source: "replaceOnChanges resource option",
+        }))
+      : []),
   ];
   const out: ReplacementReason[] = [];
   for (const change of properties) {
     if (change.path.startsWith("(")) continue;
     const rule = applicable.find((a) => pathCovers(a.property, change.segments));
-    if (rule) out.push({ path: change.path, property: rule.property, source: rule.source });
+    if (rule) {
+      out.push({
+        path: change.path,
+        property: rule.property,
+        source: rule.source,
+        ...(rule.note ? { note: rule.note } : {}),
+      });
+    }
   }
   return out;
 }
@@ -284,6 +313,11 @@ function dangerOf(c: ResourceChange, r: PlannedResource): DangerFlag[] {
           "StatefulSet volumeClaimTemplates are immutable, so the servers and their volumes must be recreated",
       );
     }
+  }
+  for (const e of c.applyErrors) {
+    flag(
+      `changes ${e.path}, which the cloud refuses to update in place: \`pulumi up\` fails (${e.source})`,
+    );
   }
   if (c.protect && c.kind !== "create") {
     flag(`${c.kind}s a protected resource`);

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { ReplacementRule } from "@causeway/components";
 import { diffPlans, type StackDiff } from "./diff";
 import { plan, res } from "./diff-fixtures";
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown, summaryLine } from "./markdown";
 
 const BROKER = "aws:mq/broker:Broker";
-const rules: ReplacementRule[] = [
+const rules: NonNullable<Parameters<typeof diffPlans>[2]> = [
   { type: BROKER, property: "deploymentMode", source: "https://example.test/mq" },
 ];
 

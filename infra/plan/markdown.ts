@@ -78,6 +78,9 @@ function changeBlock(c: ResourceChange): string {
   for (const r of c.replacedBy) {
     lines.push(`  - replacement forced by ${code(r.path)} (${escape(r.source)})`);
   }
+  for (const e of c.applyErrors) {
+    lines.push(`  - ${code(e.path)} cannot be changed in place: apply fails (${escape(e.source)})`);
+  }
   const shown = c.properties.slice(0, MAX_PROPERTIES);
   for (const p of shown) lines.push(propertyLine(p));
   if (c.properties.length > shown.length) {
