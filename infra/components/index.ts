@@ -23,3 +23,43 @@ export {
 } from "./database.connection";
 export { POSTGRES_PARAMETERS, type DbParameter } from "./database.parameters";
 export { databaseReplacements } from "./database.replacements";
+export * from "./public-load-balancer";
+export {
+  AccessLogBucket,
+  type AccessLogBucketArgs,
+} from "./public-load-balancer.access-log-bucket";
+export {
+  DEFAULT_TLS_POLICY,
+  TLS_POLICIES,
+  isAllowedTlsPolicy,
+  type TlsPolicy,
+} from "./public-load-balancer.tls";
+export { publicLoadBalancerReplacementRules } from "./public-load-balancer.replacements";
+export * from "./load-balancer-controller";
+export {
+  CONTROLLER_CHART,
+  CONTROLLER_IAM_POLICY_SOURCE,
+  CONTROLLER_IAM_POLICY_VERSION,
+  CONTROLLER_SERVICE_ACCOUNT,
+  irsaTrustPolicy,
+  oidcIssuerOf,
+} from "./load-balancer-controller.iam";
+export * from "./message-broker";
+export * from "./message-broker.rules";
+export {
+  amqpUrl,
+  BROKER_PASSWORD_SPEC,
+  passwordAlphabet,
+} from "./message-broker.connection";
+export { RABBITMQ_SETTINGS, rabbitMqConfigurationDocument } from "./message-broker.configuration";
+export { messageBrokerReplacements } from "./message-broker.replacements";
+export * from "./database";
+export * from "./database.rules";
+export {
+  DATABASE_PASSWORD_SPEC,
+  databaseSecretName,
+  parameterGroupFamily,
+  postgresUrl,
+} from "./database.connection";
+export { POSTGRES_PARAMETERS, type DbParameter } from "./database.parameters";
+export { databaseReplacements } from "./database.replacements";

@@ -1,5 +1,6 @@
 import type { PlatformConfig } from "../config";
 import { clusterProvider } from "./cluster";
+import { loadBalancerController, publicEdge } from "./edge";
 import { appNamespace } from "./namespace";
 
 /**
@@ -9,9 +10,12 @@ import { appNamespace } from "./namespace";
 export function composePlatform(config: PlatformConfig): Record<string, unknown> {
   const provider = clusterProvider(config.cluster);
   const namespace = appNamespace(provider);
+  const controller = loadBalancerController(config, provider);
+  const edge = publicEdge(config, provider, namespace.metadata.name, controller);
   return {
     environment: config.environment,
     namespace: namespace.metadata.name,
     services: Object.keys(config.services).sort(),
+    ...edge,
   };
 }

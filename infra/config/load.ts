@@ -7,6 +7,7 @@ import { checkGraph } from "./graph";
 import { mergeDefaults, sectionKeys, sections, type Section, type SectionKey } from "./sections";
 import type { ClusterConfig } from "./sections/cluster";
 import type { ConsulConfig } from "./sections/consul";
+import { checkEdge, type EdgeConfig } from "./sections/edge";
 import type { NetworkConfig } from "./sections/network";
 import { checkServices, type ServicesConfig } from "./sections/services";
 
@@ -22,6 +23,7 @@ export interface PlatformConfig {
   readonly network: NetworkConfig;
   readonly services: ServicesConfig;
   readonly consul: ConsulConfig;
+  readonly edge: EdgeConfig;
 }
 
 /**
@@ -114,6 +116,9 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
   if (out.services) {
     issues.push(...checkGraph(out.services as ServicesConfig));
     issues.push(...checkServices(out.services as ServicesConfig, env));
+  }
+  if (out.services && out.edge) {
+    issues.push(...checkEdge(out.edge as EdgeConfig, out.services as ServicesConfig));
   }
 
   if (issues.length > 0) throw new ConfigError(issues, stack);

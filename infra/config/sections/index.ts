@@ -2,6 +2,7 @@ import { z } from "zod";
 import { environments, type ByTier, type Environment } from "../environment";
 import { clusterSchema, clusterSensitive } from "./cluster";
 import { consulSchema, consulTierDefaults } from "./consul";
+import { edgeSchema, edgeTierDefaults } from "./edge";
 import { networkSchema } from "./network";
 import { servicesSchema, serviceTierDefaults } from "./services";
 
@@ -85,6 +86,13 @@ export const sections = {
     description:
       "The Consul servers of the mesh: servers (odd), chartVersion, consulVersion, storageSize, storageClass, resources.",
     tierDefaults: consulTierDefaults,
+  },
+  edge: {
+    schema: edgeSchema,
+    required: false,
+    description:
+      "The public load balancer: certificateArn, or domain and zoneId; sslPolicy, allowedCidrs, waf, accessLogs, deletionProtection, controller.chartVersion.",
+    tierDefaults: edgeTierDefaults,
   },
 } satisfies Record<string, Section>;
 

@@ -1,0 +1,146 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Listener rules from the services' `expose` (host and/or path), with priorities that are
+ * deterministic and stable.
+ *
+ * Priority decides evaluation order (lowest first), so it must put specific rules before
+ * general ones: `/api` before `/`, `api.example.com` before any host. A pure ordinal (1, 2, 3
+ * by specificity) would renumber every rule when one is added. So each rule's priority is
+ * `band * BAND_WIDTH + slot + 1`:
+ * - the band comes from specificity only (host kind, then path length: longer first);
+ * - the slot comes from a hash of host+path, so it does not depend on the other rules.
+ * Adding or removing a service therefore leaves every other priority unchanged, except in the
+ * rare case of two rules of the same band hashing to the same slot: then they are ordered by
+ * key and the later one takes the next free slot.
+ * Two rules in the same band cannot both match one request (same host kind, equal-length
+ * paths that differ), so the order within a band does not change routing.
+ */
+
+/** One exposed service: where requests for it arrive. */
+export interface Route {
+  readonly service: string;
+  /** Host header to match (may start with `*.`). Default: any host. */
+  readonly host?: string | undefined;
+  /** Path prefix to match. Default `/`. */
+  readonly path?: string | undefined;
+}
+
+export interface ListenerRuleSpec {
+  readonly service: string;
+  readonly priority: number;
+  /** Host-header condition values, if the route names a host. */
+  readonly hostHeader?: string[];
+  /** Path-pattern condition values, if the route needs one. */
+  readonly pathPattern?: string[];
+}
+
+/** Priorities per band; a band holds at most this many rules. */
+export const BAND_WIDTH = 100;
+/** Paths longer than this share the most specific band. */
+const MAX_RANKED_PATH = 127;
+/** ALB limit: characters per path-pattern value. */
+export const MAX_PATTERN_LENGTH = 128;
+/** ALB default quota: rules per load balancer, default rules excluded. */
+export const MAX_RULES = 100;
+/** ALB limit: highest listener rule priority. */
+export const MAX_PRIORITY = 50_000;
+
+const HostRank = { exact: 0, wildcard: 1, any: 2 } as const;
+
+/** `/api/` -> `/api`, `/` -> `` (the prefix every path-pattern value is built from). */
+function basePath(path: string | undefined): string {
+  return (path ?? "/").replace(/\/+$/, "");
+}
+
+/** The path-pattern values for a route, or undefined when the host alone decides. */
+export function pathPatterns(route: Route): string[] | undefined {
+  const base = basePath(route.path);
+  if (base === "") return route.host === undefined ? ["/*"] : undefined;
+  return [base, `${base}/*`];
+}
+
+/** The band: exact hosts before wildcard hosts before any host; then longer paths first. */
+export function band(route: Route): number {
+  const hostRank =
+    route.host === undefined
+      ? HostRank.any
+      : route.host.startsWith("*.")
+        ? HostRank.wildcard
+        : HostRank.exact;
+  const length = Math.min(basePath(route.path).length, MAX_RANKED_PATH);
+  return hostRank * (MAX_RANKED_PATH + 1) + (MAX_RANKED_PATH - length);
+}
+
+/**
+ * The route's identity: what two services must not share. As in config/graph.ts, with the
+ * trailing slash ignored (`/api/` and `/api` give the same patterns).
+ */
+export function routeKey(route: Route): string {
+  return `${route.host ?? "*"}${basePath(route.path) || "/"}`;
+}
+
+/** The preferred slot within the band, from a hash of the route key. */
+export function preferredSlot(route: Route): number {
+  return createHash("sha256").update(routeKey(route)).digest().readUInt32BE(0) % BAND_WIDTH;
+}
+
+/** Problems that would make AWS reject the rules, one message each. */
+export function routeProblems(routes: readonly Route[]): string[] {
+  const problems: string[] = [];
+  if (routes.length > MAX_RULES) {
+    problems.push(
+      `${routes.length} exposed services exceed the ALB quota of ${MAX_RULES} listener rules`,
+    );
+  }
+  const seen = new Map<string, string>();
+  for (const route of routes) {
+    const key = routeKey(route);
+    const other = seen.get(key);
+    if (other) {
+      problems.push(`services "${other}" and "${route.service}" both claim ${key}`);
+    }
+    seen.set(key, route.service);
+    for (const value of pathPatterns(route) ?? []) {
+      if (value.length > MAX_PATTERN_LENGTH) {
+        problems.push(
+          `service "${route.service}": path pattern "${value}" is longer than ${MAX_PATTERN_LENGTH} characters`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** The listener rules, sorted by priority. Throws on the problems `routeProblems` lists. */
+export function listenerRules(routes: readonly Route[]): ListenerRuleSpec[] {
+  const problems = routeProblems(routes);
+  if (problems.length > 0) throw new Error(problems.join("; "));
+
+  const byBand = new Map<number, Route[]>();
+  for (const route of routes) {
+    const b = band(route);
+    byBand.set(b, [...(byBand.get(b) ?? []), route]);
+  }
+  const rules: ListenerRuleSpec[] = [];
+  for (const [b, members] of byBand) {
+    const taken = new Set<number>();
+    const ordered = [...members].sort(
+      (x, y) => preferredSlot(x) - preferredSlot(y) || routeKey(x).localeCompare(routeKey(y)),
+    );
+    for (const route of ordered) {
+      let slot = preferredSlot(route);
+      while (taken.has(slot)) slot = (slot + 1) % BAND_WIDTH;
+      taken.add(slot);
+      const hostHeader = route.host === undefined ? undefined : [route.host];
+      const pathPattern = pathPatterns(route);
+      rules.push({
+        service: route.service,
+        priority: b * BAND_WIDTH + slot + 1,
+        ...(hostHeader ? { hostHeader } : {}),
+        ...(pathPattern ? { pathPattern } : {}),
+      });
+    }
+  }
+  return rules.sort((a, b) => a.priority - b.priority);
+}
