@@ -4,6 +4,32 @@ export * from "./contract";
 export * from "./replacements";
 export * from "./consul-cluster";
 export * from "./consul-cluster-values";
+export {
+  NodeService,
+  NodeServiceDefaults,
+  type NodeServiceArgs,
+  type SecretEnvRef,
+  type UpstreamRef,
+} from "./node-service";
+export {
+  NAME_LABEL,
+  PART_OF_LABEL,
+  selectorLabels,
+  serviceLabels,
+  upstreamEnvName,
+  upstreamUrl,
+} from "./node-service.naming";
+export {
+  ClusterDns,
+  MESH_CONTROL_PLANE_PORTS,
+  networkPolicySpec,
+  ruleTable,
+  type NetworkPolicyInput,
+} from "./node-service.network-policy";
+export { imageRefProblem } from "./node-service.args";
+export { ServiceImage, type ServiceImageArgs, type ServiceImageBuild } from "./service-image";
+export { LifecycleDefaults, lifecyclePolicy } from "./service-image.lifecycle";
+export { contentTag } from "./service-image.tag";
 export * from "./message-broker";
 export * from "./message-broker.rules";
 export {

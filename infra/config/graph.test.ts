@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { callersOf, checkGraph, edges } from "./graph";
-import type { ServicesConfig } from "./sections/services";
+import { serviceTierDefaults, type ServicesConfig } from "./sections/services";
 
 /** A service graph from `name -> [upstreams]` and optional exposures. */
 function graph(
@@ -11,10 +11,7 @@ function graph(
     Object.entries(upstreams).map(([name, ups]) => [
       name,
       {
-        port: 8080,
-        replicas: 1,
-        resources: { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi" },
-        env: {},
+        ...serviceTierDefaults.dev,
         upstreams: ups,
         ...(expose[name] ? { expose: expose[name] } : {}),
       },

@@ -180,7 +180,10 @@ export function checkServices(services: ServicesConfig, env: Environment): Confi
   return issues;
 }
 
-/** The env var that holds an upstream's URL: `orders` -> `ORDERS_URL`, `tax-rates` -> `TAX_RATES_URL`. */
+/**
+ * The env var that holds an upstream's URL: `orders` -> `ORDERS_URL`. Same rule as NodeService's
+ * (infra/components/node-service.naming.ts); a test keeps them equal.
+ */
 export function upstreamEnvName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, "_")}_URL`;
 }

@@ -1,0 +1,147 @@
+import * as path from "node:path";
+import {
+  contentTag,
+  NodeService,
+  Ports,
+  ServiceImage,
+  type NodeServiceArgs,
+  type SecretEnvRef,
+} from "@causeway/components";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { callersOf, type PlatformConfig, type ServiceConfig } from "../config";
+
+/**
+ * The repository root, read for the content tag. The build itself uses context "." because
+ * Pulumi runs the program from the project directory (the repository root).
+ */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The Secrets the data plane creates in the app namespace (issue 6). */
+export const BROKER_SECRET = { name: "causeway-broker", key: "AMQP_URL" } as const;
+export const databaseSecret = (service: string) =>
+  ({ name: `${service}-database`, key: "DATABASE_URL" }) as const;
+
+/** What a service image is built from: its content hash is the immutable tag. */
+export function buildInputs(service: string): string[] {
+  return [
+    "services/Dockerfile",
+    "services/kit",
+    `services/${service}`,
+    "package.json",
+    "package-lock.json",
+  ];
+}
+
+/** The mesh, when the pods join it (issue 5 fills this in). */
+export interface ServiceMesh {
+  /** Pod annotations for one service (connect-inject and friends). */
+  readonly podAnnotations: (
+    service: string,
+    config: ServiceConfig,
+  ) => pulumi.Input<Record<string, string>>;
+  /** Envoy's inbound listener port (`Ports.envoyInbound`). */
+  readonly inboundPort: number;
+  /** Namespace of the Consul servers, for the sidecars' egress. */
+  readonly controlPlaneNamespace: string;
+  /** Ports of the Consul servers the sidecars reach. Default: NodeService's. */
+  readonly controlPlanePorts?: readonly number[];
+}
+
+export interface ServicesDeps {
+  readonly provider: k8s.Provider;
+  readonly namespace: k8s.core.v1.Namespace;
+  readonly mesh?: ServiceMesh;
+  /** What the pods need first, e.g. the Secrets they read and the mesh's webhook. */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export interface ComposedService {
+  readonly image: ServiceImage;
+  readonly service: NodeService;
+}
+
+/** NodeService arguments for one service of the graph (pure but for the image input). */
+export function nodeServiceArgs(
+  config: PlatformConfig,
+  name: string,
+  namespace: pulumi.Input<string>,
+  image: pulumi.Input<string>,
+  mesh?: ServiceMesh,
+): NodeServiceArgs {
+  const s = config.services[name]!;
+  const { privateSubnetCidrs, publicSubnetCidrs } = config.network;
+  const secretEnv: Record<string, SecretEnvRef> = {};
+  if (s.database) {
+    const secret = databaseSecret(name);
+    secretEnv[secret.key] = { secretName: secret.name, key: secret.key };
+  }
+  if (s.broker) {
+    secretEnv[BROKER_SECRET.key] = { secretName: BROKER_SECRET.name, key: BROKER_SECRET.key };
+  }
+  const egressCidrs: Record<string, { cidrs: string[]; ports: number[] }> = {};
+  if (s.database) egressCidrs.database = { cidrs: privateSubnetCidrs, ports: [Ports.postgres] };
+  if (s.broker) egressCidrs.broker = { cidrs: privateSubnetCidrs, ports: [Ports.amqps] };
+  const env: Record<string, string> = { ...s.env };
+  // The kit keeps each service's tables in its own schema (services/kit DB_SCHEMA).
+  if (s.database && env.DB_SCHEMA === undefined) env.DB_SCHEMA = name.replace(/-/g, "_");
+
+  return {
+    namespace,
+    image,
+    serviceName: name,
+    port: s.port,
+    replicas: s.replicas,
+    ...(s.autoscaling.enabled && {
+      autoscaling: {
+        maxReplicas: s.autoscaling.maxReplicas,
+        targetCpuUtilization: s.autoscaling.targetCpuUtilization,
+      },
+    }),
+    resources: s.resources,
+    env,
+    secretEnv,
+    upstreams: s.upstreams.map((u) => ({ name: u, port: config.services[u]!.port })),
+    callers: callersOf(config.services, name),
+    ingressCidrs: s.expose ? publicSubnetCidrs : [],
+    egressCidrs,
+    ...(mesh && {
+      meshInboundPort: mesh.inboundPort,
+      meshControlPlane: {
+        namespace: mesh.controlPlaneNamespace,
+        ...(mesh.controlPlanePorts && { ports: mesh.controlPlanePorts }),
+      },
+      podAnnotations: mesh.podAnnotations(name, s),
+    }),
+  };
+}
+
+/**
+ * One ServiceImage and one NodeService per service of the graph, in the app namespace, with the
+ * `cluster` provider. Images are built from services/Dockerfile unless the stack pins one.
+ */
+export function composeServices(
+  config: PlatformConfig,
+  deps: ServicesDeps,
+): Record<string, ComposedService> {
+  const out: Record<string, ComposedService> = {};
+  for (const name of Object.keys(config.services).sort()) {
+    const s = config.services[name]!;
+    const image = new ServiceImage(
+      name,
+      s.image !== undefined
+        ? { pinned: s.image }
+        : { build: { tag: contentTag(REPO_ROOT, buildInputs(name)) } },
+    );
+    const service = new NodeService(
+      name,
+      nodeServiceArgs(config, name, deps.namespace.metadata.name, image.imageRef, deps.mesh),
+      {
+        provider: deps.provider,
+        dependsOn: [deps.namespace, ...(deps.dependsOn ?? [])],
+      },
+    );
+    out[name] = { image, service };
+  }
+  return out;
+}
