@@ -4,6 +4,9 @@ export * from "./contract";
 export * from "./replacements";
 export * from "./consul-cluster";
 export * from "./consul-cluster-values";
+export * from "./service-mesh";
+export * from "./service-mesh-entries";
+export * from "./service-mesh-annotations";
 export {
   NodeService,
   NodeServiceDefaults,
