@@ -1,6 +1,7 @@
 import type { PlatformConfig } from "../config";
 import { clusterProvider } from "./cluster";
 import { loadBalancerController, publicEdge } from "./edge";
+import { composeMesh } from "./mesh";
 import { appNamespace } from "./namespace";
 import { composeServices } from "./services";
 
@@ -12,7 +13,14 @@ export function composePlatform(config: PlatformConfig): Record<string, unknown>
   const provider = clusterProvider(config.cluster);
   const namespace = appNamespace(provider);
   const controller = loadBalancerController(config, provider);
-  composeServices(config, { provider, namespace });
+  const mesh = composeMesh(config, { provider, namespace });
+  composeServices(config, {
+    provider,
+    namespace,
+    mesh: mesh.wiring,
+    // Pods wait for the Consul release: its injector webhook must admit them with a sidecar.
+    dependsOn: [mesh.consul.release],
+  });
   const edge = publicEdge(config, provider, namespace.metadata.name, controller);
   return {
     environment: config.environment,

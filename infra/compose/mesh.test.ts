@@ -1,0 +1,262 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, edges, parsePlatformConfig } from "../config";
+import { planStack, rawStackConfig, type ConfigOverlay, type PlanView } from "../plan/harness";
+import { renderJson } from "../plan/render-json";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const INTENTIONS = "kubernetes:consul.hashicorp.com/v1alpha1:ServiceIntentions";
+const CONSUL_CRS = [
+  "kubernetes:consul.hashicorp.com/v1alpha1:ServiceDefaults",
+  INTENTIONS,
+  "kubernetes:consul.hashicorp.com/v1alpha1:ServiceResolver",
+  "kubernetes:consul.hashicorp.com/v1alpha1:ServiceRouter",
+];
+const STACKS = ["dev", "staging", "prod"] as const;
+
+type Source = { name: string; action: string };
+type IntentionsSpec = { destination: { name: string }; sources: Source[] };
+
+/** The stack's typed config, as the program sees it. */
+const configOf = (stack: string, overlay: ConfigOverlay = {}) =>
+  parsePlatformConfig(rawStackConfig(stack, overlay), stack);
+
+/** Every [caller, upstream, action] the planned ServiceIntentions express, sorted. */
+function plannedIntentions(plan: PlanView): [string, string, string][] {
+  return plan
+    .byType(INTENTIONS)
+    .flatMap((r) => {
+      const spec = r.inputs["spec"] as IntentionsSpec;
+      return spec.sources.map((s): [string, string, string] => [
+        s.name,
+        spec.destination.name,
+        s.action,
+      ]);
+    })
+    .sort((a, b) => a.join(" ").localeCompare(b.join(" ")));
+}
+
+describe("the Consul chart release in each stack", () => {
+  it("is one release of the pinned chart per stack, with 1/3/5 servers and tier sizing", async () => {
+    const table = [];
+    for (const stack of STACKS) {
+      const plan = await planStack(stack);
+      const releases = plan.byType(RELEASE).filter((r) => r.inputs["chart"] === "consul");
+      expect(releases, stack).toHaveLength(1);
+      const { inputs } = releases[0]!;
+      const values = inputs["values"] as {
+        server: Record<string, unknown>;
+        connectInject: Record<string, unknown>;
+        global: Record<string, unknown>;
+      };
+      table.push({
+        stack,
+        version: inputs["version"],
+        image: values.global["image"],
+        servers: values.server["replicas"],
+        storage: values.server["storage"],
+        resources: values.server["resources"],
+        serverPdb: values.server["disruptionBudget"],
+        injectors: values.connectInject["replicas"],
+      });
+    }
+    expect(table).toEqual([
+      {
+        stack: "dev",
+        version: "1.9.11",
+        image: "hashicorp/consul:1.22.7",
+        servers: 1,
+        storage: "5Gi",
+        resources: {
+          requests: { cpu: "100m", memory: "256Mi" },
+          limits: { cpu: "500m", memory: "256Mi" },
+        },
+        serverPdb: { enabled: false },
+        injectors: 1,
+      },
+      {
+        stack: "staging",
+        version: "1.9.11",
+        image: "hashicorp/consul:1.22.7",
+        servers: 3,
+        storage: "10Gi",
+        resources: {
+          requests: { cpu: "250m", memory: "512Mi" },
+          limits: { cpu: "1", memory: "512Mi" },
+        },
+        serverPdb: { enabled: true },
+        injectors: 2,
+      },
+      {
+        stack: "prod",
+        version: "1.9.11",
+        image: "hashicorp/consul:1.22.7",
+        servers: 5,
+        storage: "20Gi",
+        resources: {
+          requests: { cpu: "500m", memory: "1Gi" },
+          limits: { cpu: "2", memory: "1Gi" },
+        },
+        serverPdb: { enabled: true },
+        injectors: 2,
+      },
+    ]);
+  });
+
+  it("hardens every stack the same way: TLS, ACLs, gossip encryption, opt-in injection, ClusterIP UI", async () => {
+    for (const stack of STACKS) {
+      const plan = await planStack(stack);
+      const values = plan.get(RELEASE, "consul-chart").inputs["values"] as Record<
+        string,
+        Record<string, unknown>
+      >;
+      expect(values["global"], stack).toMatchObject({
+        tls: { enabled: true, enableAutoEncrypt: true, verify: true, httpsOnly: true },
+        acls: { manageSystemACLs: true },
+        gossipEncryption: { secretName: "consul-gossip-encryption-key", secretKey: "key" },
+        metrics: { enabled: true },
+      });
+      expect(values["connectInject"], stack).toMatchObject({
+        enabled: true,
+        default: false,
+        transparentProxy: { defaultEnabled: true },
+        k8sAllowNamespaces: ["causeway"],
+      });
+      expect(values["ui"], stack).toMatchObject({ service: { type: "ClusterIP" } });
+    }
+  });
+
+  it("rejects a stack asking for an even number of servers, naming Raft quorum", async () => {
+    await expect(planStack("prod", { "causeway:consul": { servers: 4 } })).rejects.toThrow(
+      new ConfigError(
+        [
+          {
+            path: "causeway:consul.servers",
+            message:
+              "must be odd (1, 3, 5 or 7): Raft needs a majority of servers for quorum, so an even count tolerates no more failures than one server fewer (2 tolerate none, like 1; 4 tolerate one, like 3) and only adds cost (found 4)",
+          },
+        ],
+        "prod",
+      ).message,
+    );
+  });
+});
+
+describe("the mesh derived from the service graph", () => {
+  it.each<[string, ConfigOverlay]>([
+    ["the stack's graph", {}],
+    [
+      "a graph with more edges",
+      {
+        "causeway:services": {
+          orders: { upstreams: ["payments"] },
+          reports: { upstreams: ["orders", "payments"] },
+        },
+      },
+    ],
+  ])("allows exactly the edges of %s, plus one default deny", async (_, overlay) => {
+    for (const stack of STACKS) {
+      const expected = edges(configOf(stack, overlay).services)
+        .map((e): [string, string, string] => [e.from, e.to, "allow"])
+        .concat([["*", "*", "deny"]])
+        .sort((a, b) => a.join(" ").localeCompare(b.join(" ")));
+      const plan = await planStack(stack, overlay);
+      expect(plannedIntentions(plan), stack).toEqual(expected);
+    }
+  });
+
+  it("gives every service an http ServiceDefaults, a ServiceRouter and a ServiceResolver", async () => {
+    const plan = await planStack("staging");
+    const names = Object.keys(configOf("staging").services).sort();
+    for (const kind of ["ServiceDefaults", "ServiceRouter", "ServiceResolver"]) {
+      const planned = plan
+        .byType(`kubernetes:consul.hashicorp.com/v1alpha1:${kind}`)
+        .map((r) => (r.inputs["metadata"] as { name: string }).name)
+        .sort();
+      expect(planned, kind).toEqual(names);
+    }
+  });
+
+  it("creates every config entry after the Consul release (and so deletes it before)", async () => {
+    const plan = await planStack("prod");
+    const release = plan.get(RELEASE, "consul-chart");
+    const crs = CONSUL_CRS.flatMap((t) => plan.byType(t));
+    expect(crs.length).toBeGreaterThan(0);
+    for (const cr of crs) {
+      expect(cr.dependencies, cr.name).toContain(release.urn);
+      expect(cr.provider, cr.name).toBe(release.provider);
+      expect((cr.inputs["metadata"] as { namespace: string }).namespace).toBe("causeway");
+    }
+  });
+
+  it("creates the services' pods only once the injector webhook is installed", async () => {
+    const plan = await planStack("dev");
+    const release = plan.get(RELEASE, "consul-chart");
+    for (const name of Object.keys(configOf("dev").services)) {
+      const deployment = plan.get("kubernetes:apps/v1:Deployment", name);
+      expect(deployment.dependencies, name).toContain(release.urn);
+    }
+  });
+});
+
+describe("pods in the mesh", () => {
+  type Template = { metadata: { annotations: Record<string, string> } };
+  const annotationsOf = (plan: PlanView, name: string) =>
+    (plan.get("kubernetes:apps/v1:Deployment", name).inputs["spec"] as { template: Template })
+      .template.metadata.annotations;
+
+  it("opt every service in with transparent proxy; only exposed ones bypass it inbound", async () => {
+    const plan = await planStack("prod");
+    const config = configOf("prod");
+    const table = Object.keys(config.services)
+      .sort()
+      .map((name) => {
+        const a = annotationsOf(plan, name);
+        return [
+          name,
+          a["consul.hashicorp.com/connect-inject"],
+          a["consul.hashicorp.com/transparent-proxy"],
+          a["consul.hashicorp.com/transparent-proxy-exclude-inbound-ports"],
+        ];
+      });
+    expect(table).toEqual([
+      ["gateway", "true", "true", String(config.services.gateway!.port)],
+      ["orders", "true", "true", undefined],
+      ["payments", "true", "true", undefined],
+    ]);
+  });
+
+  it("give services their upstreams by cluster DNS name, never by IP", async () => {
+    const plan = await planStack("dev", {
+      "causeway:services": { orders: { upstreams: ["payments"], port: 8081 } },
+    });
+    type Env = { name: string; value?: string };
+    const urls = plan
+      .byType("kubernetes:apps/v1:Deployment")
+      .flatMap((d) => {
+        const spec = d.inputs["spec"] as {
+          template: { spec: { containers: { env?: Env[] }[] } };
+        };
+        return spec.template.spec.containers.flatMap((c) => c.env ?? []);
+      })
+      .filter((e) => /^[A-Z_]+_URL$/.test(e.name) && e.value !== undefined)
+      .map((e) => `${e.name}=${e.value}`)
+      .sort();
+    expect(urls).toEqual([
+      "ORDERS_URL=http://orders.causeway.svc.cluster.local:8081",
+      "PAYMENTS_URL=http://payments.causeway.svc.cluster.local:8080",
+    ]);
+  });
+});
+
+describe("secrets", () => {
+  it("never puts a gossip key value in the plan: the Secret's data is only known after apply", async () => {
+    const plan = await planStack("prod");
+    const key = plan.get("random:index/randomBytes:RandomBytes", "consul-gossip-key");
+    const secret = plan.get("kubernetes:core/v1:Secret", "consul-gossip-key");
+    expect(secret.inputs["stringData"]).toBe(`(known after apply: ${key.urn})`);
+    // The chart gets the Secret's name, never the key.
+    const values = JSON.stringify(plan.get(RELEASE, "consul-chart").inputs["values"]);
+    expect(values).not.toMatch(/[A-Za-z0-9+/]{43}=/);
+    expect(renderJson(plan)).not.toMatch(/[A-Za-z0-9+/]{43}=/);
+  });
+});

@@ -1,0 +1,82 @@
+import {
+  ConsulCluster,
+  DEREGISTRATION_DELAY_SECONDS,
+  HealthPaths,
+  meshPodAnnotations,
+  Ports,
+  ServiceMesh,
+} from "@causeway/components";
+import type * as k8s from "@pulumi/kubernetes";
+import type { PlatformConfig, ServiceConfig } from "../config";
+import { APP_NAMESPACE } from "./namespace";
+import type { ServiceMesh as MeshWiring } from "./services";
+
+/** Namespace of the Consul servers and injector. */
+export const CONSUL_NAMESPACE = "consul";
+
+export interface ComposedMesh {
+  readonly consul: ConsulCluster;
+  readonly mesh: ServiceMesh;
+  /** What NodeService needs to join the mesh (pod annotations, Envoy port, control plane). */
+  readonly wiring: MeshWiring;
+}
+
+/**
+ * Pod annotations for one service of the graph. Exposed services keep their port out of the
+ * inbound redirection, so the ALB and its health check (which cannot present a mesh
+ * certificate) reach the app directly; data-store ports bypass Envoy on the way out.
+ */
+export function podAnnotationsFor(service: ServiceConfig): Record<string, string> {
+  return meshPodAnnotations({
+    port: service.port,
+    exposed: service.expose !== undefined,
+    excludeOutboundPorts: [
+      ...(service.database ? [Ports.postgres] : []),
+      ...(service.broker ? [Ports.amqps] : []),
+    ],
+    metricsPath: HealthPaths.metrics,
+    // Envoy outlives the app's preStop sleep and drain, so in-flight upstream calls finish.
+    shutdownGraceSeconds: DEREGISTRATION_DELAY_SECONDS,
+  });
+}
+
+/**
+ * The Consul datacenter (sized by `causeway:consul`) and the mesh of the service graph: one
+ * ServiceDefaults, ServiceRouter and ServiceResolver per service, a default deny, and one
+ * allow per caller -> upstream edge.
+ */
+export function composeMesh(
+  config: PlatformConfig,
+  deps: { readonly provider: k8s.Provider; readonly namespace: k8s.core.v1.Namespace },
+): ComposedMesh {
+  const c = config.consul;
+  const consul = new ConsulCluster(
+    "consul",
+    {
+      servers: c.servers,
+      chartVersion: c.chartVersion,
+      consulVersion: c.consulVersion,
+      namespace: CONSUL_NAMESPACE,
+      storageSize: c.storageSize,
+      storageClass: c.storageClass,
+      resources: c.resources,
+      // The injector's fail-closed webhook only ever sees the services' pods.
+      injectNamespaces: [APP_NAMESPACE],
+    },
+    { provider: deps.provider },
+  );
+  const mesh = new ServiceMesh(
+    "mesh",
+    { services: config.services, namespace: APP_NAMESPACE, crds: consul.release },
+    { provider: deps.provider, dependsOn: [deps.namespace] },
+  );
+  return {
+    consul,
+    mesh,
+    wiring: {
+      podAnnotations: (_name, service) => podAnnotationsFor(service),
+      inboundPort: Ports.envoyInbound,
+      controlPlaneNamespace: CONSUL_NAMESPACE,
+    },
+  };
+}
