@@ -59,7 +59,7 @@ export interface DatabaseSettings {
   readonly engineVersion: string;
   readonly instanceClass: string;
   readonly allocatedStorage: number;
-  /** Storage autoscaling ceiling in GiB; undefined turns autoscaling off. */
+  /** Storage autoscaling ceiling in GiB; undefined or 0 turns autoscaling off. */
   readonly maxAllocatedStorage?: number;
   readonly backupRetentionDays: number;
   readonly databaseName: string;
@@ -158,13 +158,13 @@ export const databaseRules: readonly DatabaseRule[] = [
     field: "maxAllocatedStorage",
     source: `${RDS_GUIDE}/USER_PIOPS.Autoscaling.html`,
     check: (s) => {
-      if (s.maxAllocatedStorage === undefined) return undefined;
-      const min = Math.ceil(s.allocatedStorage * 1.1);
+      if (s.maxAllocatedStorage === undefined || s.maxAllocatedStorage === 0) return undefined;
+      const min = Math.ceil((s.allocatedStorage * 11) / 10);
       return Number.isInteger(s.maxAllocatedStorage) &&
         s.maxAllocatedStorage >= min &&
         s.maxAllocatedStorage <= GP3_STORAGE_GIB.max
         ? undefined
-        : `must be at least 10% above allocatedStorage (${min} GiB or more) and at most ${GP3_STORAGE_GIB.max} GiB`;
+        : `must be 0 (autoscaling off) or at least 10% above allocatedStorage (${min} GiB or more) and at most ${GP3_STORAGE_GIB.max} GiB`;
     },
   },
   {

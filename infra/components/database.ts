@@ -46,7 +46,7 @@ export interface DatabaseArgs {
   readonly instanceClass?: string;
   /** gp3 storage in GiB (20-65536). Default 100. */
   readonly allocatedStorage?: number;
-  /** Storage autoscaling ceiling in GiB, at least 10% above allocatedStorage. Default: off. */
+  /** Storage autoscaling ceiling in GiB, at least 10% above allocatedStorage; 0 is off. Default: off. */
   readonly maxAllocatedStorage?: number;
   /** Standby in a second AZ. Default true. */
   readonly multiAz?: boolean;

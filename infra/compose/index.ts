@@ -1,5 +1,6 @@
 import type { PlatformConfig } from "../config";
 import { clusterProvider } from "./cluster";
+import { composeData } from "./data";
 import { loadBalancerController, publicEdge } from "./edge";
 import { composeMesh } from "./mesh";
 import { appNamespace } from "./namespace";
@@ -13,19 +14,21 @@ export function composePlatform(config: PlatformConfig): Record<string, unknown>
   const provider = clusterProvider(config.cluster);
   const namespace = appNamespace(provider);
   const controller = loadBalancerController(config, provider);
+  const data = composeData(config, { provider, namespace });
   const mesh = composeMesh(config, { provider, namespace });
   composeServices(config, {
     provider,
     namespace,
     mesh: mesh.wiring,
     // Pods wait for the Consul release: its injector webhook must admit them with a sidecar.
-    dependsOn: [mesh.consul.release],
+    dependsOn: [...data.dependsOn, mesh.consul.release],
   });
   const edge = publicEdge(config, provider, namespace.metadata.name, controller);
   return {
     environment: config.environment,
     namespace: namespace.metadata.name,
     services: Object.keys(config.services).sort(),
+    ...data.outputs,
     ...edge,
   };
 }

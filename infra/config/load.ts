@@ -5,8 +5,10 @@ import { ConfigError, type ConfigIssue } from "./errors";
 import { didYouMean } from "./did-you-mean";
 import { checkGraph } from "./graph";
 import { mergeDefaults, sectionKeys, sections, type Section, type SectionKey } from "./sections";
+import { checkBroker, type BrokerConfig } from "./sections/broker";
 import type { ClusterConfig } from "./sections/cluster";
 import type { ConsulConfig } from "./sections/consul";
+import { checkDatabase, type DatabaseConfig } from "./sections/database";
 import { checkEdge, type EdgeConfig } from "./sections/edge";
 import type { NetworkConfig } from "./sections/network";
 import { checkServices, type ServicesConfig } from "./sections/services";
@@ -24,6 +26,8 @@ export interface PlatformConfig {
   readonly services: ServicesConfig;
   readonly consul: ConsulConfig;
   readonly edge: EdgeConfig;
+  readonly broker: BrokerConfig;
+  readonly database: DatabaseConfig;
 }
 
 /**
@@ -119,6 +123,22 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
   }
   if (out.services && out.edge) {
     issues.push(...checkEdge(out.edge as EdgeConfig, out.services as ServicesConfig));
+  }
+
+  if (out.network && out.broker) {
+    issues.push(
+      ...checkBroker(out.broker as BrokerConfig, out.network as NetworkConfig, env, stack ?? env),
+    );
+  }
+  if (out.network && out.database) {
+    issues.push(
+      ...checkDatabase(
+        out.database as DatabaseConfig,
+        out.network as NetworkConfig,
+        env,
+        stack ?? env,
+      ),
+    );
   }
 
   if (issues.length > 0) throw new ConfigError(issues, stack);

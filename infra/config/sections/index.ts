@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { environments, type ByTier, type Environment } from "../environment";
+import { brokerSchema, brokerTierDefaults } from "./broker";
 import { clusterSchema, clusterSensitive } from "./cluster";
 import { consulSchema, consulTierDefaults } from "./consul";
+import { databaseSchema, databaseTierDefaults } from "./database";
 import { edgeSchema, edgeTierDefaults } from "./edge";
 import { networkSchema } from "./network";
 import { servicesSchema, serviceTierDefaults } from "./services";
@@ -93,6 +95,20 @@ export const sections = {
     description:
       "The public load balancer: certificateArn, or domain and zoneId; sslPolicy, allowedCidrs, waf, accessLogs, deletionProtection, controller.chartVersion.",
     tierDefaults: edgeTierDefaults,
+  },
+  broker: {
+    schema: brokerSchema,
+    required: false,
+    description:
+      "The Amazon MQ for RabbitMQ broker: engineVersion, instanceType, deploymentMode, maintenanceWindow, consoleAllowedCidrs, adminUsername, subnetIds, name.",
+    tierDefaults: brokerTierDefaults,
+  },
+  database: {
+    schema: databaseSchema,
+    required: false,
+    description:
+      "The RDS for PostgreSQL instance: engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, deletionProtection, finalSnapshot, databaseName, masterUsername, identifier.",
+    tierDefaults: databaseTierDefaults,
   },
 } satisfies Record<string, Section>;
 

@@ -1,0 +1,99 @@
+import { Database, MessageBroker } from "@causeway/components";
+import * as aws from "@pulumi/aws";
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Environment, type PlatformConfig } from "../config";
+import { brokerName, brokerSubnets } from "../config/sections/broker";
+import { databaseIdentifier } from "../config/sections/database";
+import { BROKER_SECRET } from "./services";
+
+export interface DataPlaneDeps {
+  readonly provider: k8s.Provider;
+  readonly namespace: k8s.core.v1.Namespace;
+}
+
+export interface DataPlane {
+  readonly broker: MessageBroker;
+  readonly database: Database;
+  /** What pods reading the Secrets should wait for. */
+  readonly dependsOn: pulumi.Resource[];
+  /** Stack outputs (no credentials). */
+  readonly outputs: Record<string, unknown>;
+}
+
+/** Services that get `DATABASE_URL`, sorted. */
+export function databaseServices(config: PlatformConfig): string[] {
+  return Object.keys(config.services)
+    .filter((name) => config.services[name]!.database)
+    .sort();
+}
+
+/**
+ * The data plane: the RabbitMQ broker and the PostgreSQL instance, in the cluster's VPC, open
+ * only to the EKS cluster security group (attached to managed node groups and Fargate pods),
+ * with their connection URLs as Kubernetes Secrets in the app namespace. Protected in prod.
+ */
+export function composeData(config: PlatformConfig, deps: DataPlaneDeps): DataPlane {
+  const stack = pulumi.getStack();
+  const cluster = aws.eks.getClusterOutput({ name: config.cluster.name });
+  const clientSecurityGroupIds = { cluster: cluster.vpcConfig.clusterSecurityGroupId };
+  const protect = config.environment === Environment.prod;
+  const tags = { "causeway:stack": stack, "causeway:environment": config.environment };
+  const namespace = deps.namespace.metadata.name;
+
+  const b = config.broker;
+  const broker = new MessageBroker(
+    "broker",
+    {
+      brokerName: brokerName(b, stack),
+      vpcId: config.network.vpcId,
+      subnetIds: brokerSubnets(b, config.network),
+      clientSecurityGroupIds,
+      consoleAllowedCidrs: b.consoleAllowedCidrs,
+      engineVersion: b.engineVersion,
+      instanceType: b.instanceType,
+      deploymentMode: b.deploymentMode,
+      maintenanceWindow: b.maintenanceWindow,
+      adminUsername: b.adminUsername,
+      connectionSecret: { provider: deps.provider, namespace, name: BROKER_SECRET.name },
+      protect,
+      tags,
+    },
+    { dependsOn: [deps.namespace] },
+  );
+
+  const d = config.database;
+  const database = new Database(
+    "database",
+    {
+      identifier: databaseIdentifier(d, stack),
+      vpcId: config.network.vpcId,
+      subnetIds: config.network.privateSubnetIds,
+      clientSecurityGroupIds,
+      engineVersion: d.engineVersion,
+      instanceClass: d.instanceClass,
+      allocatedStorage: d.allocatedStorage,
+      maxAllocatedStorage: d.maxAllocatedStorage,
+      multiAz: d.multiAz,
+      backupRetentionDays: d.backupRetentionDays,
+      deletionProtection: d.deletionProtection,
+      finalSnapshot: d.finalSnapshot,
+      databaseName: d.databaseName,
+      masterUsername: d.masterUsername,
+      serviceSecrets: { provider: deps.provider, namespace, services: databaseServices(config) },
+      protect,
+      tags,
+    },
+    { dependsOn: [deps.namespace] },
+  );
+
+  return {
+    broker,
+    database,
+    dependsOn: [broker, database],
+    outputs: {
+      brokerEndpoint: broker.endpoint,
+      databaseAddress: database.address,
+    },
+  };
+}

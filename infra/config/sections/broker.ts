@@ -1,0 +1,174 @@
+import {
+  BrokerDeploymentMode,
+  brokerDeploymentModes,
+  checkBrokerSettings,
+  EVALUATION_INSTANCE_TYPES,
+  WeekDay,
+} from "@causeway/components";
+import { z } from "zod";
+import { Environment, type ByTier } from "../environment";
+import type { ConfigIssue } from "../errors";
+import { awsId, ipv4Cidr } from "../primitives";
+import type { NetworkConfig } from "./network";
+
+const KEY = "causeway:broker";
+
+/** `causeway:broker`: the Amazon MQ for RabbitMQ broker the services publish to and consume from. */
+export const brokerSchema = z.strictObject({
+  name: z.string().optional().describe("Amazon MQ broker name. Default causeway-<stack>"),
+  engineVersion: z
+    .string()
+    .describe("RabbitMQ engine version, major.minor only (3.13 or 4.2; 4.2 needs mq.m7g.*)"),
+  instanceType: z
+    .string()
+    .describe("Host instance type. Tier default: mq.m7g.medium dev, mq.m7g.large staging and prod"),
+  deploymentMode: z
+    .enum(brokerDeploymentModes as [BrokerDeploymentMode, ...BrokerDeploymentMode[]], {
+      error: () => `must be one of ${brokerDeploymentModes.join(", ")}`,
+    })
+    .describe("SINGLE_INSTANCE (dev) or CLUSTER_MULTI_AZ (three nodes; staging and prod)"),
+  maintenanceWindow: z
+    .strictObject({
+      dayOfWeek: z.enum(Object.values(WeekDay) as [WeekDay, ...WeekDay[]], {
+        error: () => `must be one of ${Object.values(WeekDay).join(", ")}`,
+      }),
+      timeOfDay: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24-hour time HH:MM such as 03:00"),
+      timeZone: z
+        .string()
+        .regex(
+          /^(UTC|[A-Za-z]+(\/[A-Za-z_+-]+)+|[+-]\d{2}:\d{2})$/,
+          "must be UTC, a Country/City time zone such as Europe/Dublin, or an offset such as +01:00",
+        ),
+    })
+    .describe("Weekly window for automatic minor upgrades: { dayOfWeek, timeOfDay, timeZone }"),
+  consoleAllowedCidrs: z
+    .array(
+      ipv4Cidr.refine(
+        (c) => c !== "0.0.0.0/0",
+        "must not be 0.0.0.0/0: that opens the management console to the internet; list your operators' networks",
+      ),
+    )
+    .describe("IPv4 CIDRs that may reach the management console (443). Default []: none"),
+  adminUsername: z
+    .string()
+    .describe("The broker's admin user (its password is generated). Default causeway-admin"),
+  subnetIds: z
+    .array(awsId("subnet"))
+    .optional()
+    .describe(
+      "Private subnets of the broker. Default: the first of network.privateSubnetIds for SINGLE_INSTANCE, all of them for a cluster",
+    ),
+});
+
+export type BrokerConfig = z.infer<typeof brokerSchema>;
+
+const common = {
+  engineVersion: "4.2",
+  consoleAllowedCidrs: [],
+  adminUsername: "causeway-admin",
+} as const;
+
+/**
+ * Tier defaults. Every tier runs RabbitMQ 4.2 (dev and prod behave alike); dev on the smallest
+ * mq.m7g type, staging and prod on a three-node cluster of the smallest type AWS recommends for
+ * production. Staging's window is a day before prod's, so an automatic upgrade reaches it first.
+ */
+export const brokerTierDefaults: ByTier<BrokerConfig> = {
+  dev: {
+    ...common,
+    consoleAllowedCidrs: [],
+    instanceType: "mq.m7g.medium",
+    deploymentMode: BrokerDeploymentMode.singleInstance,
+    maintenanceWindow: { dayOfWeek: WeekDay.saturday, timeOfDay: "03:00", timeZone: "UTC" },
+  },
+  staging: {
+    ...common,
+    consoleAllowedCidrs: [],
+    instanceType: "mq.m7g.large",
+    deploymentMode: BrokerDeploymentMode.clusterMultiAz,
+    maintenanceWindow: { dayOfWeek: WeekDay.saturday, timeOfDay: "03:00", timeZone: "UTC" },
+  },
+  prod: {
+    ...common,
+    consoleAllowedCidrs: [],
+    instanceType: "mq.m7g.large",
+    deploymentMode: BrokerDeploymentMode.clusterMultiAz,
+    maintenanceWindow: { dayOfWeek: WeekDay.sunday, timeOfDay: "03:00", timeZone: "UTC" },
+  },
+};
+
+/** The broker's subnets: as configured, else derived from the network by deployment mode. */
+export function brokerSubnets(broker: BrokerConfig, network: NetworkConfig): string[] {
+  if (broker.subnetIds) return [...broker.subnetIds];
+  return broker.deploymentMode === BrokerDeploymentMode.singleInstance
+    ? network.privateSubnetIds.slice(0, 1)
+    : [...network.privateSubnetIds];
+}
+
+/** The Amazon MQ broker name: as configured, else `causeway-<stack>`. */
+export function brokerName(broker: BrokerConfig, stack: string): string {
+  return broker.name ?? `causeway-${stack}`;
+}
+
+/**
+ * What Amazon MQ would reject at apply time (the MessageBroker rule table), plus the tier
+ * policy: prod runs a cluster, on an instance type AWS recommends for production. Needs the
+ * network (for subnets) and the tier, so it runs after every section is parsed.
+ */
+export function checkBroker(
+  broker: BrokerConfig,
+  network: NetworkConfig,
+  env: Environment,
+  stack: string,
+): ConfigIssue[] {
+  const subnetIds = brokerSubnets(broker, network);
+  const settings = {
+    brokerName: brokerName(broker, stack),
+    engineVersion: broker.engineVersion,
+    instanceType: broker.instanceType,
+    deploymentMode: broker.deploymentMode,
+    subnetIds,
+    adminUsername: broker.adminUsername,
+    publiclyAccessible: false,
+    securityGroupCount: 1,
+  };
+  const issues: ConfigIssue[] = checkBrokerSettings(settings).map((v) => ({
+    path: `${KEY}.${v.field === "brokerName" ? "name" : v.field}`,
+    message: `${v.message} (found ${found(settings[v.field as keyof typeof settings])})`,
+  }));
+
+  const privateSubnets = new Set(network.privateSubnetIds);
+  const outside = subnetIds.filter((s) => !privateSubnets.has(s));
+  if (outside.length > 0) {
+    issues.push({
+      path: `${KEY}.subnetIds`,
+      message: `must be private subnets listed in causeway:network.privateSubnetIds (found ${found(outside)})`,
+    });
+  }
+
+  if (env === Environment.prod) {
+    // Source: https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-sizing-guidelines.html
+    if (EVALUATION_INSTANCE_TYPES.includes(broker.instanceType)) {
+      issues.push({
+        path: `${KEY}.instanceType`,
+        message: `is for evaluation and testing only (AWS); prod needs mq.m7g.large or larger (found ${found(broker.instanceType)})`,
+      });
+    }
+    // Source: https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/best-practices-broker-setup.html
+    // ("For production workloads, we recommend using cluster deployments").
+    if (broker.deploymentMode !== BrokerDeploymentMode.clusterMultiAz) {
+      issues.push({
+        path: `${KEY}.deploymentMode`,
+        message: `must be CLUSTER_MULTI_AZ in prod: a single instance is a single point of failure (found ${found(broker.deploymentMode)})`,
+      });
+    }
+  }
+  return issues;
+}
+
+function found(value: unknown): string {
+  const s = JSON.stringify(value);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

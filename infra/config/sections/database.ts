@@ -1,0 +1,168 @@
+import { checkDatabaseSettings } from "@causeway/components";
+import { z } from "zod";
+import { Environment, type ByTier } from "../environment";
+import type { ConfigIssue } from "../errors";
+import type { NetworkConfig } from "./network";
+
+const KEY = "causeway:database";
+
+/** `causeway:database`: the RDS for PostgreSQL instance that holds the services' state. */
+export const databaseSchema = z.strictObject({
+  identifier: z.string().optional().describe("RDS instance identifier. Default causeway-<stack>"),
+  engineVersion: z
+    .string()
+    .describe("PostgreSQL major version, pinned (14-18); RDS applies minor versions. Default 17"),
+  instanceClass: z
+    .string()
+    .describe("Tier default: db.t4g.micro dev, db.t4g.medium staging, db.m7g.large prod"),
+  allocatedStorage: z
+    .number()
+    .describe("gp3 storage in GiB (20-65536). Tier default: 20 dev, 50 staging, 100 prod"),
+  maxAllocatedStorage: z
+    .number()
+    .optional()
+    .describe(
+      "Storage autoscaling ceiling in GiB, at least 10% above allocatedStorage; 0 turns autoscaling off. Tier default: 50 dev, 200 staging, 1000 prod",
+    ),
+  multiAz: z
+    .boolean()
+    .describe(
+      "A synchronous standby in a second AZ. Tier default: false dev and staging, true prod",
+    ),
+  backupRetentionDays: z
+    .number()
+    .describe(
+      "Automated backups, days (0-35; prod at least 7). Tier default: 1 dev, 7 staging, 14 prod",
+    ),
+  deletionProtection: z
+    .boolean()
+    .describe("Refuse deletion of the instance. Tier default: false dev, true staging and prod"),
+  finalSnapshot: z
+    .boolean()
+    .describe(
+      "Snapshot <identifier>-final on deletion. Tier default: false dev, true staging and prod",
+    ),
+  databaseName: z
+    .string()
+    .describe("The database the services share, one schema each. Default causeway"),
+  masterUsername: z
+    .string()
+    .describe("Master user (its password is generated). Default causeway_admin"),
+});
+
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+
+const common = {
+  engineVersion: "17",
+  databaseName: "causeway",
+  masterUsername: "causeway_admin",
+} as const;
+
+/** Tier defaults: a small single-AZ instance in dev, a protected multi-AZ one in prod. */
+export const databaseTierDefaults: ByTier<DatabaseConfig> = {
+  dev: {
+    ...common,
+    instanceClass: "db.t4g.micro",
+    allocatedStorage: 20,
+    maxAllocatedStorage: 50,
+    multiAz: false,
+    backupRetentionDays: 1,
+    deletionProtection: false,
+    finalSnapshot: false,
+  },
+  staging: {
+    ...common,
+    instanceClass: "db.t4g.medium",
+    allocatedStorage: 50,
+    maxAllocatedStorage: 200,
+    multiAz: false,
+    backupRetentionDays: 7,
+    deletionProtection: true,
+    finalSnapshot: true,
+  },
+  prod: {
+    ...common,
+    instanceClass: "db.m7g.large",
+    allocatedStorage: 100,
+    maxAllocatedStorage: 1000,
+    multiAz: true,
+    backupRetentionDays: 14,
+    deletionProtection: true,
+    finalSnapshot: true,
+  },
+};
+
+/** The RDS instance identifier: as configured, else `causeway-<stack>`. */
+export function databaseIdentifier(database: DatabaseConfig, stack: string): string {
+  return database.identifier ?? `causeway-${stack}`;
+}
+
+/** The minimum backup retention a prod database keeps. */
+export const PROD_MIN_BACKUP_RETENTION_DAYS = 7;
+
+/**
+ * What RDS would reject at apply time (the Database rule table), plus the prod policy:
+ * multi-AZ, deletion protection, a final snapshot and at least 7 days of backups.
+ */
+export function checkDatabase(
+  database: DatabaseConfig,
+  network: NetworkConfig,
+  env: Environment,
+  stack: string,
+): ConfigIssue[] {
+  const settings = {
+    identifier: databaseIdentifier(database, stack),
+    engineVersion: database.engineVersion,
+    instanceClass: database.instanceClass,
+    allocatedStorage: database.allocatedStorage,
+    maxAllocatedStorage: database.maxAllocatedStorage,
+    backupRetentionDays: database.backupRetentionDays,
+    databaseName: database.databaseName,
+    masterUsername: database.masterUsername,
+    subnetIds: network.privateSubnetIds,
+  };
+  const issues: ConfigIssue[] = checkDatabaseSettings(settings).map((v) => ({
+    // The subnets come from the network section.
+    path: v.field === "subnetIds" ? "causeway:network.privateSubnetIds" : `${KEY}.${v.field}`,
+    message: `${v.message} (found ${found(settings[v.field as keyof typeof settings])})`,
+  }));
+
+  if (env === Environment.prod) {
+    const prod: [keyof DatabaseConfig, boolean, string][] = [
+      [
+        "multiAz",
+        database.multiAz,
+        "must be true in prod: a standby in a second AZ takes over on failure",
+      ],
+      [
+        "deletionProtection",
+        database.deletionProtection,
+        "must be true in prod: RDS then refuses to delete the instance",
+      ],
+      [
+        "finalSnapshot",
+        database.finalSnapshot,
+        "must be true in prod: deleting the instance leaves a snapshot to restore",
+      ],
+      [
+        "backupRetentionDays",
+        database.backupRetentionDays >= PROD_MIN_BACKUP_RETENTION_DAYS,
+        `must be at least ${PROD_MIN_BACKUP_RETENTION_DAYS} in prod`,
+      ],
+    ];
+    for (const [field, ok, message] of prod) {
+      if (!ok) {
+        issues.push({
+          path: `${KEY}.${field}`,
+          message: `${message} (found ${found(database[field])})`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+function found(value: unknown): string {
+  const s = JSON.stringify(value);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
