@@ -1,3 +1,4 @@
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   HealthPaths,
@@ -51,7 +52,7 @@ export const Probes = {
 } as const;
 
 /** The service's container. */
-export function container(input: PodInput) {
+export function container(input: PodInput): k8s.types.input.core.v1.Container {
   const httpGet = (path: string) => ({ path, port: HTTP_PORT_NAME, scheme: "HTTP" });
   return {
     name: input.service,
@@ -115,7 +116,9 @@ export function container(input: PodInput) {
 }
 
 /** Spread across zones, then hosts; counted per ReplicaSet so a rollout spreads too. */
-export function topologySpread(service: string) {
+export function topologySpread(
+  service: string,
+): k8s.types.input.core.v1.TopologySpreadConstraint[] {
   const constraint = (topologyKey: string) => ({
     maxSkew: 1,
     topologyKey,
@@ -129,7 +132,7 @@ export function topologySpread(service: string) {
 }
 
 /** The pod spec. */
-export function podSpec(input: PodInput) {
+export function podSpec(input: PodInput): k8s.types.input.core.v1.PodSpec {
   return {
     serviceAccountName: input.service,
     automountServiceAccountToken: input.automountServiceAccountToken,

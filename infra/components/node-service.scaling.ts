@@ -1,3 +1,5 @@
+import type * as k8s from "@pulumi/kubernetes";
+
 /**
  * Replicas, autoscaling and disruption budget of a NodeService. Pure; no Pulumi.
  *
@@ -43,7 +45,10 @@ export function scalingPlan(input: ScalingInput): ScalingPlan {
 }
 
 /** The HPA spec (autoscaling/v2), scaling the Deployment named `service` on CPU. */
-export function hpaSpec(service: string, hpa: NonNullable<ScalingPlan["hpa"]>) {
+export function hpaSpec(
+  service: string,
+  hpa: NonNullable<ScalingPlan["hpa"]>,
+): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
   return {
     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: service },
     minReplicas: hpa.minReplicas,

@@ -13,7 +13,7 @@ export interface ServiceImageBuild {
   readonly context?: string;
   /** Dockerfile path. Default "services/Dockerfile". */
   readonly dockerfile?: string;
-  /** Build args. Default `{ SERVICE: <component name> }`; given args are added to it. */
+  /** Build args. Default `{ SERVICE: <component name>, VERSION: <tag> }`; given args are added. */
   readonly args?: Readonly<Record<string, string>>;
   /** Target platform. Default "linux/amd64". */
   readonly platform?: string;
@@ -123,7 +123,9 @@ export class ServiceImage extends pulumi.ComponentResource {
           context: build.context ?? ".",
           dockerfile: build.dockerfile ?? "services/Dockerfile",
           platform: build.platform ?? "linux/amd64",
-          args: { SERVICE: name, ...build.args },
+          // VERSION also makes a new build visible in the preview, where the image name
+          // (under a repository URL known only after apply) is not.
+          args: { SERVICE: name, VERSION: build.tag, ...build.args },
         },
         registry: {
           server: this.repository.repositoryUrl,
