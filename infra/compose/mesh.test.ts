@@ -184,6 +184,9 @@ describe("the mesh derived from the service graph", () => {
     for (const cr of crs) {
       expect(cr.dependencies, cr.name).toContain(release.urn);
       expect(cr.provider, cr.name).toBe(release.provider);
+      expect(cr.provider, cr.name).toBe(
+        "urn:pulumi:prod::causeway::pulumi:pulumi:Stack$pulumi:providers:kubernetes::cluster",
+      );
       expect((cr.inputs["metadata"] as { namespace: string }).namespace).toBe("causeway");
     }
   });
