@@ -1,0 +1,17 @@
+// Public API of @causeway/contracts: the versioned event schemas and the HTTP shapes.
+export {
+  Cents,
+  Currency,
+  Events,
+  OrderItem,
+  OrderPlacedV1,
+  PaymentFailedV1,
+  PaymentFailureReasons,
+  PaymentSucceededV1,
+  eventJsonSchemas,
+  orderPlaced,
+  paymentFailed,
+  paymentSucceeded,
+} from "./events";
+export { OrderStatuses, createOrderBodySchema, orderIdParamsSchema } from "./http";
+export type { CreateOrderBody, OrderStatus, OrderView } from "./http";

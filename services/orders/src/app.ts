@@ -1,0 +1,78 @@
+import type { CreateOrderBody } from "@causeway/contracts";
+import { createOrderBodySchema, orderIdParamsSchema, orderPlaced } from "@causeway/contracts";
+import type { AppOptions } from "@causeway/kit";
+import { buildApp, enqueueEvent, idempotencyPlugin, withTransaction } from "@causeway/kit";
+import type { FastifyInstance, FastifyPluginAsync } from "fastify";
+import type { Pool } from "pg";
+import { ordersError } from "./errors";
+import { findOrder, insertOrder } from "./store";
+
+export interface OrdersRoutesOptions {
+  readonly pool: Pool;
+  /** The service's PostgreSQL schema (kit tables: idempotency keys, outbox). */
+  readonly schema: string;
+  /** Called after a commit that enqueued an event (e.g. `relay.kick()`). */
+  readonly onEnqueued?: () => void;
+}
+
+/**
+ * The orders HTTP API:
+ * - POST /orders (Idempotency-Key required): creates a PENDING order and, in the same
+ *   transaction, the `order.placed` outbox row; 201 with the order. A replay returns the stored
+ *   response; a retry whose stored response was lost finds the same order by its key.
+ * - GET /orders/:id: the order, or 404 ORDER_NOT_FOUND.
+ */
+export const ordersRoutes: FastifyPluginAsync<OrdersRoutesOptions> = async (api, opts) => {
+  await api.register(idempotencyPlugin, { pool: opts.pool, schema: opts.schema });
+
+  api.post<{ Body: CreateOrderBody }>(
+    "/orders",
+    { config: { idempotency: true }, schema: { body: createOrderBodySchema } },
+    async (req, reply) => {
+      const key = req.idempotencyKey!.key;
+      const { created, order } = await withTransaction(opts.pool, async (tx) => {
+        const result = await insertOrder(tx, key, req.body);
+        if (result.created) {
+          await enqueueEvent(
+            tx,
+            opts.schema,
+            orderPlaced,
+            {
+              version: 1,
+              orderId: result.order.id,
+              customerId: result.order.customerId,
+              currency: result.order.currency,
+              amountCents: result.order.amountCents,
+              items: result.order.items,
+              placedAt: result.order.createdAt,
+            },
+            { requestId: req.id },
+          );
+        }
+        return result;
+      });
+      if (created) opts.onEnqueued?.();
+      else req.log.info({ orderId: order.id }, "order already created with this key");
+      return reply.code(201).send(order);
+    },
+  );
+
+  api.get<{ Params: { id: string } }>(
+    "/orders/:id",
+    { schema: { params: orderIdParamsSchema } },
+    async (req) => {
+      const order = await findOrder(opts.pool, req.params.id);
+      if (!order) throw ordersError("ORDER_NOT_FOUND");
+      return order;
+    },
+  );
+};
+
+/** The orders app without listening or consuming: the kit's app plus the routes (tests). */
+export async function buildOrdersApp(
+  opts: OrdersRoutesOptions & { readonly app?: Partial<AppOptions> },
+): Promise<FastifyInstance> {
+  const app = buildApp({ serviceName: "orders", ...opts.app });
+  await app.register(ordersRoutes, opts);
+  return app;
+}

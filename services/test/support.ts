@@ -1,0 +1,151 @@
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { request } from "node:http";
+import { join } from "node:path";
+
+export { waitFor } from "../kit/test/helpers";
+export {
+  TEST_AMQP_URL,
+  TEST_DATABASE_URL,
+  skipWithoutServers,
+  uniqueName,
+} from "../kit/test/servers";
+
+export const repoRoot = join(__dirname, "../..");
+
+export interface LogLine {
+  msg?: string;
+  level?: number;
+  address?: string;
+  step?: number;
+  [k: string]: unknown;
+}
+
+export interface ServiceProcess {
+  readonly name: string;
+  readonly proc: ChildProcess;
+  readonly lines: LogLine[];
+  readonly address: string;
+  stderr(): string;
+  /** SIGTERM, then the exit code (SIGKILL after `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<number | null>;
+}
+
+/** The command that runs a service from source, as the tests and `npm run dev` do. */
+export function sourceCommand(service: string): { command: string; args: string[] } {
+  return {
+    command: process.execPath,
+    args: [
+      require.resolve("tsx/cli"),
+      "--conditions=causeway-source",
+      join(repoRoot, "services", service, "src/main.ts"),
+    ],
+  };
+}
+
+/**
+ * Spawns a service process (by default from source with tsx) with `env`, collects its JSON log
+ * lines, and resolves once it logged "listening" (PORT=0 gives a free port).
+ */
+export async function spawnService(
+  name: string,
+  env: Record<string, string>,
+  cmd: { command: string; args: string[] } = sourceCommand(name),
+  timeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  const proc = spawn(cmd.command, cmd.args, {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env },
+  });
+  const lines: LogLine[] = [];
+  let stderr = "";
+  let buffered = "";
+  proc.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+  proc.stdout!.on("data", (c: Buffer) => {
+    buffered += c.toString();
+    const parts = buffered.split("\n");
+    buffered = parts.pop()!;
+    for (const p of parts) {
+      if (!p.trim()) continue;
+      try {
+        lines.push(JSON.parse(p) as LogLine);
+      } catch {
+        lines.push({ msg: p });
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (c) => resolve(c)));
+  const deadline = Date.now() + timeoutMs;
+  let address: string | undefined;
+  while (!address) {
+    address = lines.find((l) => l.msg === "listening")?.address;
+    if (address) break;
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      throw new Error(`${name} exited ${proc.exitCode ?? proc.signalCode}: ${stderr}`);
+    }
+    if (Date.now() > deadline) {
+      proc.kill("SIGKILL");
+      throw new Error(`${name} did not listen within ${timeoutMs} ms: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    name,
+    proc,
+    lines,
+    address,
+    stderr: () => stderr,
+    async stop(stopTimeoutMs = 30_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), stopTimeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** A request on a fresh connection, with JSON in and out. */
+export function http(
+  url: string,
+  opts: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const req = request(
+      url,
+      {
+        method: opts.method ?? "GET",
+        agent: false,
+        headers: {
+          ...(payload === undefined ? {} : { "content-type": "application/json" }),
+          ...opts.headers,
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+      },
+    );
+    req.on("error", reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** One sample value of a Prometheus text exposition, e.g. metric('x_total{a="b"}'). */
+export function metricValue(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
