@@ -71,7 +71,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
   it("reports a missing required key with what it holds", () => {
     const raw = rawStackConfig("dev", { "causeway:network": null });
     expect(problems(raw)).toEqual([
-      "causeway:network: is required: The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds. Set it in stacks/Pulumi.<stack>.yaml.",
+      "causeway:network: is required: The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs. Set it in stacks/Pulumi.<stack>.yaml.",
     ]);
   });
 

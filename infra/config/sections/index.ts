@@ -64,13 +64,14 @@ export const sections = {
   network: {
     schema: networkSchema,
     required: true,
-    description: "The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds.",
+    description:
+      "The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs.",
   },
   services: {
     schema: servicesSchema,
     required: true,
     description:
-      "The service graph: name -> { port, replicas, resources, env, upstreams, expose }.",
+      "The service graph: name -> { port, replicas, autoscaling, resources, env, upstreams, expose, database, broker, image }.",
     tierDefaults: serviceTierDefaults,
     withDefaults: (raw, env) =>
       isPlainObject(raw)
