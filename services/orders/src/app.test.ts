@@ -1,0 +1,152 @@
+import type { FastifyInstance } from "fastify";
+import { createLogger, createPool, kitMigrations, migrate, withTransaction } from "@causeway/kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  TEST_DATABASE_URL,
+  missingServers,
+  skipWithoutServers,
+  uniqueName,
+} from "../../kit/test/servers";
+import { buildOrdersApp } from "./app";
+import { loadOrdersConfig } from "./config";
+import { ordersMigrations } from "./migrations";
+import { settleOrder } from "./store";
+
+const body = {
+  customerId: "cus_1",
+  currency: "EUR",
+  items: [
+    { sku: "book", quantity: 2, unitPriceCents: 1250 },
+    { sku: "pen", quantity: 1, unitPriceCents: 300 },
+  ],
+};
+
+describe("orders HTTP API (real PostgreSQL)", () => {
+  const schema = uniqueName("orders_t");
+  const pool = createPool({ url: TEST_DATABASE_URL, schema, max: 4 });
+  let app: FastifyInstance;
+  let kicks = 0;
+  const post = (key: string | undefined, payload: unknown = body) =>
+    app.inject({
+      method: "POST",
+      url: "/orders",
+      payload: payload as object,
+      headers: key === undefined ? {} : { "idempotency-key": key },
+    });
+  const outboxRows = async () =>
+    (await pool.query(`SELECT type, payload FROM "${schema}".outbox ORDER BY id`)).rows as Array<{
+      type: string;
+      payload: Record<string, unknown>;
+    }>;
+
+  beforeAll(async () => {
+    if ((await missingServers()).length > 0) return;
+    await migrate(pool, { schema, migrations: [...kitMigrations, ...(await ordersMigrations())] });
+    app = await buildOrdersApp({
+      pool,
+      schema,
+      onEnqueued: () => kicks++,
+      app: { logger: createLogger({ name: "orders", level: "silent" }) },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await pool.end();
+  });
+
+  it("creates a PENDING order and its order.placed event in one transaction; a replay returns the same", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const res = await post("key-1");
+    expect(res.statusCode).toBe(201);
+    const order = res.json();
+    expect(order).toMatchObject({ status: "PENDING", amountCents: 2800, currency: "EUR" });
+    expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(kicks).toBe(1);
+    expect(await outboxRows()).toEqual([
+      {
+        type: "order.placed",
+        payload: {
+          version: 1,
+          orderId: order.id,
+          customerId: "cus_1",
+          currency: "EUR",
+          amountCents: 2800,
+          items: body.items,
+          placedAt: order.createdAt,
+        },
+      },
+    ]);
+
+    const replay = await post("key-1");
+    expect(replay.statusCode).toBe(201);
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    expect(replay.json()).toEqual(order);
+    expect(await outboxRows()).toHaveLength(1);
+
+    const got = await app.inject({ method: "GET", url: `/orders/${order.id}` });
+    expect(got.statusCode).toBe(200);
+    expect(got.json()).toEqual(order);
+  });
+
+  it("a retry whose stored response was lost (crash after COMMIT) finds the same order, no second event", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const first = (await post("key-2")).json();
+    const events = (await outboxRows()).length;
+    // Simulate the crash window: the order committed, the kit's stored response did not.
+    await pool.query(`DELETE FROM "${schema}".idempotency_keys WHERE key = 'key-2'`);
+    const retry = await post("key-2");
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toEqual(first);
+    expect(await outboxRows()).toHaveLength(events);
+  });
+
+  it("refuses a missing key, an invalid body and reports unknown orders", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    expect((await post(undefined)).json().error.code).toBe("IDEMPOTENCY_KEY_MISSING");
+    const invalid = await post("key-3", { ...body, currency: "euro", items: [] });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.code).toBe("VALIDATION_FAILED");
+    const missing = await app.inject({
+      method: "GET",
+      url: "/orders/4f0c0a31-8a0e-4a55-9d0e-3f2a1b0c9d8e",
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe("ORDER_NOT_FOUND");
+    expect((await app.inject({ method: "GET", url: "/orders/nope" })).statusCode).toBe(400);
+  });
+
+  it("settles an order once: the same outcome again is a no-op, the other outcome a conflict", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const { id } = (await post("key-4")).json();
+    const settle = (status: "PAID" | "PAYMENT_FAILED") =>
+      withTransaction(pool, (tx) => settleOrder(tx, id, status, "ch_1"));
+    expect(await settle("PAID")).toBe("settled");
+    expect(await settle("PAID")).toBe("already");
+    expect(await settle("PAYMENT_FAILED")).toBe("conflict");
+    expect(
+      await withTransaction(pool, (tx) =>
+        settleOrder(tx, "4f0c0a31-8a0e-4a55-9d0e-3f2a1b0c9d8e", "PAID", "x"),
+      ),
+    ).toBe("missing");
+    const got = await app.inject({ method: "GET", url: `/orders/${id}` });
+    expect(got.json().status).toBe("PAID");
+  });
+});
+
+describe("orders config", () => {
+  it("needs only what NodeService sets (plus the Secrets) and defaults the rest for the cluster", () => {
+    const config = loadOrdersConfig({
+      SERVICE_NAME: "orders",
+      HOST: "0.0.0.0",
+      PORT: "8080",
+      SHUTDOWN_TIMEOUT_MS: "20000",
+      DATABASE_URL: "postgres://orders@db:5432/causeway",
+      AMQP_URL: "amqps://u:p@mq:5671",
+    });
+    expect(config).toMatchObject({ DB_SCHEMA: "orders", QUEUE_PREFIX: "orders", PORT: 8080 });
+    expect(() => loadOrdersConfig({})).toThrow(
+      /AMQP_URL: is required\n {2}- DATABASE_URL: is required\n {2}- SERVICE_NAME: is required/,
+    );
+  });
+});
