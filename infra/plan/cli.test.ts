@@ -31,7 +31,7 @@ describe("plan CLI", () => {
     const text = readFileSync(a, "utf8");
     expect(readFileSync(b, "utf8")).toBe(text);
     const json = JSON.parse(text) as { project: string; stack: string; resources: unknown[] };
-    expect(Object.keys(json)).toEqual(["project", "stack", "resources", "outputs"]);
+    expect(Object.keys(json)).toEqual(["project", "stack", "resources", "outputs", "policy"]);
     expect(json).toMatchObject({ project: "causeway", stack: "prod" });
     expect(json.resources[0]).toEqual(
       expect.objectContaining({

@@ -3,6 +3,9 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadPlatformConfig } from "../config";
 import { main as program } from "../program";
+import { evaluatePack } from "../policies/evaluate";
+import { causewayPack } from "../policies/policies";
+import { mandatoryViolations, policyReport, renderPolicyText } from "../policies/report";
 import { renderJson } from "./render-json";
 import { renderText } from "./render-text";
 import { runPlan } from "./run";
@@ -38,11 +41,19 @@ async function cli(argv: string[]): Promise<number> {
     program,
     preflight: loadPlatformConfig,
   });
+  const evaluation = await evaluatePack(plan, causewayPack);
+  const policy = policyReport(evaluation);
   if (values.json) {
-    writeFileSync(path.resolve(process.cwd(), values.json), renderJson(plan));
+    writeFileSync(path.resolve(process.cwd(), values.json), renderJson({ ...plan, policy }));
   }
   process.stdout.write(renderText(plan));
+  process.stdout.write(renderPolicyText(evaluation));
   if (values.json) process.stdout.write(`\nPlan JSON written to ${values.json}\n`);
+  const blocking = mandatoryViolations(policy);
+  if (blocking > 0) {
+    process.stderr.write(`error: ${blocking} mandatory policy violations (see above)\n`);
+    return 1;
+  }
   return 0;
 }
 

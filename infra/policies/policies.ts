@@ -1,0 +1,25 @@
+import type { PackDefinition, Policy } from "./evaluate";
+import { albPolicies } from "./rules/alb";
+import { consulPolicies } from "./rules/consul";
+import { mqPolicies, rdsPolicies } from "./rules/data-stores";
+import { kubernetesPodPolicies } from "./rules/kubernetes-pods";
+import { kubernetesWorkloadPolicies } from "./rules/kubernetes-workloads";
+import { securityGroupPolicies } from "./rules/security-groups";
+
+/** Every rule of the Causeway policy pack, by area. */
+export const policies: readonly Policy[] = [
+  ...albPolicies,
+  ...securityGroupPolicies,
+  ...mqPolicies,
+  ...rdsPolicies,
+  ...kubernetesPodPolicies,
+  ...kubernetesWorkloadPolicies,
+  ...consulPolicies,
+];
+
+/** The pack as the CLI serves it (index.ts) and the offline plan evaluates it. */
+export const causewayPack: PackDefinition = {
+  name: "causeway",
+  enforcementLevel: "mandatory",
+  policies,
+};

@@ -1,0 +1,109 @@
+import * as aws from "@pulumi/aws";
+import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { isProduction, tierConfigSchema } from "./common";
+
+/** Amazon MQ (RabbitMQ) and Amazon RDS (PostgreSQL) rules. */
+
+const broker = aws.mq.Broker;
+const db = aws.rds.Instance;
+
+export const mqPolicies: ResourceValidationPolicy[] = [
+  {
+    // Source: checkov CKV_AWS_69 (MQ broker is not publicly exposed).
+    name: "mq-not-public",
+    description: "The broker is not publicly accessible.",
+    validateResource: validateResourceOfType(broker, (b, _args, report) => {
+      if (b.publiclyAccessible === true) report("publiclyAccessible must be false");
+    }),
+  },
+  {
+    // Source: AWS, "Amazon MQ for RabbitMQ broker architecture": a cluster deployment spreads
+    // three nodes over three AZs; a single-instance broker is down during maintenance.
+    // (https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-broker-architecture.html)
+    name: "mq-cluster-in-prod",
+    description: "Production brokers are CLUSTER_MULTI_AZ.",
+    configSchema: tierConfigSchema,
+    validateResource: validateResourceOfType(broker, (b, args, report) => {
+      if (isProduction(args) && b.deploymentMode !== "CLUSTER_MULTI_AZ") {
+        report(
+          `deploymentMode ${b.deploymentMode ?? "SINGLE_INSTANCE"} in production; use CLUSTER_MULTI_AZ`,
+        );
+      }
+    }),
+  },
+  {
+    // Source: checkov CKV_AWS_48 (MQ broker logging is enabled).
+    name: "mq-general-logs",
+    description: "The broker publishes its general logs to CloudWatch.",
+    validateResource: validateResourceOfType(broker, (b, _args, report) => {
+      if (b.logs?.general !== true) report("logs.general must be true");
+    }),
+  },
+  {
+    // Source: checkov CKV_AWS_207 (MQ broker minor version updates are enabled).
+    name: "mq-auto-minor-version-upgrade",
+    description: "The broker takes minor engine upgrades (security fixes) automatically.",
+    validateResource: validateResourceOfType(broker, (b, _args, report) => {
+      if (b.autoMinorVersionUpgrade !== true) report("autoMinorVersionUpgrade must be true");
+    }),
+  },
+];
+
+export const rdsPolicies: ResourceValidationPolicy[] = [
+  {
+    // Source: checkov CKV_AWS_16 (RDS is encrypted at rest).
+    name: "rds-storage-encrypted",
+    description: "The database storage is encrypted.",
+    validateResource: validateResourceOfType(db, (d, _args, report) => {
+      if (d.storageEncrypted !== true) report("storageEncrypted must be true");
+    }),
+  },
+  {
+    // Source: checkov CKV_AWS_17 (RDS instance is not publicly accessible).
+    name: "rds-not-public",
+    description: "The database is not publicly accessible.",
+    validateResource: validateResourceOfType(db, (d, _args, report) => {
+      if (d.publiclyAccessible === true) report("publiclyAccessible must be false");
+    }),
+  },
+  {
+    // Source: checkov CKV_AWS_293 (RDS deletion protection is enabled).
+    name: "rds-deletion-protection-prod",
+    description: "Production databases have deletion protection.",
+    configSchema: tierConfigSchema,
+    validateResource: validateResourceOfType(db, (d, args, report) => {
+      if (isProduction(args) && d.deletionProtection !== true) {
+        report("deletionProtection must be true in production");
+      }
+    }),
+  },
+  {
+    // Source: checkov CKV_AWS_157 (RDS instance has Multi-AZ enabled).
+    name: "rds-multi-az-prod",
+    description: "Production databases are Multi-AZ.",
+    configSchema: tierConfigSchema,
+    validateResource: validateResourceOfType(db, (d, args, report) => {
+      if (isProduction(args) && d.multiAz !== true) report("multiAz must be true in production");
+    }),
+  },
+  {
+    // Source: checkov CKV_AWS_133 (RDS has backup retention); AWS Security Hub RDS.11
+    // (automatic backups, at least 7 days).
+    name: "rds-backup-retention",
+    description: "Automated backups are on; production keeps at least 7 days.",
+    configSchema: tierConfigSchema,
+    validateResource: validateResourceOfType(db, (d, args, report) => {
+      const days = d.backupRetentionPeriod ?? 1;
+      const min = isProduction(args) ? 7 : 1;
+      if (days < min) report(`backupRetentionPeriod ${days} is below ${min} days`);
+    }),
+  },
+  {
+    // Source: checkov CKV_AWS_226 (RDS receives minor version upgrades automatically).
+    name: "rds-auto-minor-version-upgrade",
+    description: "The database takes minor engine upgrades automatically.",
+    validateResource: validateResourceOfType(db, (d, _args, report) => {
+      if (d.autoMinorVersionUpgrade === false) report("autoMinorVersionUpgrade must not be false");
+    }),
+  },
+];
