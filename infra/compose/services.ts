@@ -46,6 +46,11 @@ export interface ServiceMesh {
   readonly controlPlaneNamespace: string;
   /** Ports of the Consul servers the sidecars reach. Default: NodeService's. */
   readonly controlPlanePorts?: readonly number[];
+  /**
+   * Mount the ServiceAccount token into the pods: Consul's ACL login (Kubernetes auth method)
+   * reads it. Default false.
+   */
+  readonly automountServiceAccountToken?: boolean;
 }
 
 export interface ServicesDeps {
@@ -112,6 +117,7 @@ export function nodeServiceArgs(
         ...(mesh.controlPlanePorts && { ports: mesh.controlPlanePorts }),
       },
       podAnnotations: mesh.podAnnotations(name, s),
+      ...(mesh.automountServiceAccountToken && { automountServiceAccountToken: true }),
     }),
   };
 }
