@@ -1,6 +1,7 @@
 import { databaseReplacements } from "./database.replacements";
 import { kubernetesReplacements } from "./kubernetes.replacements";
 import { messageBrokerReplacements } from "./message-broker.replacements";
+import { publicLoadBalancerReplacementRules } from "./public-load-balancer.replacements";
 
 /**
  * Properties whose change the cloud cannot apply in place. The offline plan diff
@@ -37,4 +38,5 @@ export const replacementRules: readonly ReplacementRule[] = [
   ...kubernetesReplacements,
   ...messageBrokerReplacements,
   ...databaseReplacements,
+  ...publicLoadBalancerReplacementRules,
 ];

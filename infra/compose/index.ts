@@ -16,14 +16,24 @@ export function composePlatform(config: PlatformConfig): Record<string, unknown>
   const controller = loadBalancerController(config, provider);
   const data = composeData(config, { provider, namespace });
   const mesh = composeMesh(config, { provider, namespace });
-  composeServices(config, {
+  const composed = composeServices(config, {
     provider,
     namespace,
     mesh: mesh.wiring,
     // Pods wait for the Consul release: its injector webhook must admit them with a sidecar.
     dependsOn: [...data.dependsOn, mesh.consul.release],
   });
-  const edge = publicEdge(config, provider, namespace.metadata.name, controller);
+  // The bindings wait for the Kubernetes Services, never for the Deployments: pods carry the
+  // controller's readiness gate, which only turns true once the binding registered them.
+  const edge = publicEdge(
+    config,
+    provider,
+    namespace.metadata.name,
+    controller,
+    Object.entries(composed)
+      .filter(([name]) => config.services[name]!.expose)
+      .map(([, c]) => c.service.service),
+  );
   return {
     environment: config.environment,
     namespace: namespace.metadata.name,

@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { planStack, type PlanView } from "../plan/harness";
+
+const T = {
+  alb: "aws:lb/loadBalancer:LoadBalancer",
+  listener: "aws:lb/listener:Listener",
+  rule: "aws:lb/listenerRule:ListenerRule",
+  tg: "aws:lb/targetGroup:TargetGroup",
+  tgb: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+  release: "kubernetes:helm.sh/v3:Release",
+  deployment: "kubernetes:apps/v1:Deployment",
+  bucket: "aws:s3/bucket:Bucket",
+  waf: "aws:wafv2/webAcl:WebAcl",
+  cert: "aws:acm/certificate:Certificate",
+} as const;
+
+const stacks = ["dev", "staging", "prod"] as const;
+
+interface Container {
+  name: string;
+  ports?: { name?: string; containerPort: number }[];
+  readinessProbe?: { httpGet?: { path: string; port: number | string } };
+}
+
+/** The readiness probe of a service's Deployment, with a named port resolved to its number. */
+function readinessProbe(plan: PlanView, service: string) {
+  const spec = plan.get(T.deployment, service).inputs["spec"] as {
+    template: { spec: { containers: Container[] } };
+  };
+  const container = spec.template.spec.containers.find((c) => c.name === service)!;
+  const { path, port } = container.readinessProbe!.httpGet!;
+  const number =
+    typeof port === "number" ? port : container.ports!.find((p) => p.name === port)!.containerPort;
+  return { path, port: number };
+}
+
+describe.each(stacks)("the %s stack's edge", (stack) => {
+  it("holds one ALB, the 443 and 80 listeners, and per exposed service a target group, rule and binding", async () => {
+    const plan = await planStack(stack);
+    expect(plan.byType(T.alb)).toHaveLength(1);
+    expect(plan.byType(T.listener).map((l) => [l.inputs["port"], l.inputs["protocol"]])).toEqual([
+      [80, "HTTP"],
+      [443, "HTTPS"],
+    ]);
+    expect(plan.get(T.listener, "edge-http").inputs["defaultActions"]).toEqual([
+      { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+    ]);
+    expect(plan.byType(T.tg).map((r) => r.name)).toEqual(["edge-gateway"]);
+    expect(plan.byType(T.rule).map((r) => r.name)).toEqual(["edge-gateway"]);
+    expect(plan.byType(T.tgb).map((r) => r.name)).toEqual(["edge-gateway"]);
+    expect(plan.byType(T.release).map((r) => r.name)).toContain("aws-load-balancer-controller");
+  });
+
+  it("checks health on the path and port of the pods' readiness probe", async () => {
+    const plan = await planStack(stack);
+    const tg = plan.get(T.tg, "edge-gateway").inputs;
+    const health = tg["healthCheck"] as { path: string; port: string };
+    const probe = readinessProbe(plan, "gateway");
+    expect(health.path).toBe(probe.path);
+    expect(health.port).toBe("traffic-port");
+    expect(tg["port"]).toBe(probe.port);
+  });
+
+  it("creates the binding after the controller and the Service, in the app namespace, with the cluster provider", async () => {
+    const plan = await planStack(stack);
+    const tgb = plan.get(T.tgb, "edge-gateway");
+    const release = plan.get(T.release, "aws-load-balancer-controller");
+    const service = plan.get("kubernetes:core/v1:Service", "gateway");
+    expect(tgb.dependencies).toEqual(expect.arrayContaining([release.urn, service.urn]));
+    // Never on the Deployment: its pods wait for the readiness gate the binding satisfies.
+    expect(tgb.dependencies).not.toContain(plan.get(T.deployment, "gateway").urn);
+    expect(tgb.provider).toBe(plan.get("pulumi:providers:kubernetes", "cluster").urn);
+    expect(tgb.inputs["metadata"]).toMatchObject({ name: "gateway", namespace: "causeway" });
+    expect((tgb.inputs["spec"] as { serviceRef: unknown }).serviceRef).toEqual({
+      name: "gateway",
+      port: 8080,
+    });
+  });
+
+  it("opens no security group to 0.0.0.0/0 except on 80 and 443, and describes every rule", async () => {
+    const plan = await planStack(stack);
+    const rules = plan.resources.filter((r) =>
+      /^aws:vpc\/securityGroup(Ingress|Egress)Rule:|^aws:ec2\/securityGroupRule:/.test(r.type),
+    );
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect([r.name, String(r.inputs["description"] ?? "").length > 10]).toEqual([r.name, true]);
+      const world =
+        r.inputs["cidrIpv4"] === "0.0.0.0/0" ||
+        (r.inputs["cidrBlocks"] as string[] | undefined)?.includes("0.0.0.0/0");
+      if (world) {
+        expect([80, 443]).toContain(r.inputs["fromPort"]);
+        expect(r.inputs["toPort"]).toBe(r.inputs["fromPort"]);
+        expect(r.type).toBe("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+      }
+    }
+    for (const sg of plan.byType("aws:ec2/securityGroup:SecurityGroup")) {
+      expect([sg.name, sg.inputs["ingress"], sg.inputs["egress"]]).toEqual([
+        sg.name,
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+
+  it("exports the ALB DNS name and the public URL", async () => {
+    const plan = await planStack(stack);
+    const domain = { dev: "dev", staging: "staging", prod: "api" }[stack];
+    expect(plan.outputs).toMatchObject({
+      albDnsName: "(known after apply)",
+      url: `https://${domain}.causeway.example.com`,
+    });
+  });
+});
+
+describe("edge differences between tiers", () => {
+  it("protects, logs and filters prod; keeps dev cheap", async () => {
+    const table = [];
+    for (const stack of stacks) {
+      const plan = await planStack(stack);
+      const alb = plan.get(T.alb, "edge-alb").inputs;
+      table.push([
+        stack,
+        alb["enableDeletionProtection"],
+        (alb["accessLogs"] as { enabled?: boolean } | undefined)?.enabled ?? false,
+        plan.byType(T.bucket).filter((b) => b.name === "edge-access-logs").length,
+        plan.byType(T.waf).length,
+        plan.byType(T.cert).length,
+        alb["dropInvalidHeaderFields"],
+        alb["idleTimeout"],
+      ]);
+    }
+    expect(table).toEqual([
+      // stack, deletion protection, access logs, log bucket, WAF, new certificate, headers, idle
+      ["dev", false, false, 0, 0, 0, true, 60],
+      ["staging", false, true, 1, 1, 1, true, 60],
+      ["prod", true, true, 1, 1, 1, true, 60],
+    ]);
+  });
+});
+
+describe("edge routing from the graph", () => {
+  it("adds a rule for a newly exposed service without moving the existing one", async () => {
+    const before = await planStack("dev");
+    const after = await planStack("dev", {
+      "causeway:services": { orders: { expose: { host: "orders.causeway.example.com" } } },
+    });
+    const priority = (p: PlanView, name: string) => p.get(T.rule, name).inputs["priority"];
+    expect(priority(after, "edge-gateway")).toBe(priority(before, "edge-gateway"));
+    expect(after.get(T.rule, "edge-orders").inputs["conditions"]).toEqual([
+      { hostHeader: { values: ["orders.causeway.example.com"] } },
+    ]);
+    expect(priority(after, "edge-orders")).toBeLessThan(priority(after, "edge-gateway") as number);
+    expect(after.byType(T.tgb).map((r) => r.name)).toEqual(["edge-gateway", "edge-orders"]);
+  });
+
+  it("creates no load balancer when nothing is exposed, but keeps the controller", async () => {
+    const plan = await planStack("dev", {
+      "causeway:services": { gateway: { expose: null } },
+    });
+    expect(plan.byType(T.alb)).toEqual([]);
+    expect(plan.byType(T.tgb)).toEqual([]);
+    expect(plan.byType(T.release).map((r) => r.name)).toContain("aws-load-balancer-controller");
+    expect(plan.outputs["url"]).toBeUndefined();
+  });
+});
