@@ -10,13 +10,16 @@ export interface TcpProxyOptions {
 
 /**
  * A tiny TCP proxy for fault injection: put it between a client and a server, then cut every
- * connection (`cutAll`) or refuse new ones for a while (`refuse(true)`). Each accepted client
- * socket is piped to a fresh socket to the target. Reused by the fault-injection suites.
+ * connection (`cutAll`), reset them with a TCP RST (`resetAll`), stall them like a black-holed
+ * network (`stall(true)`: bytes stop flowing both ways, sockets stay open) or refuse new ones
+ * for a while (`refuse(true)`). Each accepted client socket is piped to a fresh socket to the
+ * target. Reused by the fault-injection suite (`services/faults`).
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly pairs = new Set<[Socket, Socket]>();
   private refusing = false;
+  private stalled = false;
   /** Connections accepted since start (cut or not). */
   accepted = 0;
 
@@ -61,6 +64,29 @@ export class TcpProxy {
     return n;
   }
 
+  /** Aborts every open connection with a TCP RST on both sides (not a clean FIN). */
+  resetAll(): number {
+    const n = this.pairs.size;
+    for (const [a, b] of this.pairs) {
+      for (const s of [a, b]) {
+        if (s.readyState === "opening" || s.destroyed) s.destroy();
+        else s.resetAndDestroy();
+      }
+    }
+    this.pairs.clear();
+    return n;
+  }
+
+  /**
+   * While true, no byte is forwarded in either direction, on open or new connections (they
+   * stay open, like a black-holed network); bytes sent meanwhile are delivered on `stall(false)`.
+   */
+  stall(on: boolean): void {
+    if (this.stalled === on) return;
+    this.stalled = on;
+    for (const pair of this.pairs) this.setFlowing(pair, !on);
+  }
+
   /** While true, new connections are accepted and immediately destroyed. */
   refuse(on: boolean): void {
     this.refusing = on;
@@ -91,7 +117,18 @@ export class TcpProxy {
       s.on("error", drop);
       s.on("close", drop);
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    if (!this.stalled) this.setFlowing(pair, true);
+  }
+
+  private setFlowing([client, upstream]: [Socket, Socket], on: boolean): void {
+    if (on) {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    } else {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 }
