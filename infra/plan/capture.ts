@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { answerInvoke, type InvokeContext } from "./invokes";
 import { mask } from "./mask";
-import type { PlannedResource } from "./model";
+import { knownAfterApply, type PlannedResource } from "./model";
 
 /** The subset of a RegisterResourceRequest the plan reads (protobuf getters). */
 interface RegisterRequest {
@@ -18,6 +18,8 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
+  /** Outputs the resource class declares secret (e.g. a generated password's `result`). */
+  getAdditionalsecretoutputsList(): string[];
   getAliasesList(): { toObject(): unknown }[];
   getPropertydependenciesMap(): {
     forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void;
@@ -48,6 +50,7 @@ function readRequest(r: ReadRequest): RegisterRequest {
     getDependenciesList: () => r.getDependenciesList(),
     getIgnorechangesList: () => [],
     getReplaceonchangesList: () => [],
+    getAdditionalsecretoutputsList: () => [],
     getAliasesList: () => [],
     getPropertydependenciesMap: () => ({ forEach: () => undefined }),
   };
@@ -96,7 +99,13 @@ export class PlanCapture {
           this.captured.set(urn, { request, urn, inputs: args.inputs });
           // A read (`Resource.get`, StackReference) keeps its id; a new resource's id is unknown.
           const id = request.read ? args.id : undefined;
-          return { id, state: stateFor(args.type, args.inputs, this.context) };
+          const state = stateFor(args.type, args.inputs, this.context);
+          // Declared-secret outputs are unknown in a preview, and the SDK drops the secret flag
+          // of an unknown: give them a secret placeholder so everything derived prints [secret].
+          for (const name of request.getAdditionalsecretoutputsList()) {
+            if (!(name in state)) state[name] = secretPlaceholder(`${urn}.${name}`);
+          }
+          return { id, state };
         },
       },
       project,
@@ -185,4 +194,12 @@ function stateFor(
     return { name, outputs, secretOutputNames: context.stackReferenceOutputs };
   }
   return inputs;
+}
+
+/** A secret whose value is only known after apply. */
+function secretPlaceholder(source: string): Record<string, unknown> {
+  return {
+    [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+    value: knownAfterApply(source),
+  };
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
 import { planProgram, planStack } from "./harness";
 import { renderJson } from "./render-json";
@@ -86,6 +87,24 @@ describe("plan engine", () => {
     expect(b.dependencies).toEqual([a.urn]);
     expect(b.protect).toBe(true);
     expect(plan.get("pulumi:providers:kubernetes", "p").inputs["kubeconfig"]).toBe("[secret]");
+  });
+
+  it("keeps outputs the provider declares secret secret, though unknown offline", async () => {
+    const plan = await planProgram(async () => {
+      const provider = new k8s.Provider("p", {});
+      const password = new random.RandomPassword("pw", { length: 24 });
+      new k8s.core.v1.Secret(
+        "s",
+        {
+          metadata: { name: "s" },
+          stringData: { url: pulumi.interpolate`amqps://u:${password.result}@h` },
+        },
+        { provider },
+      );
+      return { password: password.result };
+    });
+    expect(plan.get("kubernetes:core/v1:Secret", "s").inputs["stringData"]).toBe("[secret]");
+    expect(plan.outputs).toEqual({ password: "[secret]" });
   });
 
   it("renders an unknown input with the URN it depends on", async () => {
