@@ -1,0 +1,186 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { addWorktree } from "./diff-git";
+import type { StackDiff } from "./diff";
+
+const root = realpathSync(path.resolve(__dirname, "..", ".."));
+const tsx = require.resolve("tsx/cli");
+const DIFF_CLI = path.join(root, "infra/plan/diff-cli.ts");
+const childTmp = mkdtempSync(path.join(tmpdir(), "causeway-difftest-"));
+afterAll(() => rmSync(childTmp, { recursive: true, force: true }));
+
+/**
+ * Runs `npm run plan:diff -- <args>` in `cwd` (its git working tree is the head), with its own
+ * temporary directory so that the test can check it leaves nothing behind.
+ */
+function planDiff(cwd: string, ...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [tsx, "--conditions=causeway-source", DIFF_CLI, ...args],
+    { cwd, encoding: "utf8", timeout: 240_000, env: { ...process.env, TMPDIR: childTmp } },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Copies this working tree's files (tracked and untracked, not ignored) into `dir` and commits
+ * them there, so the test diffs the code as it is now, whatever HEAD holds.
+ */
+function snapshotInto(dir: string): void {
+  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], {
+    cwd: root,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter((f) => f !== "" && existsSync(path.join(root, f)));
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    copyFileSync(path.join(root, f), path.join(dir, f));
+  }
+  execFileSync("git", ["add", "-A"], { cwd: dir });
+  execFileSync(
+    "git",
+    [
+      "-c",
+      "user.name=plan-diff test",
+      "-c",
+      "user.email=test@example.invalid",
+      "commit",
+      "-q",
+      "--no-verify",
+      "--allow-empty",
+      "-m",
+      "base",
+    ],
+    { cwd: dir },
+  );
+}
+
+function worktrees(): string {
+  return execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: root, encoding: "utf8" });
+}
+
+describe("plan:diff CLI", { timeout: 180_000 }, () => {
+  it("explains its usage and rejects unknown refs and stacks", () => {
+    expect(planDiff(root)).toMatchObject({
+      code: 1,
+      stderr:
+        "error: --base is required\nusage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE]\n",
+    });
+    expect(planDiff(root, "--base", "no-such-ref-xyz")).toMatchObject({
+      code: 1,
+      stderr: `error: --base no-such-ref-xyz: not a commit in ${root}. Fetch it first (for example \`git fetch origin main\`) or pass a branch, tag or SHA.\n`,
+    });
+    expect(planDiff(root, "--base", "HEAD", "--stacks", "dev,qa")).toMatchObject({
+      code: 1,
+      stderr: "error: --stacks: unknown stack qa; known stacks: dev, prod, staging\n",
+    });
+  });
+
+  it("plans the base in a worktree whose workspace packages resolve to its own sources, then removes it", () => {
+    const tree = addWorktree(root, "HEAD");
+    try {
+      const resolved = execFileSync(
+        process.execPath,
+        ["--conditions=causeway-source", "-p", 'require.resolve("@causeway/components")'],
+        { cwd: tree.dir, encoding: "utf8" },
+      ).trim();
+      expect(realpathSync(resolved)).toBe(path.join(tree.dir, "infra/components/index.ts"));
+      const pulumi = execFileSync(
+        process.execPath,
+        ["-p", 'require("node:fs").realpathSync(require.resolve("@pulumi/pulumi"))'],
+        { cwd: tree.dir, encoding: "utf8" },
+      ).trim();
+      expect(pulumi.startsWith(path.join(root, "node_modules"))).toBe(true);
+      expect(worktrees()).toContain(tree.dir);
+    } finally {
+      tree.remove();
+    }
+    expect(existsSync(tree.dir)).toBe(false);
+    expect(worktrees()).not.toContain(tree.dir);
+  });
+
+  it("lists exactly the orders replicas update and flags the broker replacement, between a commit and a changed working tree", () => {
+    // A temporary worktree holding this working tree as a commit (the base), whose dev stack
+    // file then changes the orders replicas and the broker's deployment mode (the head).
+    const head = addWorktree(root, "HEAD");
+    try {
+      snapshotInto(head.dir);
+      const stackFile = path.join(head.dir, "stacks/Pulumi.dev.yaml");
+      const doc = parseDocument(readFileSync(stackFile, "utf8"));
+      expect(doc.getIn(["config", "causeway:services", "orders", "replicas"])).toBeUndefined();
+      doc.setIn(["config", "causeway:services", "orders", "replicas"], 2);
+      doc.setIn(["config", "causeway:broker", "deploymentMode"], "CLUSTER_MULTI_AZ");
+      writeFileSync(stackFile, doc.toString());
+      const md = path.join(head.dir, "plan.md");
+      const json = path.join(head.dir, "diff.json");
+      const result = planDiff(
+        head.dir,
+        "--base",
+        "HEAD",
+        "--stacks",
+        "dev",
+        "--markdown",
+        md,
+        "--json",
+        json,
+      );
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const diff = JSON.parse(readFileSync(json, "utf8")) as { stacks: StackDiff[] };
+      const [dev] = diff.stacks;
+      expect(dev!.summary).toEqual({ create: 0, update: 1, delete: 0, replace: 1 });
+      const [broker, orders] = dev!.changes;
+      expect(orders).toMatchObject({
+        kind: "update",
+        type: "kubernetes:apps/v1:Deployment",
+        name: "orders",
+      });
+      expect(orders!.properties.map((p) => [p.path, p.old, p.new])).toEqual([
+        ["spec.replicas", 1, 2],
+      ]);
+      expect(broker).toMatchObject({ kind: "replace", type: "aws:mq/broker:Broker" });
+      expect(broker!.properties).toContainEqual(
+        expect.objectContaining({
+          path: "deploymentMode",
+          old: "SINGLE_INSTANCE",
+          new: "CLUSTER_MULTI_AZ",
+        }),
+      );
+      expect(broker!.replacedBy.map((r) => r.path)).toContain("deploymentMode");
+      expect(dev!.danger).toEqual([
+        expect.objectContaining({
+          urn: broker!.urn,
+          kind: "replace",
+          message: expect.stringMatching(/^replaces the RabbitMQ broker \(deploymentMode/),
+        }),
+      ]);
+      expect(dev!.policy).toMatchObject({ violations: [] });
+      const comment = readFileSync(md, "utf8");
+      expect(comment).toContain("### Stack `dev`: +0 ~1 -0 ±1");
+      expect(comment.indexOf("**Danger (1)**")).toBeLessThan(comment.indexOf("<details>"));
+      expect(result.stdout).toContain('Stack "dev": +0 ~1 -0 ±1');
+    } finally {
+      head.remove();
+    }
+    // Both worktrees are gone: the test's own and the one plan:diff made for the base.
+    expect(existsSync(head.dir)).toBe(false);
+    // (tsx keeps its compile cache there too: only our directories count.)
+    expect(readdirSync(childTmp).filter((d) => d.startsWith("causeway-"))).toEqual([]);
+    expect(worktrees()).not.toContain(childTmp);
+  });
+});
