@@ -228,6 +228,21 @@ describe("pods in the mesh", () => {
     ]);
   });
 
+  it("mount the ServiceAccount token the injector's ACL login requires", async () => {
+    const plan = await planStack("dev");
+    const automount = plan.byType("kubernetes:apps/v1:Deployment").map((d) => {
+      const spec = d.inputs["spec"] as {
+        template: { spec: { automountServiceAccountToken?: boolean } };
+      };
+      return [d.name, spec.template.spec.automountServiceAccountToken];
+    });
+    expect(automount).toEqual([
+      ["gateway", true],
+      ["orders", true],
+      ["payments", true],
+    ]);
+  });
+
   it("give services their upstreams by cluster DNS name, never by IP", async () => {
     const plan = await planStack("dev", {
       "causeway:services": { orders: { upstreams: ["payments"], port: 8081 } },
@@ -252,11 +267,12 @@ describe("pods in the mesh", () => {
 });
 
 describe("secrets", () => {
-  it("never puts a gossip key value in the plan: the Secret's data is only known after apply", async () => {
+  it("never puts a gossip key value in the plan: the Secret's data prints as [secret]", async () => {
     const plan = await planStack("prod");
     const key = plan.get("random:index/randomBytes:RandomBytes", "consul-gossip-key");
     const secret = plan.get("kubernetes:core/v1:Secret", "consul-gossip-key");
-    expect(secret.inputs["stringData"]).toBe(`(known after apply: ${key.urn})`);
+    expect(secret.inputs["stringData"]).toBe("[secret]");
+    expect(secret.dependencies).toContain(key.urn);
     // The chart gets the Secret's name, never the key.
     const values = JSON.stringify(plan.get(RELEASE, "consul-chart").inputs["values"]);
     expect(values).not.toMatch(/[A-Za-z0-9+/]{43}=/);

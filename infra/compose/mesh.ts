@@ -77,6 +77,12 @@ export function composeMesh(
       podAnnotations: (_name, service) => podAnnotationsFor(service),
       inboundPort: Ports.envoyInbound,
       controlPlaneNamespace: CONSUL_NAMESPACE,
+      // With ACLs on, the injector logs each pod in to Consul with its ServiceAccount token and
+      // refuses a pod whose containers do not mount it (consul-k8s v1.9,
+      // control-plane/connect-inject/webhook/mesh_webhook.go, findServiceAccountVolumeMount:
+      // "unable to find service account token volumeMount"). The token is bound to the pod's
+      // own ServiceAccount, which has no RBAC permissions.
+      automountServiceAccountToken: true,
     },
   };
 }
