@@ -41,7 +41,9 @@ describe("Database from another program", () => {
       instanceClass: "db.m7g.large",
       multiAz: true,
       parameterGroupName: "shop-db-postgres17",
-      password: `(known after apply: ${urn("random:index/randomPassword:RandomPassword", "db-master-password")})`,
+      password: "[secret]",
+      // Declared secret by the SDK's Instance class; the offline plan shows it as [secret].
+      passwordWo: "[secret]",
       performanceInsightsEnabled: true,
       performanceInsightsRetentionPeriod: 7,
       port: 5432,
