@@ -7,6 +7,7 @@ import { SERVICE_GID, SERVICE_UID } from "@causeway/components";
 import { Client } from "pg";
 import { Connection } from "rabbitmq-client";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseDockerfile } from "./dockerfile";
 import type { ServiceProcess } from "./support";
 import {
   TEST_AMQP_URL,
@@ -17,56 +18,6 @@ import {
   spawnService,
   uniqueName,
 } from "./support";
-
-export interface Instruction {
-  readonly keyword: string;
-  readonly args: string;
-  readonly line: number;
-}
-export interface Stage {
-  readonly from: string;
-  readonly name: string | undefined;
-  readonly instructions: Instruction[];
-}
-
-/**
- * A Dockerfile parsed the way BuildKit reads it: comments and parser directives dropped, `\`
- * continuations joined (comment lines inside a continuation are skipped), one instruction per
- * logical line, grouped into stages by FROM. Global ARGs (before the first FROM) are kept apart.
- */
-export function parseDockerfile(text: string): { globalArgs: Instruction[]; stages: Stage[] } {
-  const logical: Instruction[] = [];
-  let current: { text: string; line: number } | undefined;
-  text.split("\n").forEach((raw, i) => {
-    const trimmed = raw.trim();
-    if (trimmed.startsWith("#") || (trimmed === "" && !current)) return;
-    const continued = trimmed.endsWith("\\");
-    const part = continued ? trimmed.slice(0, -1).trim() : trimmed;
-    current = current
-      ? { ...current, text: `${current.text} ${part}` }
-      : { text: part, line: i + 1 };
-    if (!continued) {
-      const m = /^(\S+)\s*(.*)$/.exec(current.text)!;
-      logical.push({ keyword: m[1]!.toUpperCase(), args: m[2]!, line: current.line });
-      current = undefined;
-    }
-  });
-  const globalArgs: Instruction[] = [];
-  const stages: Stage[] = [];
-  for (const ins of logical) {
-    if (ins.keyword === "FROM") {
-      const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(ins.args);
-      if (!m) throw new Error(`line ${ins.line}: cannot parse FROM ${ins.args}`);
-      stages.push({ from: m[1]!, name: m[2], instructions: [] });
-    } else if (stages.length === 0) {
-      if (ins.keyword !== "ARG") throw new Error(`line ${ins.line}: ${ins.keyword} before FROM`);
-      globalArgs.push(ins);
-    } else {
-      stages.at(-1)!.instructions.push(ins);
-    }
-  }
-  return { globalArgs, stages };
-}
 
 const dockerfile = readFileSync(join(repoRoot, "services/Dockerfile"), "utf8");
 const SERVICES = ["gateway", "orders", "payments"] as const;

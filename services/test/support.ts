@@ -7,6 +7,7 @@ export { waitFor } from "../kit/test/helpers";
 export {
   TEST_AMQP_URL,
   TEST_DATABASE_URL,
+  missingServers,
   skipWithoutServers,
   uniqueName,
 } from "../kit/test/servers";
