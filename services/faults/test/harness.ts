@@ -65,6 +65,14 @@ export async function createWorld(prefix: string) {
       );
       return q;
     },
+    /** Deletes `queue`, its DLQ and retry queues at cleanup (queues a service declares). */
+    trackQueue(queue: string, maxRetryQueues = 20): void {
+      queues.push(
+        queue,
+        `${queue}.dlq`,
+        ...Array.from({ length: maxRetryQueues }, (_, i) => `${queue}.retry.${i + 1}`),
+      );
+    },
     /** A confirmed publisher on the direct connection (closed by cleanup()). */
     sender() {
       const { send, publisher } = makeSender(admin, exchange);

@@ -6,6 +6,11 @@ export interface TcpProxyOptions {
   readonly targetPort: number;
   /** Default 127.0.0.1. */
   readonly listenHost?: string;
+  /**
+   * Picks the target of each new connection (default: targetHost:targetPort), e.g. a
+   * round-robin over ready replicas, as kube-proxy does for a Service. Undefined: refuse.
+   */
+  readonly route?: () => { host: string; port: number } | undefined;
 }
 
 /**
@@ -105,7 +110,14 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    const upstream = connect({ host: this.opts.targetHost, port: this.opts.targetPort });
+    const target = this.opts.route
+      ? this.opts.route()
+      : { host: this.opts.targetHost, port: this.opts.targetPort };
+    if (!target) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(target);
     const pair: [Socket, Socket] = [client, upstream];
     this.pairs.add(pair);
     const drop = () => {
