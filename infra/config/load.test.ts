@@ -49,7 +49,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
       "causeway:servces": { gateway: {} },
     });
     expect(problems(raw)).toEqual([
-      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul',
+      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database',
       'causeway:environment: must be one of dev, staging, prod (found "qa")',
     ]);
   });

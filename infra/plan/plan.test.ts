@@ -62,9 +62,13 @@ describe("offline plan of the dev stack", () => {
   it("exports the stack outputs", async () => {
     const plan = await planStack("dev");
     expect(plan.outputs).toEqual({
+      albDnsName: "(known after apply)",
+      brokerEndpoint: "(known after apply)",
+      databaseAddress: "(known after apply)",
       environment: "dev",
       namespace: "causeway",
       services: ["gateway", "orders", "payments"],
+      url: "https://dev.causeway.example.com",
     });
   });
 });

@@ -74,6 +74,20 @@ describe("services/Dockerfile (parsed)", () => {
   });
 });
 
+describe("services/Dockerfile trusts the RDS certificate authorities", () => {
+  it("adds AWS's global RDS bundle, readable by the service user, as Node's extra CAs", () => {
+    // DATABASE_URL uses sslmode=verify-full (infra/components/database.connection.ts).
+    const final = parseDockerfile(dockerfile).stages.at(-1)!;
+    const bundle = "/etc/ssl/certs/rds-global-bundle.pem";
+    expect(final.instructions.filter((i) => i.keyword === "ADD").map((i) => i.args)).toEqual([
+      `--chmod=0644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem ${bundle}`,
+    ]);
+    expect(final.instructions.filter((i) => i.keyword === "ENV").map((i) => i.args)).toContain(
+      `NODE_EXTRA_CA_CERTS=${bundle}`,
+    );
+  });
+});
+
 describe("the image's build and start commands, run as plain commands", () => {
   const run = uniqueName("img");
   const exchange = `causeway.events.${run}`;
