@@ -1,0 +1,119 @@
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+
+/** One row of bench-results.json. `ratio` = value / baseline (what "of its baseline" means). */
+export interface BenchResult {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline: number | null;
+  readonly ratio: number | null;
+  /** Free text for the Markdown table (target, rounds, what bounds it). */
+  readonly note?: string;
+}
+
+export const DB = process.env.KIT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const AMQP = process.env.KIT_TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** A pair measured side by side: `candidate / baseline` of the medians. */
+export function pair(
+  name: string,
+  unit: string,
+  candidate: readonly number[],
+  baseline: readonly number[],
+  note?: string,
+): BenchResult {
+  const v = median(candidate);
+  const b = median(baseline);
+  return {
+    name,
+    value: round(v),
+    unit,
+    baseline: round(b),
+    ratio: round(v / b, 3),
+    ...(note ? { note } : {}),
+  };
+}
+
+export function machine(): Record<string, string | number> {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+/** Alternates `a` and `b` for `rounds` rounds (a b, b a, a b, ...) and returns both samples. */
+export async function sideBySide(
+  rounds: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+  log: (line: string) => void,
+): Promise<{ a: number[]; b: number[] }> {
+  const out = { a: [] as number[], b: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? (["a", "b"] as const) : (["b", "a"] as const);
+    for (const which of order) {
+      const v = await (which === "a" ? a() : b());
+      out[which].push(v);
+      log(`  round ${r + 1} ${which}: ${round(v)}`);
+    }
+  }
+  return out;
+}
+
+export function writeResults(
+  dir: string,
+  results: readonly BenchResult[],
+  meta: Record<string, unknown>,
+): { json: string; md: string } {
+  const json = join(dir, "bench-results.json");
+  const md = join(dir, "bench-results.md");
+  writeFileSync(
+    json,
+    `${JSON.stringify(
+      results.map(({ name, value, unit, baseline, ratio }) => ({
+        name,
+        value,
+        unit,
+        baseline,
+        ratio,
+      })),
+      null,
+      2,
+    )}\n`,
+  );
+  const m = machine();
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.value} ${r.unit} | ${r.baseline ?? "–"}${r.baseline === null ? "" : ` ${r.unit}`} | ${r.ratio ?? "–"} | ${r.note ?? ""} |`,
+  );
+  const text = [
+    "| Benchmark | Value | Baseline | Ratio | Notes |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, Node ${m.node} (${m.platform}); ` +
+      `local RabbitMQ and PostgreSQL. ${Object.entries(meta)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join("; ")}.`,
+    "",
+  ].join("\n");
+  writeFileSync(md, text);
+  return { json, md };
+}

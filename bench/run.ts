@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: runs benchmarks (a)-(d) on this machine's RabbitMQ and PostgreSQL and writes
+ * bench/bench-results.json ([{ name, value, unit, baseline, ratio }]) and bench/bench-results.md.
+ * Options: --only=a,b,c,d  --rounds=N (default 5)  --messages=N (default 5000).
+ * Not a test: numbers depend on the machine and on what else runs on it.
+ */
+import { benchHttp } from "./http";
+import type { BenchResult } from "./lib";
+import { machine, writeResults } from "./lib";
+import { benchMessaging } from "./messaging";
+import { benchPlan } from "./plan";
+
+function arg(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+}
+
+async function main(): Promise<void> {
+  const only = new Set((arg("only") ?? "a,b,c,d").split(","));
+  const rounds = Number(arg("rounds") ?? 5);
+  const messages = Number(arg("messages") ?? 5000);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(`machine: ${JSON.stringify(machine())}`);
+  const results: BenchResult[] = [];
+  if (only.has("a") || only.has("b")) {
+    results.push(...(await benchMessaging({ rounds, messages, prefetch: 10, log })));
+  }
+  if (only.has("c")) {
+    results.push(
+      ...(await benchHttp({ rounds: Math.min(rounds, 3), seconds: 10, connections: 10, log })),
+    );
+  }
+  if (only.has("d")) {
+    results.push(...(await benchPlan({ sizes: [1, 10, 100, 300], rounds: 3, bigRounds: 1, log })));
+  }
+  const files = writeResults(__dirname, results, { rounds });
+  for (const r of results) {
+    log(`${r.name}: ${r.value} ${r.unit} (baseline ${r.baseline ?? "-"}, ratio ${r.ratio ?? "-"})`);
+  }
+  log(`wrote ${files.json} and ${files.md}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
