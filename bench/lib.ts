@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { format } from "prettier";
 
 /** One row of bench-results.json. `ratio` = value / baseline (what "of its baseline" means). */
 export interface BenchResult {
@@ -77,27 +78,22 @@ export async function sideBySide(
   return out;
 }
 
-export function writeResults(
+export async function writeResults(
   dir: string,
   results: readonly BenchResult[],
   meta: Record<string, unknown>,
-): { json: string; md: string } {
+): Promise<{ json: string; md: string }> {
   const json = join(dir, "bench-results.json");
   const md = join(dir, "bench-results.md");
-  writeFileSync(
-    json,
-    `${JSON.stringify(
-      results.map(({ name, value, unit, baseline, ratio }) => ({
-        name,
-        value,
-        unit,
-        baseline,
-        ratio,
-      })),
-      null,
-      2,
-    )}\n`,
-  );
+  // Formatted as the repository's `prettier --check .` expects.
+  const rows0 = results.map(({ name, value, unit, baseline, ratio }) => ({
+    name,
+    value,
+    unit,
+    baseline,
+    ratio,
+  }));
+  writeFileSync(json, await format(JSON.stringify(rows0), { parser: "json" }));
   const m = machine();
   const rows = results.map(
     (r) =>
@@ -114,6 +110,6 @@ export function writeResults(
         .join("; ")}.`,
     "",
   ].join("\n");
-  writeFileSync(md, text);
+  writeFileSync(md, await format(text, { parser: "markdown" }));
   return { json, md };
 }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   if (only.has("d")) {
     results.push(...(await benchPlan({ sizes: [1, 10, 100, 300], rounds: 3, bigRounds: 1, log })));
   }
-  const files = writeResults(__dirname, results, { rounds });
+  const files = await writeResults(__dirname, results, { rounds });
   for (const r of results) {
     log(`${r.name}: ${r.value} ${r.unit} (baseline ${r.baseline ?? "-"}, ratio ${r.ratio ?? "-"})`);
   }
