@@ -35,11 +35,7 @@ export { LifecycleDefaults, lifecyclePolicy } from "./service-image.lifecycle";
 export { contentTag } from "./service-image.tag";
 export * from "./message-broker";
 export * from "./message-broker.rules";
-export {
-  amqpUrl,
-  BROKER_PASSWORD_SPEC,
-  passwordAlphabet,
-} from "./message-broker.connection";
+export { amqpUrl, BROKER_PASSWORD_SPEC, passwordAlphabet } from "./message-broker.connection";
 export { RABBITMQ_SETTINGS, rabbitMqConfigurationDocument } from "./message-broker.configuration";
 export { messageBrokerReplacements } from "./message-broker.replacements";
 export * from "./database";
