@@ -65,13 +65,13 @@ describe("ConsulCluster in a plain program", () => {
     const key = plan.get("random:index/randomBytes:RandomBytes", "mesh-gossip-key");
     expect(key.inputs).toEqual({ length: 32 });
     const secret = plan.get("kubernetes:core/v1:Secret", "mesh-gossip-key");
-    // Random bytes are generated at apply time: a preview has no value to show, only its source.
+    // Random bytes are generated at apply time and are secret: the plan shows only [secret].
     expect(secret.inputs).toEqual({
       apiVersion: "v1",
       kind: "Secret",
       type: "Opaque",
       metadata: { name: "mesh-gossip-encryption-key", namespace: "consul" },
-      stringData: `(known after apply: ${key.urn})`,
+      stringData: "[secret]",
     });
     expect(secret.dependencies).toContain(key.urn);
     const values = plan.get(RELEASE, "mesh-chart").inputs["values"] as {
