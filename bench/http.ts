@@ -45,7 +45,7 @@ function load(url: string, o: HttpBenchOptions): Promise<autocannon.Result> {
 
 export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
   const w = await createWorld("bench");
-  const quiet = { LOG_LEVEL: "warn" };
+  const quiet = { LOG_LEVEL: "info" }; // "listening" is logged at info
   try {
     const orders = await startOrders(w, uniqueName("bench.orders"), quiet);
     const gateway = await startGateway(orders.address, quiet);

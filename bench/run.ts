@@ -21,22 +21,33 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`machine: ${JSON.stringify(machine())}`);
   const results: BenchResult[] = [];
+  let failed = false;
+  // A suite that fails is reported and the others still run and are written.
+  const suite = async (name: string, fn: () => Promise<BenchResult[]>) => {
+    try {
+      results.push(...(await fn()));
+    } catch (err) {
+      failed = true;
+      log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  };
   if (only.has("a") || only.has("b")) {
-    results.push(...(await benchMessaging({ rounds, messages, prefetch: 10, log })));
+    await suite("(a)(b)", () => benchMessaging({ rounds, messages, prefetch: 10, log }));
   }
   if (only.has("c")) {
-    results.push(
-      ...(await benchHttp({ rounds: Math.min(rounds, 3), seconds: 10, connections: 10, log })),
+    await suite("(c)", () =>
+      benchHttp({ rounds: Math.min(rounds, 3), seconds: 10, connections: 10, log }),
     );
   }
   if (only.has("d")) {
-    results.push(...(await benchPlan({ sizes: [1, 10, 100, 300], rounds: 3, bigRounds: 1, log })));
+    await suite("(d)", () => benchPlan({ sizes: [1, 10, 100, 300], rounds: 3, bigRounds: 1, log }));
   }
   const files = await writeResults(__dirname, results, { rounds });
   for (const r of results) {
     log(`${r.name}: ${r.value} ${r.unit} (baseline ${r.baseline ?? "-"}, ratio ${r.ratio ?? "-"})`);
   }
   log(`wrote ${files.json} and ${files.md}`);
+  if (failed) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {
