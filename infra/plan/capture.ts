@@ -193,7 +193,7 @@ function stateFor(
     );
     return { name, outputs, secretOutputNames: context.stackReferenceOutputs };
   }
-  return inputs;
+  return { ...inputs };
 }
 
 /** A secret whose value is only known after apply. */

@@ -109,6 +109,10 @@ describe("plan engine", () => {
     });
     expect(plan.get("kubernetes:core/v1:Secret", "s").inputs["stringData"]).toBe("[secret]");
     expect(plan.outputs).toEqual({ password: "[secret]" });
+    // The placeholder is an output, never shown as one of the resource's inputs.
+    expect(plan.get("random:index/randomPassword:RandomPassword", "pw").inputs).toEqual({
+      length: 24,
+    });
   });
 
   it("renders an unknown input with the URN it depends on", async () => {
