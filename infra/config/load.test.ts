@@ -2,18 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../plan/harness";
 import { toRawConfig } from "../plan/stack-file";
-import { ConfigError, parsePlatformConfig, type RawConfig } from ".";
+import { parsePlatformConfig, type RawConfig } from ".";
+import { configProblems } from "./testing";
 
-/** The issues of the ConfigError that parsing `raw` throws, as `path: message` lines. */
-function problems(raw: RawConfig): string[] {
-  try {
-    parsePlatformConfig(raw, "test");
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problems = configProblems;
 
 const secretValue = (o: pulumi.Output<string>) =>
   new Promise<{ value: string; secret: boolean }>((resolve) => {

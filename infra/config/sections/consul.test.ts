@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../../plan/harness";
-import { ConfigError } from "../errors";
-import { parsePlatformConfig, type RawConfig } from "../load";
+import { parsePlatformConfig } from "../load";
 import { EVEN_SERVERS_MESSAGE } from "@causeway/components";
 import { consulTierDefaults } from "./consul";
+import { configProblems } from "../testing";
 
-function problems(raw: RawConfig): string[] {
-  try {
-    parsePlatformConfig(raw, "test");
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problems = configProblems;
 
 describe("causeway:consul", () => {
   it("fills every field from the tier defaults when a stack is silent", () => {

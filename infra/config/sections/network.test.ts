@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../../plan/harness";
-import { ConfigError, parsePlatformConfig, type RawConfig } from "..";
+import { parsePlatformConfig } from "..";
 import { cidrContains, cidrNetworkAddress, cidrsOverlap } from "./network.cidr";
+import { configProblems } from "../testing";
 
-function problems(raw: RawConfig): string[] {
-  try {
-    parsePlatformConfig(raw, "test");
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problems = configProblems;
 
 describe("CIDR arithmetic", () => {
   it.each<[string, string, boolean]>([
