@@ -1,13 +1,14 @@
 /**
  * One size of benchmark (d), in its own process: plans the dev stack with a synthetic service
  * graph of N services and prints one JSON line { services, resources, ms, maxRssMb, baseRssMb }.
- * Run: tsx --conditions=causeway-source bench/plan-child.ts N [--stack-traces=off]
- * `--stack-traces=off` sets Error.stackTraceLimit = 0 during the plan: the Pulumi SDK captures
+ * Run: tsx --conditions=causeway-source bench/plan-child.ts N [--stack-traces=on]
+ * The plan turns stack traces off while it runs (infra/plan/run.ts): the Pulumi SDK captures
  * `new Error().stack` for every promise it creates (debuggablePromise), and under tsx every
- * captured stack is source-mapped; this variant measures how much of the plan time that is.
+ * captured stack is source-mapped. `--stack-traces=on` keeps them, to show what that costs.
  */
 import { performance } from "node:perf_hooks";
 import { planStack } from "../infra/plan/harness";
+import { STACK_TRACES_ENV } from "../infra/plan/run";
 import { syntheticServices } from "./graph";
 
 async function main(): Promise<void> {
@@ -15,13 +16,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`usage: plan-child.ts N (got ${process.argv[2]})`);
   const baseRssMb = process.memoryUsage().rss / 2 ** 20;
-  const noStacks = process.argv.includes("--stack-traces=off");
-  const limit = Error.stackTraceLimit;
-  if (noStacks) Error.stackTraceLimit = 0;
+  if (process.argv.includes("--stack-traces=on")) process.env[STACK_TRACES_ENV] = "1";
   const t0 = performance.now();
   const plan = await planStack("dev", { "causeway:services": syntheticServices(n) });
   const ms = performance.now() - t0;
-  Error.stackTraceLimit = limit;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(
     `${JSON.stringify({ services: n, resources: plan.resources.length, ms, maxRssMb, baseRssMb })}\n`,

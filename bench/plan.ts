@@ -59,7 +59,7 @@ export async function benchPlan(o: PlanBenchOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const variants = [
     { label: "", extra: [] as string[] },
-    { label: " (SDK stack traces off)", extra: ["--stack-traces=off"] },
+    { label: " (SDK stack traces on)", extra: ["--stack-traces=on"] },
   ];
   for (const v of variants) {
     const samples = new Map<number, PlanSample[]>(o.sizes.map((n) => [n, []]));

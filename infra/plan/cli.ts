@@ -8,7 +8,7 @@ import { causewayPack } from "../policies/policies";
 import { mandatoryViolations, policyReport, renderPolicyText } from "../policies/report";
 import { renderJson } from "./render-json";
 import { renderText } from "./render-text";
-import { runPlan } from "./run";
+import { runPlan, STACK_TRACES_ENV } from "./run";
 import { PlanError, readStackFile } from "./stack-file";
 
 const USAGE =
@@ -73,9 +73,12 @@ cli(process.argv.slice(2)).then(
     if (isUserError(e)) {
       process.stderr.write(`error: ${e.message}\n`);
     } else {
-      process.stderr.write(
-        `offline plan failed unexpectedly: ${(e as Error)?.stack ?? String(e)}\n`,
-      );
+      const trace = (e as Error)?.stack ?? String(e);
+      const hint =
+        process.env[STACK_TRACES_ENV] === "1"
+          ? ""
+          : `\n(stack traces are off during a plan for speed; rerun with ${STACK_TRACES_ENV}=1 for the full trace)`;
+      process.stderr.write(`offline plan failed unexpectedly: ${trace}${hint}\n`);
     }
     process.exit(1);
   },
