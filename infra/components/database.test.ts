@@ -43,7 +43,6 @@ describe("Database from another program", () => {
       parameterGroupName: "shop-db-postgres17",
       password: "[secret]",
       // Declared secret by the SDK's Instance class; the offline plan shows it as [secret].
-      passwordWo: "[secret]",
       performanceInsightsEnabled: true,
       performanceInsightsRetentionPeriod: 7,
       port: 5432,
