@@ -35,5 +35,9 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     redact: { paths: [...REDACT_PATHS], censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  // Synchronous stdout: pino's default async stream flushes its buffer synchronously on
+  // process.exit while an earlier async write may still be in flight, so the last lines of a
+  // shutdown could land out of order (seen: steps 1, 2, 4, 5, 3). Writing a line to a pipe is a
+  // few microseconds; ordered, complete shutdown logs are worth it.
+  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: true }));
 }
