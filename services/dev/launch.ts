@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -132,8 +133,10 @@ export function launch(opts: {
   const start = (service: ServiceName, extra: Record<string, string>) => {
     const child = spawn(
       process.execPath,
+      // tsx as a loader in the service's own process, so signals reach the service itself.
       [
-        require.resolve("tsx/cli"),
+        "--import",
+        pathToFileURL(require.resolve("tsx")).href,
         "--conditions=causeway-source",
         join(repoRoot, "services", service, "src/main.ts"),
       ],

@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { request } from "node:http";
@@ -36,8 +37,11 @@ export interface ServiceProcess {
 export function sourceCommand(service: string): { command: string; args: string[] } {
   return {
     command: process.execPath,
+    // tsx as a loader in the service's own process (not `tsx/cli`, which runs the script in a
+    // grandchild that a SIGKILL to the CLI would orphan).
     args: [
-      require.resolve("tsx/cli"),
+      "--import",
+      pathToFileURL(require.resolve("tsx")).href,
       "--conditions=causeway-source",
       join(repoRoot, "services", service, "src/main.ts"),
     ],

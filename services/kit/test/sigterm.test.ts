@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { request } from "node:http";
@@ -42,9 +43,15 @@ describe("SIGTERM on a real service process", () => {
   it("fails no request: in-flight ones finish, requests during the drain delay are served, exit 0", async (ctx) => {
     if (await skipWithoutServers(ctx)) return;
     const lines: Array<{ msg?: string; step?: number; address?: string }> = [];
+    // tsx as a loader in the service's own process: SIGTERM (and a cleanup SIGKILL) reach it.
     const proc = spawn(
-      join(repoRoot, "node_modules/.bin/tsx"),
-      ["--conditions=causeway-source", "services/kit/test/fixtures/sigterm-service.ts"],
+      process.execPath,
+      [
+        "--import",
+        pathToFileURL(require.resolve("tsx")).href,
+        "--conditions=causeway-source",
+        "services/kit/test/fixtures/sigterm-service.ts",
+      ],
       {
         cwd: repoRoot,
         stdio: ["ignore", "pipe", "pipe"],
