@@ -54,7 +54,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (isRecord(a) && isRecord(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => k in b && jsonEqual(a[k], b[k]));
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
   }
   return false;
 }
@@ -75,8 +75,9 @@ function walk(base: unknown, head: unknown, at: PathSegment[], out: PropertyChan
     const keys = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort();
     for (const key of keys) {
       const path = [...at, key];
-      if (!(key in head)) push(out, path, "delete", base[key], undefined);
-      else if (!(key in base)) push(out, path, "add", undefined, head[key]);
+      // Own keys only: a label or annotation named `constructor` is data, not Object.prototype's.
+      if (!Object.hasOwn(head, key)) push(out, path, "delete", base[key], undefined);
+      else if (!Object.hasOwn(base, key)) push(out, path, "add", undefined, head[key]);
       else walk(base[key], head[key], path, out);
     }
     return;

@@ -53,6 +53,20 @@ describe("diffValues", () => {
     ).toEqual([]);
   });
 
+  it("compares own keys only: a key named like an Object.prototype member is plain data", () => {
+    expect(diffValues({ labels: { constructor: "a" } }, { labels: {} })).toEqual([
+      {
+        path: "labels.constructor",
+        segments: ["labels", "constructor"],
+        kind: "delete",
+        old: "a",
+      },
+    ]);
+    expect(diffValues({ labels: {} }, { labels: { toString: "b" } })).toEqual([
+      { path: "labels.toString", segments: ["labels", "toString"], kind: "add", new: "b" },
+    ]);
+  });
+
   it("formats paths and matches rule properties against them", () => {
     expect(formatPath(["spec", "template", "containers", 0, "image"])).toBe(
       "spec.template.containers[0].image",
