@@ -110,6 +110,8 @@ describe("GitHub workflows", () => {
       ["prod", "prod", "staging"],
     ]);
     for (const job of Object.values(deploy.jobs)) {
+      // workflow_dispatch can be run from any branch: only main's code may be deployed.
+      expect(job.if).toBe("github.ref == 'refs/heads/main'");
       const pulumi = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
       expect(pulumi?.with).toMatchObject({ command: "up", policyPacks: "infra/policies" });
     }
