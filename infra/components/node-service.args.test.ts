@@ -61,7 +61,7 @@ describe("NodeService argument checks", () => {
         image: "r/orders:latest",
       }),
     ).toEqual([
-      `serviceName: must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (found "Orders")`,
+      `serviceName: must be a DNS-1035 label (a Kubernetes Service name): 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (found "Orders")`,
       "port: must be a port number from 1 to 65535 (found 0)",
       "autoscaling.maxReplicas: must be a whole number of at least replicas (3) (found 2)",
       "autoscaling.targetCpuUtilization: must be a percentage from 1 to 100 (found 0)",
@@ -69,12 +69,19 @@ describe("NodeService argument checks", () => {
       'env: "PORT" is set twice (env, secretEnv and the derived SERVICE_NAME, HOST, PORT, SHUTDOWN_TIMEOUT_MS and <UPSTREAM>_URL must not overlap)',
       'env: "1BAD" is not an environment variable name',
       "secretEnv.DATABASE_URL.key: must name a key of the Secret",
-      `callers[0]: must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (found "Gateway")`,
-      `upstreams[0].name: must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (found "Payments")`,
+      `callers[0]: must be a DNS-1035 label (a Kubernetes Service name): 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (found "Gateway")`,
+      `upstreams[0].name: must be a DNS-1035 label (a Kubernetes Service name): 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (found "Payments")`,
       'ingressCidrs[0]: must be an IPv4 CIDR block (found "10.0.0.0/33")',
       "egressCidrs.database.ports[0]: must be a port number from 1 to 65535 (found 70000)",
       "meshInboundPort: must be a port number from 1 to 65535 (found 70001)",
       'image: uses the mutable tag "latest" ("r/orders:latest"); pin it by digest (repo@sha256:...) or an immutable tag',
+    ]);
+  });
+
+  it("refuses a service name that starts with a digit: Kubernetes Service names are DNS-1035 labels", () => {
+    expect(argProblems({ ...ok, service: "1orders", callers: ["2fa"] })).toEqual([
+      `serviceName: must be a DNS-1035 label (a Kubernetes Service name): 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (found "1orders")`,
+      `callers[0]: must be a DNS-1035 label (a Kubernetes Service name): 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (found "2fa")`,
     ]);
   });
 

@@ -6,7 +6,8 @@ import { HTTP_PORT_NAME } from "./node-service.pod";
  * names the argument and what would be valid; all problems are reported at once.
  */
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A Service's name is a DNS-1035 label (it must start with a letter), stricter than DNS-1123. */
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const QUANTITY_MI = /^([1-9]\d*)(Mi|Gi)$/;
 
@@ -56,9 +57,9 @@ export interface CheckedArgs {
 export function argProblems(a: CheckedArgs): string[] {
   const out: string[] = [];
   const label = (arg: string, v: string) => {
-    if (!DNS1123_LABEL.test(v)) {
+    if (!DNS1035_LABEL.test(v)) {
       out.push(
-        `${arg}: must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (found "${v}")`,
+        `${arg}: must be a DNS-1035 label (a Kubernetes Service name): 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (found "${v}")`,
       );
     }
   };

@@ -108,8 +108,9 @@ export function checkArgs(args: PublicLoadBalancerArgs): string[] {
   }
   problems.push(...routeProblems(routesOf(args.services)));
   for (const [service, s] of Object.entries(args.services)) {
-    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(service)) {
-      problems.push(`service "${service}" is not a DNS-1123 label (it names a Kubernetes Service)`);
+    // A Service's name is a DNS-1035 label: it must start with a letter.
+    if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(service)) {
+      problems.push(`service "${service}" is not a DNS-1035 label (it names a Kubernetes Service)`);
     }
     if (s.port !== undefined && !(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535)) {
       problems.push(`service "${service}": port ${s.port} is not a TCP port`);

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
 import { planProgram, type PlanView } from "../plan/harness";
 import { DEREGISTRATION_DELAY_SECONDS, HealthPaths } from "./contract";
-import { PublicLoadBalancer, type PublicLoadBalancerArgs } from "./public-load-balancer";
+import { checkArgs, PublicLoadBalancer, type PublicLoadBalancerArgs } from "./public-load-balancer";
 
 const T = {
   sg: "aws:ec2/securityGroup:SecurityGroup",
@@ -367,7 +367,13 @@ describe("PublicLoadBalancer, options", () => {
         "allowedCidrs is empty; nobody could reach the load balancer; " +
         "idleTimeoutSeconds 65 must be between 1 and 64, below the services' keep-alive timeout of 65 s; " +
         'services "Web" and "api" both claim */; ' +
-        'service "Web" is not a DNS-1123 label (it names a Kubernetes Service)',
+        'service "Web" is not a DNS-1035 label (it names a Kubernetes Service)',
     );
+  });
+
+  it("refuses a service name that starts with a digit: Kubernetes Service names are DNS-1035 labels", () => {
+    expect(checkArgs({ ...base, services: { "9web": { path: "/" } } })).toEqual([
+      'service "9web" is not a DNS-1035 label (it names a Kubernetes Service)',
+    ]);
   });
 });
