@@ -71,7 +71,7 @@ export interface NodeServiceArgs {
    * NetworkPolicy then also admits callers, and allows upstreams, on it. Default: not meshed.
    */
   readonly meshInboundPort?: number;
-  /** The mesh control plane the sidecars reach (namespace; ports default 8501, 8503). Default: none. */
+  /** The mesh control plane the sidecars reach (namespace; ports default `MESH_CONTROL_PLANE_PORTS`, 8501 and 8502). Default: none. */
   readonly meshControlPlane?: { readonly namespace: string; readonly ports?: readonly number[] };
   /** Pod template annotations (e.g. Consul connect-inject). Default {}. */
   readonly podAnnotations?: pulumi.Input<Record<string, string>>;
