@@ -105,7 +105,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
     ],
     [
       "both a kubeconfig and a stack reference",
-      { "causeway:cluster": { kubeconfig: "apiVersion: v1" } },
+      { "causeway:cluster": { kubeconfig: { secure: "v1:AAAA" } } },
       "causeway:cluster: sets both kubeconfig and stackReference; keep exactly one",
     ],
     [
@@ -115,6 +115,28 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
     ],
   ])("rejects %s", (_, overlay, expected) => {
     expect(problems(rawStackConfig("dev", overlay))).toEqual([expected]);
+  });
+
+  it("refuses a credential given in plaintext, without repeating it", () => {
+    const raw = rawStackConfig("dev", {
+      "causeway:cluster": { stackReference: null, kubeconfig: "apiVersion: v1" },
+    });
+    expect(problems(raw)).toEqual([
+      "causeway:cluster.kubeconfig: holds a credential in plaintext; store it as a secret instead: pulumi config set --secret --path causeway:cluster.kubeconfig <value>",
+    ]);
+  });
+
+  it("refuses a plaintext credential when the engine only says which keys are secret", () => {
+    const values = { ...rawStackConfig("dev").values };
+    const cluster = JSON.parse(values["causeway:cluster"]!) as Record<string, unknown>;
+    delete cluster.stackReference;
+    cluster.kubeconfig = "apiVersion: v1";
+    values["causeway:cluster"] = JSON.stringify(cluster);
+    expect(problems({ values, secretKeys: new Set() })).toEqual([
+      "causeway:cluster.kubeconfig: holds a credential in plaintext; store it as a secret instead: pulumi config set --secret --path causeway:cluster.kubeconfig <value>",
+    ]);
+    const secret = { values, secretKeys: new Set(["causeway:cluster"]) };
+    expect(parsePlatformConfig(secret, "dev").cluster.name).toBe("causeway-dev");
   });
 
   it("refuses a secret on a field that holds no credential, so it is never printed", () => {

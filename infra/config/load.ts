@@ -115,6 +115,7 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
       continue;
     }
     out[key] = result.data;
+    issues.push(...plaintextIssues(key, section, result.data, raw));
   }
 
   if (out.services) {
@@ -172,6 +173,30 @@ function secretIssues(key: SectionKey, section: Section, raw: RawConfig): Config
     return [{ path: fullKey, message: `is stored as a secret, but ${where}` }];
   }
   return [];
+}
+
+/**
+ * A credential given as plain config is already in the stack file, in git, in plaintext:
+ * refuse it and say how to store it as a secret.
+ */
+function plaintextIssues(
+  key: SectionKey,
+  section: Section,
+  value: unknown,
+  raw: RawConfig,
+): ConfigIssue[] {
+  const fullKey = `${NAMESPACE}:${key}`;
+  return (section.sensitive ?? [])
+    .filter((field) => (value as Record<string, unknown> | undefined)?.[field] !== undefined)
+    .filter((field) =>
+      raw.securePaths
+        ? !raw.securePaths.includes(`${fullKey}.${field}`)
+        : !raw.secretKeys.has(fullKey),
+    )
+    .map((field) => ({
+      path: `${fullKey}.${field}`,
+      message: `holds a credential in plaintext; store it as a secret instead: pulumi config set --secret --path ${fullKey}.${field} <value>`,
+    }));
 }
 
 /** Wraps every sensitive field as a Pulumi secret. */
