@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import {
   contentTag,
+  databaseSecretName,
   NodeService,
   Ports,
   ServiceImage,
@@ -20,7 +21,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The Secrets the data plane creates in the app namespace (issue 6). */
 export const BROKER_SECRET = { name: "causeway-broker", key: "AMQP_URL" } as const;
 export const databaseSecret = (service: string) =>
-  ({ name: `${service}-database`, key: "DATABASE_URL" }) as const;
+  ({ name: databaseSecretName(service), key: "DATABASE_URL" }) as const;
 
 /** What a service image is built from: its content hash is the immutable tag. */
 export function buildInputs(service: string): string[] {
