@@ -5,7 +5,7 @@ import {
 } from "@causeway/components";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../config";
+import { Environment, type PlatformConfig } from "../config";
 
 /** The edge's share of the stack outputs. */
 export interface EdgeOutputs {
@@ -67,7 +67,7 @@ export function publicEdge(
       enabled: edge.accessLogs.enabled,
       retentionDays: edge.accessLogs.retentionDays,
       // A dev bucket goes away with its stack; elsewhere the logs outlive the load balancer.
-      forceDestroy: environment === "dev",
+      forceDestroy: environment === Environment.dev,
     },
     waf: { enabled: edge.waf.enabled },
     targetGroupBindings: {
