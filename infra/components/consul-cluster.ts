@@ -27,7 +27,11 @@ export interface ConsulClusterArgs {
   readonly datacenter?: pulumi.Input<string>;
   /** Raft data volume per server. Default "10Gi". */
   readonly storageSize?: pulumi.Input<string>;
-  /** StorageClass of the server volumes. Default "gp2" (EBS, which every EKS cluster has). */
+  /**
+   * StorageClass of the server volumes. Default "gp2", the class EKS creates in every cluster;
+   * its in-tree EBS provisioner is migrated to CSI, so the cluster needs the Amazon EBS CSI
+   * driver add-on, or the servers' volumes stay Pending.
+   */
   readonly storageClass?: pulumi.Input<string>;
   /** Server requests and limits. Default 250m (limit 1) CPU, 512Mi (limit 512Mi) memory. */
   readonly resources?: pulumi.Input<ServerResources>;
