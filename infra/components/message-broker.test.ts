@@ -91,6 +91,24 @@ describe("MessageBroker from another program", () => {
     });
   });
 
+  it("opens the console once per CIDR, however often a CIDR is listed", async () => {
+    const plan = await planProgram(async () => {
+      new MessageBroker("events", {
+        ...args,
+        consoleAllowedCidrs: ["10.0.0.0/16", "192.168.0.0/24", "10.0.0.0/16"],
+      });
+    });
+    expect(
+      plan
+        .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.inputs["fromPort"] === 443)
+        .map((r) => [r.name, r.inputs["cidrIpv4"]]),
+    ).toEqual([
+      ["events-console-from-10-0-0-0-16", "10.0.0.0/16"],
+      ["events-console-from-192-168-0-0-24", "192.168.0.0/24"],
+    ]);
+  });
+
   it("protects and retains the broker and its password when asked, and writes the Secret", async () => {
     const plan = await planProgram(async () => {
       const provider = new k8s.Provider("k8s", {});

@@ -181,7 +181,8 @@ export class MessageBroker extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    for (const cidr of [...(args.consoleAllowedCidrs ?? [])].sort()) {
+    // Deduplicated: the CIDR names the rule, and two rules of one name would fail the program.
+    for (const cidr of [...new Set(args.consoleAllowedCidrs ?? [])].sort()) {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-console-from-${cidr.replace(/[./]/g, "-")}`,
         {
