@@ -85,13 +85,17 @@ describe("Database from another program", () => {
     ]);
   });
 
-  it("writes one DATABASE_URL Secret per service, protected instance when asked", async () => {
+  it("writes one DATABASE_URL Secret per service (a service listed twice gets one), protected instance when asked", async () => {
     const plan = await planProgram(async () => {
       const provider = new k8s.Provider("k8s", {});
       new Database("db", {
         ...args,
         protect: true,
-        serviceSecrets: { provider, namespace: "shop", services: ["payments", "orders"] },
+        serviceSecrets: {
+          provider,
+          namespace: "shop",
+          services: ["payments", "orders", "payments"],
+        },
       });
     });
     const instance = plan.get("aws:rds/instance:Instance", "db");

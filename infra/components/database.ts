@@ -270,7 +270,8 @@ export class Database extends pulumi.ComponentResource {
 
     const secretNames: Record<string, pulumi.Output<string>> = {};
     const secrets = args.serviceSecrets;
-    for (const service of [...(secrets?.services ?? [])].sort()) {
+    // Deduplicated: the service names the Secret, and two Secrets of one name would fail the program.
+    for (const service of [...new Set(secrets?.services ?? [])].sort()) {
       const secret = new k8s.core.v1.Secret(
         `${name}-${service}-connection`,
         {
