@@ -16,6 +16,7 @@ import {
   repoRoot,
   skipWithoutServers,
   spawnService,
+  stopAllServices,
   uniqueName,
 } from "./support";
 
@@ -102,6 +103,7 @@ describe("the image's build and start commands, run as plain commands", () => {
 
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop(10_000).catch(() => undefined)));
+    await stopAllServices();
     const pg = new Client({ connectionString: TEST_DATABASE_URL });
     if (
       await pg.connect().then(

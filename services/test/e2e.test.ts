@@ -12,6 +12,7 @@ import {
   metricValue,
   skipWithoutServers,
   spawnService,
+  stopAllServices,
   uniqueName,
   waitFor,
 } from "./support";
@@ -57,6 +58,7 @@ describe("end to end: gateway -> orders -> payments -> orders on real RabbitMQ a
 
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop(10_000).catch(() => undefined)));
+    await stopAllServices();
     if (pgConnected) {
       for (const s of Object.values(schemas)) {
         await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);

@@ -20,6 +20,7 @@ import {
   repoRoot,
   skipWithoutServers,
   spawnService,
+  stopAllServices,
   uniqueName,
 } from "./support";
 
@@ -218,7 +219,7 @@ describe("probe paths and the ALB health check answer 200 on the running service
 
   afterAll(async () => {
     const codes = await Promise.all([...running.values()].map((s) => s.stop(10_000)));
-    expect(codes.every((c) => c === 0)).toBe(true);
+    await stopAllServices();
     const pg = new Client({ connectionString: TEST_DATABASE_URL });
     if (
       await pg.connect().then(
@@ -234,6 +235,8 @@ describe("probe paths and the ALB health check answer 200 on the running service
     for (const queue of queues) await amqp.queueDelete({ queue }).catch(() => undefined);
     await amqp.exchangeDelete({ exchange }).catch(() => undefined);
     await amqp.close();
+    // Asserted after the cleanup, so a failing exit code does not leave schemas and queues.
+    expect(codes.every((c) => c === 0)).toBe(true);
   }, 60_000);
 
   for (const stack of STACKS)

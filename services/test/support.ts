@@ -48,6 +48,18 @@ export function sourceCommand(service: string): { command: string; args: string[
   };
 }
 
+/** Every process spawned by this file and not yet exited (see `stopAllServices`). */
+const live = new Set<ServiceProcess>();
+
+/**
+ * Stops (SIGTERM, then SIGKILL after `timeoutMs`) every service process this file spawned that
+ * is still running, including ones whose spawnService never resolved (e.g. a sibling in a
+ * Promise.all failed). Call it last in afterAll, so a failed test leaves no process behind.
+ */
+export async function stopAllServices(timeoutMs = 10_000): Promise<void> {
+  await Promise.all([...live].map((p) => p.stop(timeoutMs).catch(() => undefined)));
+}
+
 /**
  * Spawns a service process (by default from source with tsx) with `env`, collects its JSON log
  * lines, and resolves once it logged "listening" (PORT=0 gives a free port).
@@ -81,8 +93,27 @@ export async function spawnService(
     }
   });
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (c) => resolve(c)));
-  const deadline = Date.now() + timeoutMs;
   let address: string | undefined;
+  const service: ServiceProcess = {
+    name,
+    proc,
+    lines,
+    get address() {
+      return address ?? "";
+    },
+    stderr: () => stderr,
+    async stop(stopTimeoutMs = 30_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), stopTimeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  live.add(service);
+  void exited.then(() => live.delete(service));
+  const deadline = Date.now() + timeoutMs;
   while (!address) {
     address = lines.find((l) => l.msg === "listening")?.address;
     if (address) break;
@@ -95,21 +126,7 @@ export async function spawnService(
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return {
-    name,
-    proc,
-    lines,
-    address,
-    stderr: () => stderr,
-    async stop(stopTimeoutMs = 30_000) {
-      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
-      proc.kill("SIGTERM");
-      const timer = setTimeout(() => proc.kill("SIGKILL"), stopTimeoutMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
+  return service;
 }
 
 /** A request on a fresh connection, with JSON in and out. */
