@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { waitFor } from "../test/helpers";
 import { buildApp } from "./http/app";
 import { startService } from "./lifecycle";
 import { createLogger } from "./logger";
@@ -33,7 +34,8 @@ describe("startService shutdown sequence", () => {
       app,
       host: "127.0.0.1",
       port: 0,
-      drainDelayMs: 50,
+      // Wide enough for two local requests on a loaded machine: they must land in the drain.
+      drainDelayMs: 1_000,
       shutdownTimeoutMs: 10_000,
       logger,
       signals: [],
@@ -59,7 +61,12 @@ describe("startService shutdown sequence", () => {
     expect(ready.status).toBe(503);
     // Still serving during the drain delay.
     expect((await fetch(`${svc.address}/livez`)).status).toBe(200);
-    setTimeout(() => finishRequest(), 100);
+    // The request ends only once step 3 has begun, so the sequence must wait for it.
+    const loggedSteps = () =>
+      lines.map((l) => JSON.parse(l) as { step?: number }).flatMap((l) => (l.step ? [l.step] : []));
+    await waitFor("shutdown step 3", () => loggedSteps().includes(3));
+    expect(steps).not.toContain("connections closed");
+    finishRequest();
     expect(await inFlight).toBe(200);
     expect(await exitCode).toBe(0);
     await done;
@@ -67,9 +74,6 @@ describe("startService shutdown sequence", () => {
     expect(steps.indexOf("request finished")).toBeLessThan(steps.indexOf("connections closed"));
     expect(steps.at(-2)).toBe("connections closed");
     expect(steps.at(-1)).toBe("exit 0");
-    const logged = lines
-      .map((l) => JSON.parse(l) as { step?: number })
-      .flatMap((l) => (l.step ? [l.step] : []));
-    expect(logged).toEqual([1, 2, 3, 4, 5]);
+    expect(loggedSteps()).toEqual([1, 2, 3, 4, 5]);
   });
 });
