@@ -57,6 +57,15 @@ describe("intentionsFor", () => {
     ]);
   });
 
+  it("names each caller once, however often it lists the upstream (Consul refuses duplicate sources)", () => {
+    expect(
+      intentionsFor({ web: { upstreams: ["cart", "cart"] }, cart: { upstreams: [] } })
+        .byDestination,
+    ).toEqual({
+      cart: { destination: { name: "cart" }, sources: [{ name: "web", action: "allow" }] },
+    });
+  });
+
   it("gives a graph without edges only the default deny", () => {
     expect(intentionsFor({ solo: { upstreams: [] } }).byDestination).toEqual({});
   });

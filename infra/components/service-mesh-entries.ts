@@ -39,10 +39,14 @@ export interface MeshEdge {
   readonly to: string;
 }
 
-/** Every caller -> upstream edge, sorted by caller then upstream. */
+/**
+ * Every caller -> upstream edge, once, sorted by caller then upstream. An upstream listed twice
+ * is one edge: Consul refuses a ServiceIntentions whose sources name a service twice
+ * ("Sources[1] defines \"web\" more than once", structs/config_entry_intentions.go).
+ */
 export function meshEdges(graph: MeshGraph): MeshEdge[] {
   return Object.entries(graph)
-    .flatMap(([from, s]) => s.upstreams.map((to) => ({ from, to })))
+    .flatMap(([from, s]) => [...new Set(s.upstreams)].map((to) => ({ from, to })))
     .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
 }
 
