@@ -23,6 +23,7 @@ describe("database rules", () => {
   it("every rule cites a source and every rule can fail", () => {
     const failing: Record<string, Partial<DatabaseSettings>> = {
       "rds-identifier": { identifier: "-causeway" },
+      "rds-identifier-lowercase": { identifier: "Causeway-prod" },
       "rds-engine-version-major": { engineVersion: "17.4" },
       "rds-engine-version-supported": { engineVersion: "12" },
       "rds-instance-class": { instanceClass: "db.m7g.huge" },
@@ -51,6 +52,7 @@ describe("database rules", () => {
     ["causeway_prod", false],
     ["causeway--prod", false],
     ["causeway-", false],
+    ["Causeway-prod", false],
   ])("identifier %s valid: %s", (identifier, ok) => {
     expect(checkDatabaseSettings({ ...valid, identifier }).length === 0).toBe(ok);
   });

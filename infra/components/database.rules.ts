@@ -102,6 +102,19 @@ export const databaseRules: readonly DatabaseRule[] = [
         : "must be 1-63 letters, digits or hyphens, start with a letter, and have no trailing hyphen or two consecutive hyphens",
   },
   {
+    // RDS accepts any case and stores the identifier in lowercase, but the AWS provider refuses
+    // upper-case letters in the instance identifier and in the subnet and parameter group names
+    // derived from it ("only lowercase alphanumeric characters and hyphens allowed").
+    id: "rds-identifier-lowercase",
+    field: "identifier",
+    source:
+      "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/validate.go (validIdentifier, validParamGroupName), bridged by @pulumi/aws",
+    check: (s) =>
+      /[A-Z]/.test(s.identifier)
+        ? "must be lowercase: the AWS provider refuses upper-case letters in an RDS identifier and in the subnet and parameter group names made from it"
+        : undefined,
+  },
+  {
     // @pulumi/aws rds.Instance engineVersion: with autoMinorVersionUpgrade, give a version prefix
     // (the major); a full minor version drifts once RDS upgrades it, and the next `pulumi up`
     // then tries to downgrade.
