@@ -101,6 +101,22 @@ describe("orders HTTP API (real PostgreSQL)", () => {
     expect(await outboxRows()).toHaveLength(events);
   });
 
+  it("a key whose record expired, reused for another order, is 422 and creates nothing", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const first = (await post("key-5")).json();
+    const events = (await outboxRows()).length;
+    // The kit forgets keys after its window (24 h); the order keeps its key for ever.
+    await pool.query(`DELETE FROM "${schema}".idempotency_keys WHERE key = 'key-5'`);
+    const other = await post("key-5", { ...body, items: [body.items[0]] });
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(await outboxRows()).toHaveLength(events);
+    // The same request again is still a retry of the first: the same order.
+    await pool.query(`DELETE FROM "${schema}".idempotency_keys WHERE key = 'key-5'`);
+    const retry = await post("key-5");
+    expect([retry.statusCode, retry.json()]).toEqual([201, first]);
+  });
+
   it("refuses a missing key, an invalid body and reports unknown orders", async (ctx) => {
     if (await skipWithoutServers(ctx)) return;
     expect((await post(undefined)).json().error.code).toBe("IDEMPOTENCY_KEY_MISSING");

@@ -19,7 +19,8 @@ export interface OrdersRoutesOptions {
  * The orders HTTP API:
  * - POST /orders (Idempotency-Key required): creates a PENDING order and, in the same
  *   transaction, the `order.placed` outbox row; 201 with the order. A replay returns the stored
- *   response; a retry whose stored response was lost finds the same order by its key.
+ *   response; a retry whose stored response was lost finds the same order by its key; another
+ *   order under a key the kit has forgotten (after 24 h) is 422 IDEMPOTENCY_KEY_REUSED.
  * - GET /orders/:id: the order, or 404 ORDER_NOT_FOUND.
  */
 export const ordersRoutes: FastifyPluginAsync<OrdersRoutesOptions> = async (api, opts) => {
@@ -30,30 +31,31 @@ export const ordersRoutes: FastifyPluginAsync<OrdersRoutesOptions> = async (api,
     { config: { idempotency: true }, schema: { body: createOrderBodySchema } },
     async (req, reply) => {
       const key = req.idempotencyKey!.key;
-      const { created, order } = await withTransaction(opts.pool, async (tx) => {
-        const result = await insertOrder(tx, key, req.body);
-        if (result.created) {
+      const result = await withTransaction(opts.pool, async (tx) => {
+        const inserted = await insertOrder(tx, key, req.body);
+        if (inserted.outcome === "created") {
           await enqueueEvent(
             tx,
             opts.schema,
             orderPlaced,
             {
               version: 1,
-              orderId: result.order.id,
-              customerId: result.order.customerId,
-              currency: result.order.currency,
-              amountCents: result.order.amountCents,
-              items: result.order.items,
-              placedAt: result.order.createdAt,
+              orderId: inserted.order.id,
+              customerId: inserted.order.customerId,
+              currency: inserted.order.currency,
+              amountCents: inserted.order.amountCents,
+              items: inserted.order.items,
+              placedAt: inserted.order.createdAt,
             },
             { requestId: req.id },
           );
         }
-        return result;
+        return inserted;
       });
-      if (created) opts.onEnqueued?.();
-      else req.log.info({ orderId: order.id }, "order already created with this key");
-      return reply.code(201).send(order);
+      if (result.outcome === "key-reused") throw ordersError("IDEMPOTENCY_KEY_REUSED");
+      if (result.outcome === "created") opts.onEnqueued?.();
+      else req.log.info({ orderId: result.order.id }, "order already created with this key");
+      return reply.code(201).send(result.order);
     },
   );
 

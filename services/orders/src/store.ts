@@ -32,15 +32,21 @@ export function orderAmountCents(items: CreateOrderBody["items"]): number {
   return items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0);
 }
 
+export type InsertResult =
+  | { readonly outcome: "created" | "existing"; readonly order: OrderView }
+  | { readonly outcome: "key-reused" };
+
 /**
- * Inserts a PENDING order keyed by its idempotency key. Returns `created: false` and the
- * existing order if that key already made one (a retry after a lost stored response).
+ * Inserts a PENDING order keyed by its idempotency key. If that key already made an order:
+ * "existing" with that order when the request is the same (a retry after a lost stored
+ * response), "key-reused" when it differs (the kit forgot the key after its window, the order
+ * did not): answering with the old order would tell the client a new one was placed.
  */
 export async function insertOrder(
   tx: PoolClient,
   key: string,
   body: CreateOrderBody,
-): Promise<{ created: boolean; order: OrderView }> {
+): Promise<InsertResult> {
   const inserted = await tx.query<OrderRow>(
     `INSERT INTO orders (id, idempotency_key, customer_id, currency, amount_cents, items)
      VALUES ($1, $2, $3, $4, $5, $6)
@@ -55,12 +61,14 @@ export async function insertOrder(
       JSON.stringify(body.items),
     ],
   );
-  if (inserted.rows[0]) return { created: true, order: toView(inserted.rows[0]) };
-  const existing = await tx.query<OrderRow>(
-    `SELECT ${COLUMNS} FROM orders WHERE idempotency_key = $1`,
-    [key],
+  if (inserted.rows[0]) return { outcome: "created", order: toView(inserted.rows[0]) };
+  const existing = await tx.query<OrderRow & { same: boolean }>(
+    `SELECT ${COLUMNS}, (customer_id = $2 AND currency = $3 AND items = $4::jsonb) AS same
+     FROM orders WHERE idempotency_key = $1`,
+    [key, body.customerId, body.currency, JSON.stringify(body.items)],
   );
-  return { created: false, order: toView(existing.rows[0]!) };
+  const row = existing.rows[0]!;
+  return row.same ? { outcome: "existing", order: toView(row) } : { outcome: "key-reused" };
 }
 
 export async function findOrder(db: Pool | PoolClient, id: string): Promise<OrderView | undefined> {
