@@ -11,7 +11,8 @@ export function clusterProvider(cluster: PlatformConfig["cluster"]): k8s.Provide
   const kubeconfig = cluster.kubeconfig ?? stackReferenceKubeconfig(cluster);
   return new k8s.Provider("cluster", {
     kubeconfig,
-    // Fail instead of silently targeting the ambient context if the kubeconfig is empty.
+    // The provider (and with it every Kubernetes resource) is replaced only when this changes,
+    // not when the kubeconfig's credentials or endpoint text change.
     clusterIdentifier: cluster.name,
     enableServerSideApply: true,
   });
