@@ -100,6 +100,8 @@ describe("Database from another program", () => {
     });
     const instance = plan.get("aws:rds/instance:Instance", "db");
     expect([instance.protect, instance.retainOnDelete]).toEqual([true, true]);
+    // A fixed identifier: a replacement must delete the old instance first.
+    expect(instance.deleteBeforeReplace).toBe(true);
     expect(
       plan
         .byType("kubernetes:core/v1:Secret")

@@ -247,6 +247,10 @@ export class Database extends pulumi.ComponentResource {
         parent: this,
         protect,
         retainOnDelete: protect,
+        // The identifier is fixed, so a replacement created before the old instance is deleted
+        // would collide on it; a replacement starts from an empty database either way (the final
+        // snapshot is taken on delete). Protected (prod) instances are never replaced.
+        deleteBeforeReplace: true,
         additionalSecretOutputs: ["password"],
       },
     );

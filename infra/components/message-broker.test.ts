@@ -49,6 +49,8 @@ describe("MessageBroker from another program", () => {
     });
     expect(broker.replaceOnChanges).toEqual(["securityGroups"]);
     expect([broker.protect, broker.retainOnDelete]).toEqual([false, false]);
+    // A fixed brokerName: a replacement must delete the old broker first.
+    expect(broker.deleteBeforeReplace).toBe(true);
     expect(plan.byType("kubernetes:core/v1:Secret")).toEqual([]);
   });
 

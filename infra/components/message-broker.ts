@@ -244,6 +244,10 @@ export class MessageBroker extends pulumi.ComponentResource {
         // AWS refuses to change a RabbitMQ broker's security groups; show a replacement in the
         // preview instead of an error during `pulumi up`.
         replaceOnChanges: ["securityGroups"],
+        // The broker name is fixed (brokerName), so a replacement created before the old broker
+        // is deleted would collide on it; a replacement loses the broker's state either way.
+        // Protected (prod) brokers are never replaced: protect blocks the delete.
+        deleteBeforeReplace: true,
         additionalSecretOutputs: ["users"],
       },
     );
