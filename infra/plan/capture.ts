@@ -78,6 +78,8 @@ interface MonitorInternals {
 export class PlanCapture {
   private readonly captured = new Map<string, Captured>();
   private pending: RegisterRequest | undefined;
+  /** URNs registered more than once, which `pulumi up` would refuse. */
+  readonly duplicates: string[] = [];
   private monitor: MonitorInternals | undefined;
 
   constructor(private readonly context: InvokeContext) {}
@@ -96,6 +98,8 @@ export class PlanCapture {
             request.getType(),
             request.getName(),
           );
+          // The engine refuses two resources with one URN; remember it and fail the plan.
+          if (this.captured.has(urn)) this.duplicates.push(urn);
           this.captured.set(urn, { request, urn, inputs: args.inputs });
           // A read (`Resource.get`, StackReference) keeps its id; a new resource's id is unknown.
           const id = request.read ? args.id : undefined;

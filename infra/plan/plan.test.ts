@@ -115,6 +115,19 @@ describe("plan engine", () => {
     });
   });
 
+  it("refuses two resources with one URN, as the Pulumi engine does", async () => {
+    await expect(
+      planProgram(async () => {
+        const provider = new k8s.Provider("p", {});
+        new k8s.core.v1.ConfigMap("same", { metadata: { name: "a" } }, { provider });
+        new k8s.core.v1.ConfigMap("same", { metadata: { name: "b" } }, { provider });
+        return {};
+      }),
+    ).rejects.toThrow(
+      "Duplicate resource URN urn:pulumi:test::causeway::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::same: Pulumi refuses two resources with one URN; give each a unique name",
+    );
+  });
+
   it("renders an unknown input with the URN it depends on", async () => {
     const plan = await planProgram(async () => {
       const provider = new k8s.Provider("p", {});

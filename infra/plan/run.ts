@@ -60,6 +60,11 @@ export async function runPlan(options: RunPlanOptions): Promise<Plan> {
     pulumi.runtime.setAllConfig({}, []);
   }
   if (failure) throw failure.error;
+  if (capture.duplicates.length > 0) {
+    throw new Error(
+      `Duplicate resource URN ${[...new Set(capture.duplicates)].join(", ")}: Pulumi refuses two resources with one URN; give each a unique name`,
+    );
+  }
   return {
     project,
     stack: options.stack,
