@@ -94,9 +94,14 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
       'causeway:services.orders.resources.memory: must be a memory quantity in Mi or Gi, such as 128Mi or 1Gi (found "256MB")',
     ],
     [
-      "a service name that is not DNS-1123",
+      "a service name that is not DNS-1035",
       { "causeway:services": { Orders_Svc: {} } },
-      "causeway:services.Orders_Svc: must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (found \"Orders_Svc\")",
+      "causeway:services.Orders_Svc: must be a DNS-1035 label: 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (found \"Orders_Svc\")",
+    ],
+    [
+      "a service name starting with a digit, which Kubernetes refuses for a Service",
+      { "causeway:services": { "1orders": {} } },
+      "causeway:services.1orders: must be a DNS-1035 label: 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit (found \"1orders\")",
     ],
     [
       "an OIDC ARN that is not an OIDC provider",

@@ -5,12 +5,15 @@ import { z } from "zod";
  * reader can fix the stack file without opening the source.
  */
 
-/** RFC 1123 DNS label (Kubernetes object names for Services, namespaces, ...). */
-export const dns1123Label = z
+/**
+ * RFC 1035 DNS label: what Kubernetes requires of a Service name (a service of the graph names
+ * its Kubernetes Service, Deployment and DNS name), so it must start with a letter.
+ */
+export const dns1035Label = z
   .string()
   .regex(
-    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
-    "must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+    /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "must be a DNS-1035 label: 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit",
   );
 
 /** An IPv4 CIDR block such as 10.0.0.0/16. */

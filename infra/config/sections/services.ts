@@ -3,7 +3,7 @@ import type { ByTier, Environment } from "../environment";
 import type { ConfigIssue } from "../errors";
 import {
   cpuQuantity,
-  dns1123Label,
+  dns1035Label,
   hostName,
   mebibytes,
   memoryQuantity,
@@ -73,7 +73,7 @@ export const serviceSchema = z.strictObject({
   /** Plain environment variables. Secrets go through Kubernetes Secrets, never here. Default {}. */
   env: z.record(envVarName, z.string()),
   /** Services this one calls over HTTP. Default []. */
-  upstreams: z.array(dns1123Label),
+  upstreams: z.array(dns1035Label),
   /** Exposure through the public load balancer. Default: not exposed. */
   expose: exposeSchema.optional(),
   /** Whether the service gets DATABASE_URL (from Secret `<service>-database`). Default false. */
@@ -93,7 +93,7 @@ export type AutoscalingConfig = z.infer<typeof autoscalingSchema>;
 
 /** `causeway:services`: the service graph, a map from service name to its settings. */
 export const servicesSchema = z
-  .record(dns1123Label, serviceSchema)
+  .record(dns1035Label, serviceSchema)
   .refine((s) => Object.keys(s).length > 0, "must declare at least one service");
 
 export type ServicesConfig = z.infer<typeof servicesSchema>;
