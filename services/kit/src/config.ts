@@ -27,6 +27,12 @@ export const baseEnvSchema = z.object({
   DRAIN_DELAY_MS: int(0, 120_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: int(1_000, 600_000).default(25_000),
   BODY_LIMIT_BYTES: int(1, 100 * 1024 * 1024).default(1024 * 1024),
+  /** Processed message ids are kept this long: longer than any redelivery or DLQ replay. */
+  INBOX_RETENTION_DAYS: int(1, 3650).default(14),
+  /** Published outbox rows are kept this long (for audits and republishing by hand). */
+  OUTBOX_RETENTION_DAYS: int(1, 3650).default(7),
+  /** How often the retention purge runs. */
+  RETENTION_INTERVAL_MS: int(60_000, 86_400_000).default(3_600_000),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 

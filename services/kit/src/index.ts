@@ -57,7 +57,6 @@ export {
   IDEMPOTENCY_KEY_TTL_MS,
   IDEMPOTENCY_LEASE_MS,
   idempotencyPlugin,
-  purgeExpiredIdempotencyKeys,
 } from "./idempotency/plugin";
 export type { IdempotencyOptions } from "./idempotency/plugin";
 export { canonicalJson, parseIdempotencyKey, requestFingerprint } from "./idempotency/fingerprint";
@@ -74,3 +73,10 @@ export type {
   HttpResponse,
 } from "./http-client/client";
 export { childTraceparent } from "./http-client/traceparent";
+export {
+  purgeExpired,
+  RetentionJob,
+  type PurgeCounts,
+  type RetentionJobOptions,
+  type RetentionPolicy,
+} from "./retention";

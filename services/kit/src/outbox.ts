@@ -134,16 +134,6 @@ export class OutboxRelay {
     return relayed.sent;
   }
 
-  /** Deletes rows sent more than `olderThanMs` ago; run it periodically. Returns the count. */
-  async purgeSent(olderThanMs: number): Promise<number> {
-    const { rowCount } = await this.opts.pool.query(
-      `DELETE FROM ${quoteSchema(this.opts.schema)}.outbox
-       WHERE sent_at < now() - make_interval(secs => $1)`,
-      [olderThanMs / 1000],
-    );
-    return rowCount ?? 0;
-  }
-
   private async run(): Promise<void> {
     while (this.running) {
       let relayed = 0;

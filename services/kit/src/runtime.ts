@@ -11,6 +11,7 @@ import { Readiness } from "./http/readiness";
 import type { RunningService } from "./lifecycle";
 import { startService } from "./lifecycle";
 import { createLogger } from "./logger";
+import { RetentionJob } from "./retention";
 import { Broker } from "./messaging/broker";
 import type { KitMetrics } from "./metrics";
 import { createMetrics } from "./metrics";
@@ -96,6 +97,15 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
           logger,
           metrics,
         });
+  const day = 86_400_000;
+  const retention = new RetentionJob({
+    pool,
+    schema: config.DB_SCHEMA,
+    inboxRetentionMs: config.INBOX_RETENTION_DAYS * day,
+    outboxRetentionMs: config.OUTBOX_RETENTION_DAYS * day,
+    intervalMs: config.RETENTION_INTERVAL_MS,
+    logger,
+  });
   const readiness = new Readiness([
     { name: "broker", check: () => broker.ready },
     {
@@ -122,6 +132,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     app,
     async start() {
       relay?.start();
+      retention.start();
       return startService({
         app,
         host: config.HOST,
@@ -129,7 +140,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         drainDelayMs: config.DRAIN_DELAY_MS,
         shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         logger,
-        stopWork: [() => broker.stopConsuming(), async () => relay?.stop()],
+        stopWork: [() => broker.stopConsuming(), async () => relay?.stop(), () => retention.stop()],
         closeConnections: [() => broker.close(), () => pool.end()],
       });
     },

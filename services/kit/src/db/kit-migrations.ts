@@ -47,4 +47,10 @@ export const kitMigrations: readonly Migration[] = [
       );
       CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);`,
   },
+  {
+    id: "kit-0004-retention-indexes",
+    sql: `
+      CREATE INDEX inbox_received_at ON inbox (received_at);
+      CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE sent_at IS NOT NULL;`,
+  },
 ];

@@ -47,8 +47,8 @@ describe("migrate (real PostgreSQL)", () => {
   });
 
   it("rejects duplicate ids before touching the database", async () => {
-    await expect(migrate(pool, { schema, migrations: [service[3]!, service[3]!] })).rejects.toThrow(
-      'Duplicate migration id "0001-orders"',
-    );
+    await expect(
+      migrate(pool, { schema, migrations: [service.at(-1)!, service.at(-1)!] }),
+    ).rejects.toThrow('Duplicate migration id "0001-orders"');
   });
 });

@@ -138,11 +138,3 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
 function toArray<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
-
-/** Deletes expired keys; run it periodically. Returns how many were deleted. */
-export async function purgeExpiredIdempotencyKeys(pool: Pool, schema: string): Promise<number> {
-  const { rowCount } = await pool.query(
-    `DELETE FROM ${quoteSchema(schema)}.idempotency_keys WHERE expires_at < now()`,
-  );
-  return rowCount ?? 0;
-}
