@@ -1,26 +1,13 @@
 import { Ports } from "./contract";
+import { URL_SAFE_PASSWORD_SPEC } from "./password-spec";
 
 /**
  * Naming and connection strings of the Database component. Pure, so they are unit tested
  * without Pulumi.
  */
 
-/**
- * Arguments for the `random.RandomPassword` of the master user: URL-unreserved characters only
- * (none of RDS's forbidden `/ ' " @` or space), so a URL only ever needs percent-encoding.
- */
-export const DATABASE_PASSWORD_SPEC = {
-  length: 32,
-  upper: true,
-  lower: true,
-  numeric: true,
-  special: true,
-  overrideSpecial: "-_.~",
-  minUpper: 1,
-  minLower: 1,
-  minNumeric: 1,
-  minSpecial: 1,
-} as const;
+/** The master user's generated password: URL-safe, and within RDS's password rules. */
+export const DATABASE_PASSWORD_SPEC = URL_SAFE_PASSWORD_SPEC;
 
 /** The parameter group family of a PostgreSQL major version: `17` -> `postgres17`. */
 export function parameterGroupFamily(majorVersion: string): string {

@@ -1,43 +1,16 @@
 import { Ports } from "./contract";
+import { passwordAlphabet, URL_SAFE_PASSWORD_SPEC } from "./password-spec";
 
 /**
  * How the services reach the broker: the generated admin password's shape and the AMQPS URL
  * the `causeway-broker` Secret holds. Pure, so both are unit tested without Pulumi.
  */
 
-/**
- * Arguments for the `random.RandomPassword` of the broker's admin user. Only URL-unreserved
- * characters, so the password never needs more than percent-encoding, and none of the `,` `:`
- * `=` Amazon MQ forbids. One of each class guarantees at least 4 unique characters.
- */
-export const BROKER_PASSWORD_SPEC = {
-  length: 32,
-  upper: true,
-  lower: true,
-  numeric: true,
-  special: true,
-  overrideSpecial: "-_.~",
-  minUpper: 1,
-  minLower: 1,
-  minNumeric: 1,
-  minSpecial: 1,
-} as const;
+/** The broker admin's generated password: URL-safe, and within Amazon MQ's password rules. */
+export const BROKER_PASSWORD_SPEC = URL_SAFE_PASSWORD_SPEC;
 
-/** Every character `spec` may produce. */
-export function passwordAlphabet(spec: {
-  readonly upper: boolean;
-  readonly lower: boolean;
-  readonly numeric: boolean;
-  readonly special: boolean;
-  readonly overrideSpecial: string;
-}): string {
-  return [
-    spec.upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ" : "",
-    spec.lower ? "abcdefghijklmnopqrstuvwxyz" : "",
-    spec.numeric ? "0123456789" : "",
-    spec.special ? spec.overrideSpecial : "",
-  ].join("");
-}
+/** Every character a password spec may produce (re-exported for the rules' tests). */
+export { passwordAlphabet };
 
 /**
  * The connection URL for the services: `amqps://<user>:<password>@<host>:5671`, credentials
