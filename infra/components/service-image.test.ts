@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { planProgram } from "../plan/harness";
 import { ServiceImage } from "./service-image";
 import { lifecyclePolicy, lifecycleProblems } from "./service-image.lifecycle";
@@ -43,8 +43,13 @@ describe("ECR lifecycle policy", () => {
 });
 
 describe("content tag", () => {
+  const roots: string[] = [];
+  afterAll(() => {
+    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+  });
   const tree = (files: Record<string, string>) => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "causeway-tag-"));
+    roots.push(root);
     for (const [rel, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       fs.writeFileSync(path.join(root, rel), text);
