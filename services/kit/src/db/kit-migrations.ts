@@ -53,4 +53,8 @@ export const kitMigrations: readonly Migration[] = [
       CREATE INDEX inbox_received_at ON inbox (received_at);
       CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE sent_at IS NOT NULL;`,
   },
+  {
+    id: "kit-0005-idempotency-claim-token",
+    sql: `ALTER TABLE idempotency_keys ADD COLUMN claim_token uuid;`,
+  },
 ];

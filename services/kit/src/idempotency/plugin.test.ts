@@ -19,6 +19,8 @@ describe("Idempotency-Key plugin (real PostgreSQL)", () => {
   let created = 0;
   let gate: Promise<void> = Promise.resolve();
   let entered: () => void = () => undefined;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
 
   beforeAll(async () => {
     if ((await missingServers()).length > 0) return;
@@ -47,6 +49,14 @@ describe("Idempotency-Key plugin (real PostgreSQL)", () => {
         },
       );
       scope.post("/plain", async () => ({ ok: true }));
+    });
+    await app.register(async (scope) => {
+      // A 1 ms lease: a held request's claim can be taken over by its retry.
+      await scope.register(idempotencyPlugin, { pool, schema, leaseMs: 1 });
+      scope.post("/lease", { config: { idempotency: true } }, async (req, reply) => {
+        if (req.headers["x-hold"]) await held;
+        return reply.code(201).send({ n: ++created });
+      });
     });
     await app.register(async (scope) => {
       await scope.register(idempotencyPlugin, { pool, schema, ttlMs: 0 });
@@ -135,5 +145,38 @@ describe("Idempotency-Key plugin (real PostgreSQL)", () => {
     const b = await post("/short", key, { x: 2 });
     expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
     expect(b.json().n).toBe(a.json().n + 1);
+  });
+
+  // Last: it shares the `created` counter the tests above count on.
+  it("a request that outlived its lease cannot overwrite the retry that took over", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const key = uniqueName("lease");
+    const slow = app.inject({
+      method: "POST",
+      url: "/lease",
+      payload: { a: 1 },
+      headers: { "idempotency-key": key, "x-hold": "1" },
+    });
+    // Wait until the slow request holds the claim (bounded), then past its 1 ms lease.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rowCount } = await pool.query(
+        `SELECT 1 FROM "${schema}".idempotency_keys WHERE key = $1 AND status_code IS NULL`,
+        [key],
+      );
+      if (rowCount === 1) break;
+      if (Date.now() > deadline) throw new Error("the slow request never claimed its key");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    const retry = await post("/lease", key, { a: 1 });
+    expect(retry.statusCode).toBe(201);
+    release();
+    const late = await slow;
+    expect(late.statusCode).toBe(201);
+    expect(late.json()).not.toEqual(retry.json());
+    const replay = await post("/lease", key, { a: 1 });
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    expect(replay.json()).toEqual(retry.json());
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Pool } from "pg";
@@ -25,7 +26,8 @@ declare module "fastify" {
     idempotency?: boolean;
   }
   interface FastifyRequest {
-    idempotencyKey?: { scope: string; key: string };
+    /** The key this request claimed; `token` identifies this claim among takeovers. */
+    idempotencyKey?: { scope: string; key: string; token: string };
   }
 }
 
@@ -65,19 +67,23 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
 
       // One round-trip on the happy path: claim the key, or take over an expired key or the
       // abandoned (lease expired) claim of the same request.
+      // The claim token lets only this claim store or release the key: a request that outlives
+      // its lease must not overwrite the retry that took over.
+      const token = randomUUID();
       const claimed = await opts.pool.query(
-        `INSERT INTO ${table} AS k (scope, key, fingerprint, locked_until, expires_at)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5))
+        `INSERT INTO ${table} AS k (scope, key, fingerprint, locked_until, expires_at, claim_token)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
          ON CONFLICT (scope, key) DO UPDATE
            SET fingerprint = EXCLUDED.fingerprint, locked_until = EXCLUDED.locked_until,
                expires_at = EXCLUDED.expires_at, created_at = now(),
-               status_code = NULL, response_body = NULL, content_type = NULL
+               status_code = NULL, response_body = NULL, content_type = NULL,
+               claim_token = EXCLUDED.claim_token
          WHERE k.expires_at < now()
             OR (k.status_code IS NULL AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)`,
-        [scope, key, fingerprint, leaseSeconds, ttlSeconds],
+        [scope, key, fingerprint, leaseSeconds, ttlSeconds, token],
       );
       if (claimed.rowCount === 1) {
-        req.idempotencyKey = { scope, key };
+        req.idempotencyKey = { scope, key, token };
         return;
       }
       const { rows } = await opts.pool.query<StoredRow>(
@@ -108,20 +114,21 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
         const contentType = reply.getHeader("content-type");
         await opts.pool.query(
           `UPDATE ${table} SET status_code = $3, response_body = $4, content_type = $5,
-             locked_until = NULL WHERE scope = $1 AND key = $2`,
+             locked_until = NULL WHERE scope = $1 AND key = $2 AND claim_token = $6`,
           [
             owned.scope,
             owned.key,
             reply.statusCode,
             body,
             contentType === undefined ? null : String(contentType),
+            owned.token,
           ],
         );
       } else {
-        await opts.pool.query(`DELETE FROM ${table} WHERE scope = $1 AND key = $2`, [
-          owned.scope,
-          owned.key,
-        ]);
+        await opts.pool.query(
+          `DELETE FROM ${table} WHERE scope = $1 AND key = $2 AND claim_token = $3`,
+          [owned.scope, owned.key, owned.token],
+        );
       }
       return payload;
     };
