@@ -64,6 +64,36 @@ describe("HttpClient against a real local server", () => {
     expect(calls("/post-key").map((c) => c.headers["idempotency-key"])).toEqual(["k1", "k1"]);
   });
 
+  it("comes back later on a 409 caused by its own earlier attempt, and only then", async () => {
+    // Attempt 1 failed (503); attempt 2 meets the key still held by attempt 1: retried.
+    scripts.set("/own-in-flight", [503, 409]);
+    const own = await client().request({
+      method: "POST",
+      path: "/own-in-flight",
+      body: { a: 1 },
+      idempotencyKey: "k2",
+    });
+    expect([own.status, own.attempts]).toEqual([200, 3]);
+    // A 409 on the first attempt is another request holding the key: returned as is.
+    scripts.set("/other-in-flight", [409]);
+    const other = await client().request({
+      method: "POST",
+      path: "/other-in-flight",
+      body: { a: 1 },
+      idempotencyKey: "k3",
+    });
+    expect([other.status, other.attempts]).toEqual([409, 1]);
+    // A 409 that persists is returned after the last attempt, not thrown.
+    scripts.set("/stuck", [503, 409, 409]);
+    const stuck = await client().request({
+      method: "POST",
+      path: "/stuck",
+      body: { a: 1 },
+      idempotencyKey: "k4",
+    });
+    expect([stuck.status, stuck.attempts]).toEqual([409, 3]);
+  });
+
   it("times out each attempt and reports UPSTREAM_TIMEOUT", async () => {
     const err = await client({ maxAttempts: 2, timeoutMs: 100 })
       .request({ path: "/hang" })

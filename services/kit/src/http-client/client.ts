@@ -83,12 +83,17 @@ class FailedStatus extends Error {
   }
 }
 
+/** A 409 for a keyed request: the key is still in flight upstream; retryable, not a failure. */
+class InFlightStatus extends FailedStatus {}
+
 const isFailure = (err: Error) =>
   !(err instanceof BrokenCircuitError) &&
   (!(err instanceof FailedStatus) || err.response.status >= 500);
 const isTransient = (err: Error) =>
   !(err instanceof BrokenCircuitError) &&
-  (!(err instanceof FailedStatus) || RETRYABLE_STATUSES.has(err.response.status));
+  (!(err instanceof FailedStatus) ||
+    err instanceof InFlightStatus ||
+    RETRYABLE_STATUSES.has(err.response.status));
 
 /**
  * Outbound HTTP with resilience as policies (cockatiel): a timeout per attempt, a circuit
@@ -153,6 +158,13 @@ export class HttpClient {
       };
       // Thrown so the policies see it (retry: 429/502/503/504; breaker: 5xx); returned at the end.
       if (res.status >= 500 || RETRYABLE_STATUSES.has(res.status)) throw new FailedStatus(response);
+      // 409 to the retry of a keyed request: our own earlier attempt (one that timed out or lost
+      // its connection here) still holds the key upstream. Come back later, as the
+      // Idempotency-Key draft says, and get the stored response instead of passing a 409 about
+      // ourselves to our caller. A 409 on the first attempt is another request's: returned.
+      if (res.status === 409 && call.idempotencyKey !== undefined && attempts > 1) {
+        throw new InFlightStatus(response);
+      }
       return response;
     };
     try {
