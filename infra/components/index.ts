@@ -60,6 +60,7 @@ export {
   type TlsPolicy,
 } from "./public-load-balancer.tls";
 export { publicLoadBalancerReplacementRules } from "./public-load-balancer.replacements";
+export { overlappingWildcards } from "./public-load-balancer.routing";
 export * from "./load-balancer-controller";
 export {
   CONTROLLER_CHART,

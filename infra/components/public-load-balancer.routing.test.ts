@@ -135,4 +135,20 @@ describe("routeProblems", () => {
     ]);
     expect(() => listenerRules(many)).toThrow("exceed the ALB quota");
   });
+
+  it("refuses nested wildcard hosts on one path, which no priority could order", () => {
+    const overlap = [
+      { service: "shop", host: "*.shop.example.com", path: "/" },
+      { service: "site", host: "*.example.com", path: "/" },
+    ];
+    expect(routeProblems(overlap)).toEqual([
+      'services "shop" (*.shop.example.com) and "site" (*.example.com) overlap on path /: a request for a host under *.shop.example.com matches both; give one of them an exact host or another path',
+    ]);
+    // Other paths, sibling wildcards or an exact host are fine.
+    expect(routeProblems([overlap[0]!, { ...overlap[1]!, path: "/api" }])).toEqual([]);
+    expect(
+      routeProblems([overlap[0]!, { service: "docs", host: "*.docs.example.com", path: "/" }]),
+    ).toEqual([]);
+    expect(routeProblems([overlap[0]!, { ...overlap[1]!, host: "example.com" }])).toEqual([]);
+  });
 });

@@ -14,7 +14,9 @@ import { createHash } from "node:crypto";
  * rare case of two rules of the same band hashing to the same slot: then they are ordered by
  * key and the later one takes the next free slot.
  * Two rules in the same band cannot both match one request (same host kind, equal-length
- * paths that differ), so the order within a band does not change routing.
+ * paths that differ), so the order within a band does not change routing. The one exception,
+ * two wildcard hosts of which one is a subdomain of the other on the same path
+ * (`*.example.com` and `*.shop.example.com`), is refused (`overlappingWildcards`).
  */
 
 /** One exposed service: where requests for it arrive. */
@@ -86,8 +88,30 @@ export function preferredSlot(route: Route): number {
 }
 
 /** Problems that would make AWS reject the rules, one message each. */
-export function routeProblems(routes: readonly Route[]): string[] {
+/**
+ * Pairs of routes the priorities cannot order: wildcard hosts where one is a subdomain of the
+ * other, on the same path. Both match e.g. `a.shop.example.com`, and which one wins would
+ * depend on a hash.
+ */
+export function overlappingWildcards(routes: readonly Route[]): string[] {
+  const wild = routes.filter((r) => r.host?.startsWith("*.") === true);
   const problems: string[] = [];
+  for (const a of wild) {
+    for (const b of wild) {
+      const inner = a.host!.slice(1); // ".shop.example.com"
+      const outer = b.host!.slice(1); // ".example.com"
+      if (a === b || inner === outer || !inner.endsWith(outer)) continue;
+      if (basePath(a.path) !== basePath(b.path)) continue;
+      problems.push(
+        `services "${a.service}" (${a.host}) and "${b.service}" (${b.host}) overlap on path ${basePath(a.path) || "/"}: a request for a host under ${a.host} matches both; give one of them an exact host or another path`,
+      );
+    }
+  }
+  return problems;
+}
+
+export function routeProblems(routes: readonly Route[]): string[] {
+  const problems: string[] = [...overlappingWildcards(routes)];
   if (routes.length > MAX_RULES) {
     problems.push(
       `${routes.length} exposed services exceed the ALB quota of ${MAX_RULES} listener rules`,

@@ -69,6 +69,18 @@ describe("causeway:edge errors, named clearly", () => {
     ]);
   });
 
+  it("nested wildcard hosts on one path, which no listener-rule priority could order", () => {
+    const raw = rawStackConfig("dev", {
+      "causeway:services": {
+        gateway: { expose: { host: "*.example.com", path: "/" } },
+        orders: { expose: { host: "*.shop.example.com", path: "/" } },
+      },
+    });
+    expect(problems(raw)).toEqual([
+      'causeway:services: services "orders" (*.shop.example.com) and "gateway" (*.example.com) overlap on path /: a request for a host under *.shop.example.com matches both; give one of them an exact host or another path',
+    ]);
+  });
+
   it("an invalid CIDR", () => {
     const raw = rawStackConfig("dev", {
       "causeway:edge": { allowedCidrs: ["0.0.0.0/0", "10.0.0.256/8", "10.0.0.0/33"] },

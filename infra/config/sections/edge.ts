@@ -1,4 +1,9 @@
-import { CONTROLLER_CHART, DEFAULT_TLS_POLICY, TLS_POLICIES } from "@causeway/components";
+import {
+  CONTROLLER_CHART,
+  DEFAULT_TLS_POLICY,
+  overlappingWildcards,
+  TLS_POLICIES,
+} from "@causeway/components";
 import { z } from "zod";
 import type { ByTier } from "../environment";
 import type { ConfigIssue } from "../errors";
@@ -139,6 +144,10 @@ export function checkEdge(edge: EdgeConfig, services: ServicesConfig): ConfigIss
       path: KEY,
       message: `HTTPS is requested (exposed: ${exposed.join(", ")}) but there is no certificate: set certificateArn, or domain and zoneId for a DNS-validated ACM certificate`,
     });
+  }
+  const routes = exposed.map((service) => ({ service, ...services[service]!.expose }));
+  for (const message of overlappingWildcards(routes)) {
+    issues.push({ path: "causeway:services", message });
   }
   return issues;
 }
