@@ -111,16 +111,20 @@ export async function benchMessaging(o: MessagingOptions): Promise<BenchResult[]
       await sub.close(); // waits for the last commits and acks
       return (o.messages / (performance.now() - t0)) * 1000;
     };
-    const runRaw = async (): Promise<number> => {
-      await fill(qRaw);
+    /** A raw consumer on `queue` doing `work` per message, then the ack; messages per second. */
+    const runRawConsumer = async (
+      queue: string,
+      work: (messageId: string | undefined) => Promise<void>,
+    ): Promise<number> => {
+      await fill(queue);
       let done = 0;
       let finish: () => void = () => undefined;
       const all = new Promise<void>((r) => (finish = r));
-      const t = subscriptionTopology(qRaw, 5, 10);
+      const t = subscriptionTopology(queue, 5, 10);
       let t0 = 0;
       const consumer = raw.createConsumer(
         {
-          queue: qRaw,
+          queue,
           queueOptions: { durable: true, arguments: t.queueArguments },
           qos: { prefetchCount: o.prefetch },
           concurrency: o.prefetch,
@@ -128,10 +132,7 @@ export async function benchMessaging(o: MessagingOptions): Promise<BenchResult[]
         },
         async (msg) => {
           if (done === 0 && t0 === 0) t0 = performance.now();
-          await pool.query(
-            `INSERT INTO "${schema}".raw_inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-            [qRaw, msg.messageId],
-          );
+          await work(msg.messageId);
           if (++done === o.messages) finish();
         },
       );
@@ -139,44 +140,27 @@ export async function benchMessaging(o: MessagingOptions): Promise<BenchResult[]
       await consumer.close(); // waits for the last acks
       return (o.messages / (performance.now() - t0)) * 1000;
     };
+    const insertRaw = (db: Pick<typeof pool, "query">, queue: string, id: string | undefined) =>
+      db.query(
+        `INSERT INTO "${schema}".raw_inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [queue, id],
+      );
+    // (a) the minimal correct baseline: one INSERT ... ON CONFLICT DO NOTHING and an ack.
+    const runRaw = () => runRawConsumer(qRaw, async (id) => void (await insertRaw(pool, qRaw, id)));
     // (a') the same raw consumer, but with the transaction a handler with any effect needs.
     const qRawTx = `bench.rawtx.${suffix}`;
     await declare(qRawTx, false);
-    const runRawTx = async (): Promise<number> => {
-      await fill(qRawTx);
-      let done = 0;
-      let finish: () => void = () => undefined;
-      const all = new Promise<void>((r) => (finish = r));
-      const t = subscriptionTopology(qRawTx, 5, 10);
-      let t0 = 0;
-      const consumer = raw.createConsumer(
-        {
-          queue: qRawTx,
-          queueOptions: { durable: true, arguments: t.queueArguments },
-          qos: { prefetchCount: o.prefetch },
-          concurrency: o.prefetch,
-          requeue: true,
-        },
-        async (msg) => {
-          if (done === 0 && t0 === 0) t0 = performance.now();
-          const c = await pool.connect();
-          try {
-            await c.query("BEGIN");
-            await c.query(
-              `INSERT INTO "${schema}".raw_inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-              [qRawTx, msg.messageId],
-            );
-            await c.query("COMMIT");
-          } finally {
-            c.release();
-          }
-          if (++done === o.messages) finish();
-        },
-      );
-      await all;
-      await consumer.close();
-      return (o.messages / (performance.now() - t0)) * 1000;
-    };
+    const runRawTx = () =>
+      runRawConsumer(qRawTx, async (id) => {
+        const c = await pool.connect();
+        try {
+          await c.query("BEGIN");
+          await insertRaw(c, qRawTx, id);
+          await c.query("COMMIT");
+        } finally {
+          c.release();
+        }
+      });
 
     o.log(`(a) inbox consumer vs raw INSERT+ack: ${o.messages} msgs, prefetch ${o.prefetch}`);
     o.log(`  warm-up: ${Math.round(await runKit())} / ${Math.round(await runRaw())} (not counted)`);
