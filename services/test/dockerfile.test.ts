@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { SERVICE_GID, SERVICE_UID } from "@causeway/components";
 import { Client } from "pg";
-import { Connection } from "rabbitmq-client";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDockerfile } from "./dockerfile";
 import type { ServiceProcess } from "./support";
@@ -18,6 +17,7 @@ import {
   spawnService,
   stopAllServices,
   uniqueName,
+  deleteBrokerTopology,
 } from "./support";
 
 const dockerfile = readFileSync(join(repoRoot, "services/Dockerfile"), "utf8");
@@ -115,10 +115,7 @@ describe("the image's build and start commands, run as plain commands", () => {
         await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
       await pg.end();
     }
-    const amqp = new Connection(TEST_AMQP_URL);
-    for (const queue of queues) await amqp.queueDelete({ queue }).catch(() => undefined);
-    await amqp.exchangeDelete({ exchange }).catch(() => undefined);
-    await amqp.close();
+    await deleteBrokerTopology(queues, exchange);
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }, 60_000);
 

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { orderPlaced } from "@causeway/contracts";
 import { Broker, retryQueueName } from "@causeway/kit";
 import { Client } from "pg";
-import { Connection } from "rabbitmq-client";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ServiceProcess } from "./support";
 import {
@@ -15,6 +14,7 @@ import {
   stopAllServices,
   uniqueName,
   waitFor,
+  deleteBrokerTopology,
 } from "./support";
 
 const ORDERS = 200;
@@ -65,10 +65,7 @@ describe("end to end: gateway -> orders -> payments -> orders on real RabbitMQ a
       }
       await pg.end().catch(() => undefined);
     }
-    const amqp = new Connection(TEST_AMQP_URL);
-    for (const queue of queues) await amqp.queueDelete({ queue }).catch(() => undefined);
-    await amqp.exchangeDelete({ exchange }).catch(() => undefined);
-    await amqp.close();
+    await deleteBrokerTopology(queues, exchange);
   }, 60_000);
 
   it(`${ORDERS} orders with retried keys and provider failures: each settles once, none charged twice`, async (ctx) => {

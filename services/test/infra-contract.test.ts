@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SERVICE_GID, SERVICE_UID } from "@causeway/components";
 import { Client } from "pg";
-import { Connection } from "rabbitmq-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { gatewayEnvSchema } from "../gateway/src/config";
@@ -22,6 +21,7 @@ import {
   spawnService,
   stopAllServices,
   uniqueName,
+  deleteBrokerTopology,
 } from "./support";
 
 /**
@@ -231,10 +231,7 @@ describe("probe paths and the ALB health check answer 200 on the running service
         await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
       await pg.end();
     }
-    const amqp = new Connection(TEST_AMQP_URL);
-    for (const queue of queues) await amqp.queueDelete({ queue }).catch(() => undefined);
-    await amqp.exchangeDelete({ exchange }).catch(() => undefined);
-    await amqp.close();
+    await deleteBrokerTopology(queues, exchange);
     // Asserted after the cleanup, so a failing exit code does not leave schemas and queues.
     expect(codes.every((c) => c === 0)).toBe(true);
   }, 60_000);

@@ -1,8 +1,10 @@
+import { Connection } from "rabbitmq-client";
 import { pathToFileURL } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { join } from "node:path";
+import { TEST_AMQP_URL } from "../kit/test/servers";
 
 export { waitFor } from "../kit/test/helpers";
 export {
@@ -170,4 +172,18 @@ export function http(
 export function metricValue(text: string, series: string): number {
   const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+/** Deletes what a test declared on the broker: its queues and its exchange. */
+export async function deleteBrokerTopology(
+  queues: Iterable<string>,
+  exchange: string,
+): Promise<void> {
+  const amqp = new Connection(TEST_AMQP_URL);
+  try {
+    for (const queue of queues) await amqp.queueDelete({ queue }).catch(() => undefined);
+    await amqp.exchangeDelete({ exchange }).catch(() => undefined);
+  } finally {
+    await amqp.close();
+  }
 }
