@@ -1,7 +1,5 @@
 import type { StackDiff } from "./diff";
-import { formatValue, summaryLine } from "./markdown";
-
-const MARK = { create: "+", update: "~", delete: "-", replace: "±" } as const;
+import { formatValue, MARK, summaryLine } from "./markdown";
 
 /** The diff for a terminal: per stack, the summary, danger flags, then each change. */
 export function renderDiffText(diffs: readonly StackDiff[], base: string): string {

@@ -25,7 +25,8 @@ export interface MarkdownOptions {
 const MAX_VALUE = 120;
 const MAX_PROPERTIES = 40;
 
-const MARK: Record<ResourceChange["kind"], string> = {
+/** The mark of each kind of change, as in `pulumi preview` (and the text diff). */
+export const MARK: Record<ResourceChange["kind"], string> = {
   create: "+",
   update: "~",
   delete: "-",
