@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { request } from "node:http";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Connection } from "rabbitmq-client";
 import { Client } from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -57,7 +57,6 @@ describe("SIGTERM on a real service process", () => {
         stdio: ["ignore", "pipe", "pipe"],
         env: {
           ...process.env,
-          PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
           SERVICE_NAME: "sigterm-test",
           HOST: "127.0.0.1",
           PORT: "0",
