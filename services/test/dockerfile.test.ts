@@ -77,7 +77,7 @@ describe("services/Dockerfile (parsed)", () => {
 
 describe("services/Dockerfile trusts the RDS certificate authorities", () => {
   it("adds AWS's global RDS bundle, readable by the service user, as Node's extra CAs", () => {
-    // DATABASE_URL uses sslmode=verify-full (infra/components/database.connection.ts).
+    // DATABASE_URL uses sslmode=verify-full (infra/components/database/connection.ts).
     const final = parseDockerfile(dockerfile).stages.at(-1)!;
     const bundle = "/etc/ssl/certs/rds-global-bundle.pem";
     expect(final.instructions.filter((i) => i.keyword === "ADD").map((i) => i.args)).toEqual([

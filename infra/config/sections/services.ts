@@ -182,7 +182,7 @@ export function checkServices(services: ServicesConfig, env: Environment): Confi
 
 /**
  * The env var that holds an upstream's URL: `orders` -> `ORDERS_URL`. Same rule as NodeService's
- * (infra/components/node-service.naming.ts); a test keeps them equal.
+ * (infra/components/node-service/naming.ts); a test keeps them equal.
  */
 export function upstreamEnvName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, "_")}_URL`;

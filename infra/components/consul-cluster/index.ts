@@ -1,0 +1,2 @@
+export * from "./consul-cluster";
+export * from "./values";

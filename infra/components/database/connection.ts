@@ -1,0 +1,46 @@
+import { Ports } from "../shared/contract";
+import { URL_SAFE_PASSWORD_SPEC } from "../shared/password-spec";
+
+/**
+ * Naming and connection strings of the Database component. Pure, so they are unit tested
+ * without Pulumi.
+ */
+
+/** The master user's generated password: URL-safe, and within RDS's password rules. */
+export const DATABASE_PASSWORD_SPEC = URL_SAFE_PASSWORD_SPEC;
+
+/** The parameter group family of a PostgreSQL major version: `17` -> `postgres17`. */
+export function parameterGroupFamily(majorVersion: string): string {
+  return `postgres${majorVersion}`;
+}
+
+/**
+ * The Kubernetes Secret that holds a service's `DATABASE_URL`: `<service>-database`.
+ * (The contract with the services; see infra/components/README.md.)
+ */
+export function databaseSecretName(service: string): string {
+  return `${service}-database`;
+}
+
+/**
+ * `postgres://<user>:<password>@<host>:5432/<database>?sslmode=verify-full`, credentials
+ * percent-encoded. `verify-full` because the instance forces TLS (rds.force_ssl) and node-postgres
+ * treats `require` as `verify-full` anyway; the client needs the RDS CA bundle
+ * (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem) in its trust store.
+ * No search_path here: the service kit sets its own schema first on every pooled connection.
+ */
+export function postgresUrl(opts: {
+  readonly host: string;
+  readonly port?: number;
+  readonly database: string;
+  readonly username: string;
+  readonly password: string;
+}): string {
+  if (!/^[A-Za-z0-9.-]+$/.test(opts.host)) {
+    throw new Error(`expected a database host name, got "${opts.host}"`);
+  }
+  const port = opts.port ?? Ports.postgres;
+  const user = encodeURIComponent(opts.username);
+  const password = encodeURIComponent(opts.password);
+  return `postgres://${user}:${password}@${opts.host}:${port}/${encodeURIComponent(opts.database)}?sslmode=verify-full`;
+}

@@ -1,0 +1,309 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { Ports } from "../shared/contract";
+import {
+  DATABASE_PASSWORD_SPEC,
+  databaseSecretName,
+  parameterGroupFamily,
+  postgresUrl,
+} from "./connection";
+import { POSTGRES_PARAMETERS } from "./parameters";
+import { checkDatabasePassword, checkDatabaseSettings, type DatabaseSettings } from "./rules";
+import { ComponentArgsError } from "../shared/errors";
+import { isDns1123Label } from "../shared/validators";
+
+/** Where to write one `DATABASE_URL` Secret per service. */
+export interface DatabaseServiceSecrets {
+  /** The provider of the cluster the services run in (never the ambient kubeconfig). */
+  readonly provider: k8s.Provider;
+  readonly namespace: pulumi.Input<string>;
+  /** Services that get a `<service>-database` Secret. */
+  readonly services: readonly string[];
+}
+
+/**
+ * Arguments of Database. The settings AWS validates only at apply time are plain values, so the
+ * component can check them against RDS's rules before creating anything.
+ */
+export interface DatabaseArgs {
+  readonly vpcId: pulumi.Input<string>;
+  /** Private subnets in at least two AZs, for the DB subnet group. */
+  readonly subnetIds: readonly string[];
+  /**
+   * Security groups allowed to connect on 5432, by a stable key used in the rule's name, e.g.
+   * `{ cluster: <EKS cluster security group> }`. Required: nothing else may connect.
+   */
+  readonly clientSecurityGroupIds: Readonly<Record<string, pulumi.Input<string>>>;
+  /** RDS instance identifier. Default: the component name. */
+  readonly identifier?: string;
+  /** PostgreSQL major version, pinned; RDS applies minor versions. Default `17`. */
+  readonly engineVersion?: string;
+  /** Default `db.m7g.large`. */
+  readonly instanceClass?: string;
+  /** gp3 storage in GiB (20-65536). Default 100. */
+  readonly allocatedStorage?: number;
+  /** Storage autoscaling ceiling in GiB, at least 10% above allocatedStorage; 0 is off. Default: off. */
+  readonly maxAllocatedStorage?: number;
+  /** Standby in a second AZ. Default true. */
+  readonly multiAz?: boolean;
+  /** Automated backup retention in days (0-35). Default 7. */
+  readonly backupRetentionDays?: number;
+  /** Refuse DeleteDBInstance. Default true. */
+  readonly deletionProtection?: boolean;
+  /** Take a final snapshot `<identifier>-final` on deletion. Default true. */
+  readonly finalSnapshot?: boolean;
+  /** The database the services share (each in its own schema). Default `causeway`. */
+  readonly databaseName?: string;
+  /** Master user name. Default `causeway_admin`. Its password is always generated. */
+  readonly masterUsername?: string;
+  /** Write each service's `DATABASE_URL` to a Kubernetes Secret. Default: no Secrets. */
+  readonly serviceSecrets?: DatabaseServiceSecrets;
+  /**
+   * Protect the instance and its password, and keep the instance when it leaves the program.
+   * Default false. Production stacks set true.
+   */
+  readonly protect?: boolean;
+  /** Tags for every AWS resource. Default `{}`. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export const DATABASE_DEFAULTS = {
+  engineVersion: "17",
+  instanceClass: "db.m7g.large",
+  allocatedStorage: 100,
+  multiAz: true,
+  backupRetentionDays: 7,
+  deletionProtection: true,
+  finalSnapshot: true,
+  databaseName: "causeway",
+  masterUsername: "causeway_admin",
+  performanceInsightsRetentionDays: 7,
+} as const;
+
+/**
+ * Amazon RDS for PostgreSQL: private, encrypted, TLS-only, with Performance Insights, reachable
+ * on 5432 only from the given security groups. Each service gets its own `DATABASE_URL` Secret.
+ */
+export class Database extends pulumi.ComponentResource {
+  /** Host name of the instance. */
+  readonly address: pulumi.Output<string>;
+  readonly port: number;
+  readonly arn: pulumi.Output<string>;
+  readonly securityGroupId: pulumi.Output<string>;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** The connection URL with master credentials; a Pulumi secret. */
+  readonly connectionUrl: pulumi.Output<string>;
+  /** Secret names by service. */
+  readonly secretNames: Readonly<Record<string, pulumi.Output<string>>>;
+
+  constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("causeway:data:Database", name, {}, opts);
+
+    const d = DATABASE_DEFAULTS;
+    const settings: DatabaseSettings = {
+      identifier: args.identifier ?? name,
+      engineVersion: args.engineVersion ?? d.engineVersion,
+      instanceClass: args.instanceClass ?? d.instanceClass,
+      allocatedStorage: args.allocatedStorage ?? d.allocatedStorage,
+      maxAllocatedStorage: args.maxAllocatedStorage,
+      backupRetentionDays: args.backupRetentionDays ?? d.backupRetentionDays,
+      databaseName: args.databaseName ?? d.databaseName,
+      masterUsername: args.masterUsername ?? d.masterUsername,
+      subnetIds: args.subnetIds,
+    };
+    const problems = checkDatabaseSettings(settings).map(
+      (v) =>
+        `${v.field}: ${v.message} (found ${JSON.stringify(settings[v.field as keyof DatabaseSettings])})`,
+    );
+    if (Object.keys(args.clientSecurityGroupIds).length === 0) {
+      problems.push(
+        "clientSecurityGroupIds: give at least one security group allowed to connect on 5432 (e.g. the EKS cluster security group)",
+      );
+    }
+    for (const service of args.serviceSecrets?.services ?? []) {
+      if (!isDns1123Label(service, 54)) {
+        problems.push(
+          `serviceSecrets.services: "${service}" must be a DNS-1123 label of at most 54 characters, so "${databaseSecretName(service)}" is a valid Secret name`,
+        );
+      }
+    }
+    if (problems.length > 0) throw new ComponentArgsError("Database", name, problems, this);
+
+    const tags = { ...args.tags };
+    const identifier = settings.identifier;
+    const protect = args.protect === true;
+
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        name: `${identifier}-postgres`,
+        description: `RDS PostgreSQL ${identifier}: 5432 from the cluster only`,
+        vpcId: args.vpcId,
+        tags: { ...tags, Name: `${identifier}-postgres` },
+      },
+      { parent: this },
+    );
+    for (const key of Object.keys(args.clientSecurityGroupIds).sort()) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-postgres-from-${key}`,
+        {
+          securityGroupId: securityGroup.id,
+          description: `PostgreSQL (TLS enforced) from ${key}`,
+          ipProtocol: "tcp",
+          fromPort: Ports.postgres,
+          toPort: Ports.postgres,
+          referencedSecurityGroupId: args.clientSecurityGroupIds[key],
+          tags,
+        },
+        { parent: this },
+      );
+    }
+
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      {
+        name: identifier,
+        description: `Private subnets of RDS PostgreSQL ${identifier}`,
+        subnetIds: [...args.subnetIds],
+        tags,
+      },
+      { parent: this },
+    );
+
+    // The family is part of the name: a major upgrade creates the new group before the old one
+    // is deleted, and two groups cannot share a name.
+    const family = parameterGroupFamily(settings.engineVersion);
+    const parameterGroup = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        name: `${identifier}-${family}`,
+        family,
+        description: `Causeway PostgreSQL ${settings.engineVersion}: TLS only, slow query log`,
+        parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p })),
+        tags,
+      },
+      { parent: this },
+    );
+
+    const password = new random.RandomPassword(
+      `${name}-master-password`,
+      { ...DATABASE_PASSWORD_SPEC },
+      { parent: this, protect },
+    );
+
+    const finalSnapshot = args.finalSnapshot ?? d.finalSnapshot;
+    const instance = new aws.rds.Instance(
+      name,
+      {
+        identifier,
+        engine: "postgres",
+        engineVersion: settings.engineVersion,
+        // Past the RDS end of standard support, upgrade instead of enrolling in paid support.
+        engineLifecycleSupport: "open-source-rds-extended-support-disabled",
+        autoMinorVersionUpgrade: true,
+        allowMajorVersionUpgrade: false,
+        instanceClass: settings.instanceClass,
+        storageType: "gp3",
+        allocatedStorage: settings.allocatedStorage,
+        maxAllocatedStorage: settings.maxAllocatedStorage,
+        storageEncrypted: true,
+        multiAz: args.multiAz ?? d.multiAz,
+        dbName: settings.databaseName,
+        username: settings.masterUsername,
+        password: pulumi.secret(password.result),
+        port: Ports.postgres,
+        dbSubnetGroupName: subnetGroup.name,
+        vpcSecurityGroupIds: [securityGroup.id],
+        parameterGroupName: parameterGroup.name,
+        publiclyAccessible: false,
+        iamDatabaseAuthenticationEnabled: false,
+        caCertIdentifier: "rds-ca-rsa2048-g1",
+        backupRetentionPeriod: settings.backupRetentionDays,
+        copyTagsToSnapshot: true,
+        deletionProtection: args.deletionProtection ?? d.deletionProtection,
+        skipFinalSnapshot: !finalSnapshot,
+        finalSnapshotIdentifier: finalSnapshot ? `${identifier}-final` : undefined,
+        performanceInsightsEnabled: true,
+        performanceInsightsRetentionPeriod: d.performanceInsightsRetentionDays,
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        applyImmediately: false,
+        tags,
+      },
+      {
+        parent: this,
+        protect,
+        retainOnDelete: protect,
+        // The identifier is fixed, so a replacement created before the old instance is deleted
+        // would collide on it; a replacement starts from an empty database either way (the final
+        // snapshot is taken on delete). Protected (prod) instances are never replaced.
+        deleteBeforeReplace: true,
+        additionalSecretOutputs: ["password"],
+      },
+    );
+
+    this.address = instance.address;
+    this.port = Ports.postgres;
+    this.arn = instance.arn;
+    this.securityGroupId = securityGroup.id;
+    this.databaseName = settings.databaseName;
+    this.masterUsername = settings.masterUsername;
+    this.connectionUrl = pulumi.secret(
+      pulumi.all([instance.address, password.result]).apply(([host, p]) =>
+        postgresUrl({
+          host,
+          database: settings.databaseName,
+          username: settings.masterUsername,
+          password: checkedPassword(p),
+        }),
+      ),
+    );
+
+    const secretNames: Record<string, pulumi.Output<string>> = {};
+    const secrets = args.serviceSecrets;
+    // Deduplicated: the service names the Secret, and two Secrets of one name would fail the program.
+    for (const service of [...new Set(secrets?.services ?? [])].sort()) {
+      const secret = new k8s.core.v1.Secret(
+        `${name}-${service}-connection`,
+        {
+          metadata: {
+            name: databaseSecretName(service),
+            namespace: secrets!.namespace,
+            labels: {
+              "app.kubernetes.io/part-of": "causeway",
+              "app.kubernetes.io/component": "database",
+              "app.kubernetes.io/name": service,
+            },
+          },
+          type: "Opaque",
+          stringData: { DATABASE_URL: this.connectionUrl },
+        },
+        { parent: this, provider: secrets!.provider },
+      );
+      secretNames[service] = secret.metadata.name;
+    }
+    this.secretNames = secretNames;
+
+    this.registerOutputs({
+      address: this.address,
+      port: this.port,
+      arn: this.arn,
+      securityGroupId: this.securityGroupId,
+      databaseName: this.databaseName,
+      masterUsername: this.masterUsername,
+      connectionUrl: this.connectionUrl,
+      secretNames: this.secretNames,
+    });
+  }
+}
+
+/** The generated password always satisfies RDS; fail loudly if the spec ever drifts. */
+function checkedPassword(password: string): string {
+  const problems = checkDatabasePassword(password);
+  if (problems.length > 0) {
+    throw new Error(`generated master password breaks RDS's rules: ${problems.join("; ")}`);
+  }
+  return password;
+}

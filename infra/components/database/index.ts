@@ -1,0 +1,9 @@
+export * from "./database";
+export * from "./rules";
+export {
+  DATABASE_PASSWORD_SPEC,
+  databaseSecretName,
+  parameterGroupFamily,
+  postgresUrl,
+} from "./connection";
+export { POSTGRES_PARAMETERS, type DbParameter } from "./parameters";

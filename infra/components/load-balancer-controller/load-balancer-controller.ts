@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  CONTROLLER_CHART,
+  CONTROLLER_IAM_POLICY_SOURCE,
+  CONTROLLER_IAM_POLICY_VERSION,
+  CONTROLLER_SERVICE_ACCOUNT,
+  controllerIamPolicy,
+  irsaTrustPolicy,
+  oidcIssuerOf,
+} from "./iam";
+import { ComponentArgsError } from "../shared/errors";
+
+export interface LoadBalancerControllerArgs {
+  /** The EKS cluster's name. Required. */
+  readonly clusterName: pulumi.Input<string>;
+  /** ARN of the cluster's IAM OIDC provider (IRSA). Required. */
+  readonly oidcProviderArn: string;
+  /** The cluster's VPC (so the controller needs no instance metadata). Required. */
+  readonly vpcId: pulumi.Input<string>;
+  /** The cluster's Kubernetes provider. Required: nothing lands in the ambient context. */
+  readonly provider: k8s.Provider;
+  /** Chart version from https://aws.github.io/eks-charts. Default `3.5.0` (controller v3.5.0). */
+  readonly chartVersion?: string;
+  /** Controller replicas (one leads, the others serve the webhooks). Default 2. */
+  readonly replicas?: number;
+  /** Region the controller calls. Default: the provider's Region (`aws.getRegion`). */
+  readonly region?: pulumi.Input<string>;
+  /** Tags for the IAM resources. Default none. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The AWS Load Balancer Controller, installed from its Helm chart, running under an IAM role
+ * for its service account (IRSA) with the controller's published policy. Here it only
+ * registers pod IPs through TargetGroupBindings: the load balancer itself is owned by Pulumi.
+ * Make every TargetGroupBinding depend on `release`, so bindings are created after the
+ * controller (and its webhooks) and deleted before it; otherwise their finalizers are never
+ * removed and teardown hangs.
+ */
+export class LoadBalancerController extends pulumi.ComponentResource {
+  readonly role: aws.iam.Role;
+  readonly release: k8s.helm.v3.Release;
+  readonly serviceAccount = CONTROLLER_SERVICE_ACCOUNT;
+
+  constructor(
+    name: string,
+    args: LoadBalancerControllerArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    super("causeway:edge:LoadBalancerController", name, {}, opts);
+    const problems = checkControllerArgs(args);
+    if (problems.length > 0) {
+      throw new ComponentArgsError("LoadBalancerController", name, problems, this);
+    }
+    const chartVersion = args.chartVersion ?? CONTROLLER_CHART.version;
+    if (chartVersion !== CONTROLLER_CHART.version) {
+      void pulumi.log.warn(
+        `chart ${chartVersion} is not the version whose IAM policy is bundled (controller ${CONTROLLER_IAM_POLICY_VERSION}, ${CONTROLLER_IAM_POLICY_SOURCE}); compare the policies before upgrading`,
+        this,
+      );
+    }
+    const parent = { parent: this };
+
+    this.role = new aws.iam.Role(
+      `${name}-irsa`,
+      {
+        description: `AWS Load Balancer Controller (${CONTROLLER_SERVICE_ACCOUNT.namespace}/${CONTROLLER_SERVICE_ACCOUNT.name}) via IRSA`,
+        assumeRolePolicy: JSON.stringify(
+          irsaTrustPolicy(args.oidcProviderArn, CONTROLLER_SERVICE_ACCOUNT),
+        ),
+        tags: args.tags,
+      },
+      parent,
+    );
+    const policy = new aws.iam.Policy(
+      `${name}-irsa`,
+      {
+        description: `AWS Load Balancer Controller ${CONTROLLER_IAM_POLICY_VERSION}, from ${CONTROLLER_IAM_POLICY_SOURCE}`,
+        policy: JSON.stringify(controllerIamPolicy()),
+        tags: args.tags,
+      },
+      parent,
+    );
+    const attachment = new aws.iam.RolePolicyAttachment(
+      `${name}-irsa`,
+      { role: this.role.name, policyArn: policy.arn },
+      parent,
+    );
+
+    this.release = new k8s.helm.v3.Release(
+      name,
+      {
+        name: CONTROLLER_CHART.name,
+        chart: CONTROLLER_CHART.name,
+        version: chartVersion,
+        repositoryOpts: { repo: CONTROLLER_CHART.repo },
+        namespace: CONTROLLER_SERVICE_ACCOUNT.namespace,
+        // Roll back a failed install or upgrade instead of leaving a half-applied release.
+        atomic: true,
+        cleanupOnFail: true,
+        values: {
+          clusterName: args.clusterName,
+          region: args.region ?? aws.getRegionOutput({}, parent).region,
+          vpcId: args.vpcId,
+          replicaCount: args.replicas ?? 2,
+          serviceAccount: {
+            create: true,
+            name: CONTROLLER_SERVICE_ACCOUNT.name,
+            annotations: { "eks.amazonaws.com/role-arn": this.role.arn },
+          },
+          // Pulumi owns the load balancer: do not turn new LoadBalancer Services into NLBs.
+          enableServiceMutatorWebhook: false,
+          podDisruptionBudget: { maxUnavailable: 1 },
+        },
+      },
+      // The role must carry its policy before the controller starts calling AWS.
+      { parent: this, provider: args.provider, dependsOn: [attachment] },
+    );
+
+    this.registerOutputs({ roleArn: this.role.arn, releaseName: this.release.name });
+  }
+}
+
+/** Every problem with the args, before anything is created. */
+export function checkControllerArgs(args: LoadBalancerControllerArgs): string[] {
+  const problems: string[] = [];
+  try {
+    oidcIssuerOf(args.oidcProviderArn);
+  } catch (e) {
+    problems.push(`oidcProviderArn: ${(e as Error).message}`);
+  }
+  if (args.chartVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(args.chartVersion)) {
+    problems.push(
+      `chartVersion "${args.chartVersion}" is not an exact chart version such as 3.5.0`,
+    );
+  }
+  if (args.replicas !== undefined && !(Number.isInteger(args.replicas) && args.replicas >= 1)) {
+    problems.push(`replicas ${args.replicas} must be a whole number >= 1`);
+  }
+  return problems;
+}

@@ -1,0 +1,23 @@
+export {
+  NodeService,
+  NodeServiceDefaults,
+  type NodeServiceArgs,
+  type SecretEnvRef,
+  type UpstreamRef,
+} from "./node-service";
+export {
+  NAME_LABEL,
+  PART_OF_LABEL,
+  selectorLabels,
+  serviceLabels,
+  upstreamEnvName,
+  upstreamUrl,
+} from "./naming";
+export {
+  ClusterDns,
+  MESH_CONTROL_PLANE_PORTS,
+  networkPolicySpec,
+  ruleTable,
+  type NetworkPolicyInput,
+} from "./network-policy";
+export { imageRefProblem } from "./args";

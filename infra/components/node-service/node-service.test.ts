@@ -1,0 +1,339 @@
+import * as k8s from "@pulumi/kubernetes";
+import { describe, expect, it } from "vitest";
+import { planProgram } from "../../plan/harness";
+import { NodeService } from "./node-service";
+
+const DIGEST = `registry.example.com/shop/orders@sha256:${"0".repeat(64)}`;
+const NS = "urn:pulumi:test::causeway::causeway:kubernetes:NodeService";
+
+/** Another team's program: plain args, its own provider, no Causeway stack config at all. */
+async function planOrders(extra: Partial<ConstructorParameters<typeof NodeService>[1]> = {}) {
+  return planProgram(async () => {
+    const provider = new k8s.Provider("their-cluster", { kubeconfig: "~/.kube/config" });
+    new NodeService(
+      "orders",
+      {
+        namespace: "shop",
+        image: DIGEST,
+        port: 3000,
+        replicas: 3,
+        autoscaling: { maxReplicas: 6 },
+        resources: { cpu: "500m", memory: "384Mi", memoryLimit: "768Mi" },
+        env: { LOG_LEVEL: "debug" },
+        secretEnv: { DATABASE_URL: { secretName: "orders-database", key: "DATABASE_URL" } },
+        upstreams: [{ name: "payments", port: 8080 }],
+        callers: ["gateway"],
+        egressCidrs: { database: { cidrs: ["10.0.128.0/19"], ports: [5432] } },
+        ...extra,
+      },
+      { provider },
+    );
+    return {};
+  });
+}
+
+const labels = {
+  "app.kubernetes.io/component": "service",
+  "app.kubernetes.io/managed-by": "pulumi",
+  "app.kubernetes.io/name": "orders",
+  "app.kubernetes.io/part-of": "causeway",
+};
+const metadata = { name: "orders", namespace: "shop", labels };
+const selector = { matchLabels: { "app.kubernetes.io/name": "orders" } };
+
+describe("NodeService from another program, with plain args", () => {
+  it("creates exactly a Deployment, Service, ServiceAccount, PDB, NetworkPolicy and HPA, under the component, with the given provider", async () => {
+    const plan = await planOrders();
+    const component = plan.get("causeway:kubernetes:NodeService", "orders");
+    expect(
+      plan
+        .children(component)
+        .map((r) => [r.type, r.name, r.provider?.split("::").pop()])
+        .sort(),
+    ).toEqual([
+      ["kubernetes:apps/v1:Deployment", "orders", "their-cluster"],
+      ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "orders", "their-cluster"],
+      ["kubernetes:core/v1:Service", "orders", "their-cluster"],
+      ["kubernetes:core/v1:ServiceAccount", "orders", "their-cluster"],
+      ["kubernetes:networking.k8s.io/v1:NetworkPolicy", "orders", "their-cluster"],
+      ["kubernetes:policy/v1:PodDisruptionBudget", "orders", "their-cluster"],
+    ]);
+  });
+
+  it("the Deployment: exact inputs", async () => {
+    const plan = await planOrders();
+    const d = plan.get("kubernetes:apps/v1:Deployment", "orders");
+    expect(d.dependencies).toEqual([`${NS}$kubernetes:core/v1:ServiceAccount::orders`]);
+    expect(d.inputs).toEqual({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata,
+      spec: {
+        // No replicas: the HPA owns the count.
+        revisionHistoryLimit: 5,
+        selector,
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+        template: {
+          metadata: { labels, annotations: {} },
+          spec: {
+            serviceAccountName: "orders",
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 45,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 10001,
+              runAsGroup: 10001,
+              fsGroup: 10001,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            topologySpreadConstraints: [
+              "topology.kubernetes.io/zone",
+              "kubernetes.io/hostname",
+            ].map((topologyKey) => ({
+              maxSkew: 1,
+              topologyKey,
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: selector,
+              matchLabelKeys: ["pod-template-hash"],
+            })),
+            containers: [
+              {
+                name: "orders",
+                image: DIGEST,
+                imagePullPolicy: "IfNotPresent",
+                ports: [{ name: "http", containerPort: 3000, protocol: "TCP" }],
+                env: [
+                  { name: "SERVICE_NAME", value: "orders" },
+                  { name: "HOST", value: "0.0.0.0" },
+                  { name: "PORT", value: "3000" },
+                  { name: "SHUTDOWN_TIMEOUT_MS", value: "20000" },
+                  { name: "PAYMENTS_URL", value: "http://payments.shop.svc.cluster.local:8080" },
+                  { name: "LOG_LEVEL", value: "debug" },
+                  {
+                    name: "DATABASE_URL",
+                    valueFrom: {
+                      secretKeyRef: {
+                        name: "orders-database",
+                        key: "DATABASE_URL",
+                        optional: false,
+                      },
+                    },
+                  },
+                ],
+                resources: {
+                  requests: { cpu: "500m", memory: "384Mi" },
+                  limits: { memory: "768Mi" },
+                },
+                startupProbe: {
+                  httpGet: { path: "/livez", port: "http", scheme: "HTTP" },
+                  periodSeconds: 2,
+                  timeoutSeconds: 2,
+                  failureThreshold: 30,
+                },
+                livenessProbe: {
+                  httpGet: { path: "/livez", port: "http", scheme: "HTTP" },
+                  periodSeconds: 10,
+                  timeoutSeconds: 2,
+                  failureThreshold: 3,
+                },
+                readinessProbe: {
+                  httpGet: { path: "/readyz", port: "http", scheme: "HTTP" },
+                  periodSeconds: 5,
+                  timeoutSeconds: 2,
+                  failureThreshold: 2,
+                  successThreshold: 1,
+                },
+                lifecycle: { preStop: { sleep: { seconds: 15 } } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  runAsUser: 10001,
+                  runAsGroup: 10001,
+                  capabilities: { drop: ["ALL"] },
+                  seccompProfile: { type: "RuntimeDefault" },
+                },
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              },
+            ],
+            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+          },
+        },
+      },
+    });
+  });
+
+  it("the Service, ServiceAccount, PDB, HPA and NetworkPolicy: exact inputs", async () => {
+    const plan = await planOrders();
+    const inputs = (type: string) => plan.get(type, "orders").inputs;
+    expect(inputs("kubernetes:core/v1:Service")).toEqual({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata,
+      spec: {
+        type: "ClusterIP",
+        selector: selector.matchLabels,
+        ports: [{ name: "http", port: 3000, targetPort: 3000, protocol: "TCP" }],
+      },
+    });
+    expect(inputs("kubernetes:core/v1:ServiceAccount")).toEqual({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { ...metadata, annotations: {} },
+      automountServiceAccountToken: false,
+    });
+    expect(inputs("kubernetes:policy/v1:PodDisruptionBudget")).toEqual({
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata,
+      spec: { maxUnavailable: 1, selector, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+    });
+    expect(inputs("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toMatchObject({
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "orders" },
+        minReplicas: 3,
+        maxReplicas: 6,
+        metrics: [
+          {
+            type: "Resource",
+            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+          },
+        ],
+      },
+    });
+    expect(inputs("kubernetes:networking.k8s.io/v1:NetworkPolicy")).toEqual({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata,
+      spec: {
+        podSelector: selector,
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway" } } }],
+            ports: [{ protocol: "TCP", port: 3000 }],
+          },
+        ],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: {
+                  matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
+                },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+          {
+            to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "payments" } } }],
+            ports: [{ protocol: "TCP", port: 8080 }],
+          },
+          {
+            to: [{ ipBlock: { cidr: "10.0.128.0/19" } }],
+            ports: [{ protocol: "TCP", port: 5432 }],
+          },
+        ],
+      },
+    });
+  });
+
+  it("without autoscaling: fixed replicas and no HPA; defaults fill the rest", async () => {
+    const plan = await planProgram(async () => {
+      new NodeService("tiny", { namespace: "shop", image: "r.example/tiny:1.0.0" });
+      return {};
+    });
+    const spec = plan.get("kubernetes:apps/v1:Deployment", "tiny").inputs["spec"] as {
+      replicas: number;
+      template: { spec: { containers: { resources: unknown; ports: unknown }[] } };
+    };
+    expect(spec.replicas).toBe(2);
+    expect(spec.template.spec.containers[0]!.resources).toEqual({
+      requests: { cpu: "250m", memory: "256Mi" },
+      limits: { memory: "512Mi" },
+    });
+    expect(spec.template.spec.containers[0]!.ports).toEqual([
+      { name: "http", containerPort: 8080, protocol: "TCP" },
+    ]);
+    expect(plan.byType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toEqual([]);
+  });
+
+  it("passes pod annotations through and admits the mesh inbound port", async () => {
+    const plan = await planOrders({
+      podAnnotations: { "consul.hashicorp.com/connect-inject": "true" },
+      meshInboundPort: 20000,
+      meshControlPlane: { namespace: "consul" },
+    });
+    const d = plan.get("kubernetes:apps/v1:Deployment", "orders").inputs as {
+      spec: { template: { metadata: { annotations: unknown } } };
+    };
+    expect(d.spec.template.metadata.annotations).toEqual({
+      "consul.hashicorp.com/connect-inject": "true",
+    });
+    const np = plan.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "orders").inputs as {
+      spec: { ingress: { ports: unknown }[]; egress: { to: unknown[]; ports: unknown }[] };
+    };
+    expect(np.spec.ingress[0]!.ports).toEqual([
+      { protocol: "TCP", port: 3000 },
+      { protocol: "TCP", port: 20000 },
+    ]);
+    expect(np.spec.egress.at(-1)).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "consul" } } }],
+      ports: [
+        { protocol: "TCP", port: 8501 },
+        { protocol: "TCP", port: 8502 },
+      ],
+    });
+  });
+
+  it("children wait for what the component waits for", async () => {
+    const plan = await planProgram(async () => {
+      const provider = new k8s.Provider("k", {});
+      const secret = new k8s.core.v1.Secret("db", { metadata: { name: "db" } }, { provider });
+      new NodeService(
+        "orders",
+        { namespace: "shop", image: DIGEST },
+        { provider, dependsOn: [secret] },
+      );
+      return {};
+    });
+    const secretUrn = plan.get("kubernetes:core/v1:Secret", "db").urn;
+    for (const type of [
+      "kubernetes:apps/v1:Deployment",
+      "kubernetes:core/v1:Service",
+      "kubernetes:core/v1:ServiceAccount",
+    ]) {
+      expect(plan.get(type, "orders").dependencies).toContain(secretUrn);
+    }
+  });
+
+  it("rejects bad arguments before creating anything, all at once", async () => {
+    await expect(
+      planProgram(async () => {
+        new NodeService("orders", {
+          namespace: "shop",
+          image: "r.example/orders:latest",
+          replicas: 0,
+          env: { PORT: "1" },
+        });
+        return {};
+      }),
+    ).rejects.toThrow(
+      [
+        'NodeService "orders": 3 invalid arguments:',
+        "  - replicas: must be a whole number of at least 1 (found 0)",
+        '  - env: "PORT" is set twice (env, secretEnv and the derived SERVICE_NAME, HOST, PORT, SHUTDOWN_TIMEOUT_MS and <UPSTREAM>_URL must not overlap)',
+        '  - image: uses the mutable tag "latest" ("r.example/orders:latest"); pin it by digest (repo@sha256:...) or an immutable tag',
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,309 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_SERVICE_PORT, Shutdown } from "../shared/contract";
+import { argProblems, imageRefProblem } from "./args";
+import {
+  DEFAULT_CLUSTER_DOMAIN,
+  DEFAULT_PART_OF,
+  selectorLabels,
+  serviceLabels,
+  upstreamEnvName,
+} from "./naming";
+import { MESH_CONTROL_PLANE_PORTS, networkPolicySpec } from "./network-policy";
+import { HTTP_PORT_NAME, PodDefaults, podSpec } from "./pod";
+import { hpaSpec, ROLLING_UPDATE, scalingPlan } from "./scaling";
+import { ComponentArgsError } from "../shared/errors";
+
+/** A Kubernetes Secret key to expose as an environment variable. */
+export interface SecretEnvRef {
+  readonly secretName: pulumi.Input<string>;
+  readonly key: string;
+}
+
+/** An upstream: a service in the same namespace that this one calls over HTTP. */
+export interface UpstreamRef {
+  readonly name: string;
+  /** Its Service port. */
+  readonly port: number;
+}
+
+export interface NodeServiceArgs {
+  /** Namespace of every object. Required. */
+  readonly namespace: pulumi.Input<string>;
+  /**
+   * Container image, pinned by digest (`repo@sha256:...`) or by an immutable tag. An untagged
+   * reference or `latest` is rejected. Required.
+   */
+  readonly image: pulumi.Input<string>;
+  /** Kubernetes name of the Deployment, Service, ServiceAccount, PDB, HPA, NetworkPolicy. Default: the component name. */
+  readonly serviceName?: string;
+  /** Container and Service port (named `http`). Default 8080 (`DEFAULT_SERVICE_PORT`). */
+  readonly port?: number;
+  /** Replicas; with autoscaling, the HPA minimum. Default 2. */
+  readonly replicas?: number;
+  /** A HorizontalPodAutoscaler (autoscaling/v2, CPU). Default: none, `replicas` is fixed. */
+  readonly autoscaling?: {
+    readonly maxReplicas: number;
+    /** Target average CPU utilisation in percent of the request. Default 70. */
+    readonly targetCpuUtilization?: number;
+  };
+  /** Requests and memory limit. Default cpu 250m, memory 256Mi, memoryLimit 512Mi. */
+  readonly resources?: {
+    readonly cpu?: string;
+    readonly memory?: string;
+    readonly memoryLimit?: string;
+  };
+  /** Plain environment variables. Default {}. Credentials belong in `secretEnv`. */
+  readonly env?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Environment variables read from Kubernetes Secrets. Default {}. */
+  readonly secretEnv?: Readonly<Record<string, SecretEnvRef>>;
+  /** Services this one calls: each gets `<NAME>_URL` by cluster DNS and an egress rule. Default []. */
+  readonly upstreams?: readonly UpstreamRef[];
+  /** Services (same namespace) allowed to call this one. Default [] (no pod may). */
+  readonly callers?: readonly string[];
+  /** CIDRs allowed to reach the service port, e.g. the ALB's subnets. Default [] (none). */
+  readonly ingressCidrs?: readonly string[];
+  /** Destinations outside the cluster by purpose, e.g. `{ database: { cidrs, ports } }`. Default {}. */
+  readonly egressCidrs?: Readonly<
+    Record<string, { readonly cidrs: readonly string[]; readonly ports: readonly number[] }>
+  >;
+  /**
+   * Envoy's inbound listener port when the pods join a mesh (e.g. `Ports.envoyInbound`): the
+   * NetworkPolicy then also admits callers, and allows upstreams, on it. Default: not meshed.
+   */
+  readonly meshInboundPort?: number;
+  /** The mesh control plane the sidecars reach (namespace; ports default `MESH_CONTROL_PLANE_PORTS`, 8501 and 8502). Default: none. */
+  readonly meshControlPlane?: { readonly namespace: string; readonly ports?: readonly number[] };
+  /** Pod template annotations (e.g. Consul connect-inject). Default {}. */
+  readonly podAnnotations?: pulumi.Input<Record<string, string>>;
+  /** ServiceAccount annotations (e.g. IRSA `eks.amazonaws.com/role-arn`). Default {}. */
+  readonly serviceAccountAnnotations?: pulumi.Input<Record<string, string>>;
+  /** Mount a Kubernetes API token into the pods. Default false. */
+  readonly automountServiceAccountToken?: boolean;
+  /** UID and GID the container runs as; must match the image's user. Default 10001/10001. */
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  /** How long start-up (migrations, connections) may take before a restart. Default 60 s. */
+  readonly startupSeconds?: number;
+  /** Value of the `app.kubernetes.io/part-of` label. Default "causeway". */
+  readonly partOf?: string;
+  /** Cluster DNS domain for upstream URLs. Default "cluster.local". */
+  readonly clusterDomain?: string;
+}
+
+/** Defaults NodeService applies (also in the README). */
+export const NodeServiceDefaults = {
+  port: DEFAULT_SERVICE_PORT,
+  replicas: 2,
+  targetCpuUtilization: 70,
+  resources: { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" },
+} as const;
+
+/**
+ * One Node.js service on Kubernetes: Deployment, ClusterIP Service, ServiceAccount, PDB,
+ * NetworkPolicy and (optionally) an HPA, with a Pod Security Standards "restricted" pod.
+ */
+export class NodeService extends pulumi.ComponentResource {
+  /** The Kubernetes name shared by every object (the Service's DNS name). */
+  readonly serviceName: string;
+  /** The Service port (named `http`). */
+  readonly port: number;
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly service: k8s.core.v1.Service;
+  readonly serviceAccount: k8s.core.v1.ServiceAccount;
+  readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+  readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  readonly autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
+  /** `http://<name>.<namespace>.svc.<domain>:<port>`. */
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: NodeServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("causeway:kubernetes:NodeService", name, {}, opts);
+    const service = args.serviceName ?? name;
+    const port = args.port ?? NodeServiceDefaults.port;
+    const replicas = args.replicas ?? NodeServiceDefaults.replicas;
+    const resources = { ...NodeServiceDefaults.resources, ...args.resources };
+    const autoscaling = args.autoscaling && {
+      maxReplicas: args.autoscaling.maxReplicas,
+      targetCpuUtilization:
+        args.autoscaling.targetCpuUtilization ?? NodeServiceDefaults.targetCpuUtilization,
+    };
+    const upstreams = args.upstreams ?? [];
+    const callers = args.callers ?? [];
+    const ingressCidrs = args.ingressCidrs ?? [];
+    const egressCidrs = args.egressCidrs ?? {};
+    const secretEnv = args.secretEnv ?? {};
+    const userEnv = args.env ?? {};
+    const clusterDomain = args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    const namespace = pulumi.output(args.namespace);
+
+    // Platform env first, then upstream URLs, then the caller's env, all in a stable order.
+    const upstreamEnv = [...upstreams]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((u) => {
+        const url = pulumi.interpolate`http://${u.name}.${namespace}.svc.${clusterDomain}:${u.port}`;
+        return [upstreamEnvName(u.name), url] as const;
+      });
+    const env: (readonly [string, pulumi.Input<string>])[] = [
+      ["SERVICE_NAME", service],
+      ["HOST", "0.0.0.0"],
+      ["PORT", String(port)],
+      // The kit's whole shutdown (drain, finish in-flight work, close) must end within this.
+      ["SHUTDOWN_TIMEOUT_MS", String(Shutdown.drainSeconds * 1000)],
+      ...upstreamEnv,
+      ...Object.keys(userEnv)
+        .sort()
+        .map((k) => [k, userEnv[k]!] as const),
+    ];
+
+    const problems = argProblems({
+      service,
+      port,
+      replicas,
+      autoscaling,
+      resources,
+      envNames: [...env.map(([k]) => k), ...Object.keys(secretEnv)],
+      secretEnvKeys: Object.entries(secretEnv).map(([n, r]) => ({ name: n, key: r.key })),
+      callers,
+      upstreams,
+      cidrs: [
+        ...ingressCidrs.map((cidr, i) => ({ arg: `ingressCidrs[${i}]`, cidr })),
+        ...Object.entries(egressCidrs).flatMap(([k, v]) =>
+          v.cidrs.map((cidr, i) => ({ arg: `egressCidrs.${k}.cidrs[${i}]`, cidr })),
+        ),
+      ],
+      ports: [
+        ...Object.entries(egressCidrs).flatMap(([k, v]) =>
+          v.ports.map((p, i) => ({ arg: `egressCidrs.${k}.ports[${i}]`, port: p })),
+        ),
+        ...(args.meshControlPlane?.ports ?? []).map((p, i) => ({
+          arg: `meshControlPlane.ports[${i}]`,
+          port: p,
+        })),
+      ],
+      meshInboundPort: args.meshInboundPort,
+      image: typeof args.image === "string" ? args.image : undefined,
+    });
+    if (problems.length > 0) {
+      throw new ComponentArgsError("NodeService", name, problems, this);
+    }
+    // An image only known at deploy time (e.g. a pushed digest) is checked when it resolves.
+    const image = pulumi.output(args.image).apply((ref) => {
+      const problem = imageRefProblem(ref);
+      if (problem) throw new Error(`NodeService "${name}": image ${problem}`);
+      return ref;
+    });
+
+    const labels = serviceLabels(service, args.partOf ?? DEFAULT_PART_OF);
+    const selector = selectorLabels(service);
+    const metadata = { name: service, namespace, labels };
+    // Children wait for what the component waits for (e.g. the Secrets the pods read).
+    const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts.dependsOn };
+    const scaling = scalingPlan({ replicas, autoscaling });
+
+    this.serviceName = service;
+    this.port = port;
+    this.serviceAccount = new k8s.core.v1.ServiceAccount(
+      name,
+      {
+        metadata: { ...metadata, annotations: args.serviceAccountAnnotations ?? {} },
+        automountServiceAccountToken: args.automountServiceAccountToken ?? false,
+      },
+      child,
+    );
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata,
+        spec: {
+          replicas: scaling.deploymentReplicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selector },
+          strategy: { type: "RollingUpdate", rollingUpdate: { ...ROLLING_UPDATE } },
+          template: {
+            metadata: { labels, annotations: args.podAnnotations ?? {} },
+            spec: podSpec({
+              service,
+              image,
+              port,
+              resources,
+              env,
+              secretEnv,
+              runAsUser: args.runAsUser ?? PodDefaults.runAsUser,
+              runAsGroup: args.runAsGroup ?? PodDefaults.runAsGroup,
+              automountServiceAccountToken: args.automountServiceAccountToken ?? false,
+              startupSeconds: args.startupSeconds ?? PodDefaults.startupSeconds,
+            }),
+          },
+        },
+      },
+      pulumi.mergeOptions(child, { dependsOn: [this.serviceAccount] }),
+    );
+
+    this.service = new k8s.core.v1.Service(
+      name,
+      {
+        metadata,
+        spec: {
+          type: "ClusterIP",
+          selector,
+          ports: [{ name: HTTP_PORT_NAME, port, targetPort: port, protocol: "TCP" }],
+        },
+      },
+      child,
+    );
+
+    this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+      name,
+      {
+        metadata,
+        spec: {
+          maxUnavailable: scaling.pdb.maxUnavailable,
+          selector: { matchLabels: selector },
+          // A pod that never became ready must not block a node drain.
+          unhealthyPodEvictionPolicy: "AlwaysAllow",
+        },
+      },
+      child,
+    );
+
+    this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+      name,
+      {
+        metadata,
+        spec: networkPolicySpec({
+          service,
+          port,
+          callers,
+          ingressCidrs,
+          upstreams,
+          egressCidrs,
+          meshInboundPort: args.meshInboundPort,
+          meshControlPlane: args.meshControlPlane && {
+            namespace: args.meshControlPlane.namespace,
+            ports: args.meshControlPlane.ports ?? MESH_CONTROL_PLANE_PORTS,
+          },
+        }),
+      },
+      child,
+    );
+
+    this.autoscaler = scaling.hpa
+      ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+          name,
+          { metadata, spec: hpaSpec(service, scaling.hpa) },
+          pulumi.mergeOptions(child, { dependsOn: [this.deployment] }),
+        )
+      : undefined;
+
+    this.url = pulumi.interpolate`http://${service}.${namespace}.svc.${clusterDomain}:${port}`;
+    this.registerOutputs({
+      serviceName: service,
+      port,
+      url: this.url,
+      deployment: this.deployment,
+      service: this.service,
+    });
+  }
+}

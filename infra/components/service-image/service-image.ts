@@ -1,0 +1,140 @@
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { imageRefProblem } from "../node-service/args";
+import { LifecycleDefaults, lifecyclePolicy, lifecycleProblems } from "./lifecycle";
+import { ComponentArgsError } from "../shared/errors";
+
+const DIGEST_REF = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
+
+export interface ServiceImageBuild {
+  /** Immutable tag of this build, e.g. `contentTag(...)` or a commit SHA; never `latest`. Required. */
+  readonly tag: string;
+  /** Build context. Default "." (the repository root). */
+  readonly context?: string;
+  /** Dockerfile path. Default "services/Dockerfile". */
+  readonly dockerfile?: string;
+  /** Build args. Default `{ SERVICE: <component name>, VERSION: <tag> }`; given args are added. */
+  readonly args?: Readonly<Record<string, string>>;
+  /** Target platform. Default "linux/amd64". */
+  readonly platform?: string;
+}
+
+export interface ServiceImageArgs {
+  /**
+   * An existing image pinned by digest (`<repo>@sha256:<64 hex>`): no repository, no build.
+   * This is how staging and prod run what dev built. Default: build (see `build`).
+   */
+  readonly pinned?: pulumi.Input<string>;
+  /** How to build, when not pinned. Required unless `pinned` is given. */
+  readonly build?: ServiceImageBuild;
+  /** ECR repository name. Default `causeway/<component name>`. */
+  readonly repositoryName?: string;
+  /** Lifecycle: untagged images expire after 7 days; at most 100 images are kept. */
+  readonly lifecycle?: { readonly untaggedExpiryDays?: number; readonly maxImages?: number };
+  /** KMS key for encryption at rest. Default: AES256 with the ECR-managed key. */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /** Delete the repository even if it holds images. Default false. */
+  readonly forceDelete?: boolean;
+}
+
+/**
+ * A service's container image: an ECR repository (scan on push, immutable tags, lifecycle
+ * policy) and a Docker build pushed to it; or an existing image pinned by digest.
+ * `imageRef` is always pinned by digest.
+ */
+export class ServiceImage extends pulumi.ComponentResource {
+  /** `<repository>@sha256:<digest>`, for NodeService. */
+  readonly imageRef: pulumi.Output<string>;
+  readonly repository: aws.ecr.Repository | undefined;
+  readonly image: docker.Image | undefined;
+
+  constructor(name: string, args: ServiceImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("causeway:ecr:ServiceImage", name, {}, opts);
+    const lifecycle = { ...LifecycleDefaults, ...args.lifecycle };
+    const problems = [...lifecycleProblems(lifecycle)];
+    if (args.pinned === undefined && args.build === undefined) {
+      problems.push("build: is required unless pinned is given");
+    }
+    if (args.pinned !== undefined && args.build !== undefined) {
+      problems.push("pinned and build: give one, not both");
+    }
+    if (typeof args.pinned === "string" && !DIGEST_REF.test(args.pinned)) {
+      problems.push(
+        `pinned: must be an image pinned by digest, <repository>@sha256:<64 hex digits> (found "${args.pinned}")`,
+      );
+    }
+    if (args.build) {
+      const problem = imageRefProblem(`repository:${args.build.tag}`);
+      if (problem || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(args.build.tag)) {
+        problems.push(
+          `build.tag: must be an immutable Docker tag (1-128 letters, digits, '_', '.', '-'), not "latest" (found "${args.build.tag}")`,
+        );
+      }
+    }
+    if (problems.length > 0) {
+      throw new ComponentArgsError("ServiceImage", name, problems, this);
+    }
+
+    if (args.pinned !== undefined) {
+      this.repository = undefined;
+      this.image = undefined;
+      this.imageRef = pulumi.output(args.pinned);
+      this.registerOutputs({ imageRef: this.imageRef });
+      return;
+    }
+
+    const build = args.build!;
+    const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts.dependsOn };
+    this.repository = new aws.ecr.Repository(
+      name,
+      {
+        name: args.repositoryName ?? `causeway/${name}`,
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [
+          args.kmsKeyArn === undefined
+            ? { encryptionType: "AES256" }
+            : { encryptionType: "KMS", kmsKey: args.kmsKeyArn },
+        ],
+        forceDelete: args.forceDelete ?? false,
+      },
+      child,
+    );
+    new aws.ecr.LifecyclePolicy(
+      name,
+      {
+        repository: this.repository.name,
+        policy: JSON.stringify(lifecyclePolicy(lifecycle)),
+      },
+      child,
+    );
+
+    const auth = aws.ecr.getAuthorizationTokenOutput(
+      { registryId: this.repository.registryId },
+      child,
+    );
+    this.image = new docker.Image(
+      name,
+      {
+        imageName: pulumi.interpolate`${this.repository.repositoryUrl}:${build.tag}`,
+        build: {
+          context: build.context ?? ".",
+          dockerfile: build.dockerfile ?? "services/Dockerfile",
+          platform: build.platform ?? "linux/amd64",
+          // VERSION also makes a new build visible in the preview, where the image name
+          // (under a repository URL known only after apply) is not.
+          args: { SERVICE: name, VERSION: build.tag, ...build.args },
+        },
+        registry: {
+          server: this.repository.repositoryUrl,
+          username: auth.userName,
+          password: pulumi.secret(auth.password),
+        },
+      },
+      child,
+    );
+    this.imageRef = this.image.repoDigest;
+    this.registerOutputs({ imageRef: this.imageRef, repositoryUrl: this.repository.repositoryUrl });
+  }
+}

@@ -1,0 +1,3 @@
+export * from "./service-mesh";
+export * from "./entries";
+export * from "./annotations";
