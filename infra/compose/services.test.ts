@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parsePlatformConfig } from "../config";
 import { planStack, rawStackConfig, type PlanView } from "../plan/harness";
-import { contentTag } from "@causeway/components";
-import { buildInputs, nodeServiceArgs, REPO_ROOT } from "./services";
+import { serviceImageTag } from "@causeway/components";
+import { nodeServiceArgs, REPO_ROOT } from "./services";
 
 const STACKS = ["dev", "staging", "prod"] as const;
 const SERVICES = ["gateway", "orders", "payments"] as const;
@@ -128,7 +128,7 @@ describe("each service of each stack", () => {
       context: ".",
       dockerfile: "services/Dockerfile",
       platform: "linux/amd64",
-      args: { SERVICE: "payments", VERSION: contentTag(REPO_ROOT, buildInputs("payments")) },
+      args: { SERVICE: "payments", VERSION: serviceImageTag("payments", {}, REPO_ROOT) },
     });
   });
 });

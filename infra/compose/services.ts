@@ -1,10 +1,10 @@
 import * as path from "node:path";
 import {
-  contentTag,
   databaseSecretName,
   NodeService,
   Ports,
   ServiceImage,
+  serviceImageTag,
   type NodeServiceArgs,
   type SecretEnvRef,
 } from "@causeway/components";
@@ -14,7 +14,8 @@ import { callersOf, type PlatformConfig, type ServiceConfig } from "../config";
 
 /**
  * The repository root, read for the content tag. The build itself uses context "." because
- * Pulumi runs the program from the project directory (the repository root).
+ * Pulumi runs the program from the project directory (the repository root); the offline plan
+ * and the tests may run from elsewhere.
  */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -22,17 +23,6 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const BROKER_SECRET = { name: "causeway-broker", key: "AMQP_URL" } as const;
 export const databaseSecret = (service: string) =>
   ({ name: databaseSecretName(service), key: "DATABASE_URL" }) as const;
-
-/** What a service image is built from: its content hash is the immutable tag. */
-export function buildInputs(service: string): string[] {
-  return [
-    "services/Dockerfile",
-    "services/kit",
-    `services/${service}`,
-    "package.json",
-    "package-lock.json",
-  ];
-}
 
 /** The mesh, when the pods join it (issue 5 fills this in). */
 export interface ServiceMesh {
@@ -138,7 +128,7 @@ export function composeServices(
       name,
       s.image !== undefined
         ? { pinned: s.image }
-        : { build: { tag: contentTag(REPO_ROOT, buildInputs(name)) } },
+        : { build: { tag: serviceImageTag(name, {}, REPO_ROOT) } },
     );
     const service = new NodeService(
       name,

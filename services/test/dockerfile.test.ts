@@ -3,10 +3,9 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { SERVICE_GID, SERVICE_UID } from "@causeway/components";
+import { parseDockerfile, SERVICE_GID, SERVICE_UID } from "@causeway/components";
 import { Client } from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseDockerfile } from "./dockerfile";
 import type { ServiceProcess } from "./support";
 import {
   TEST_AMQP_URL,
@@ -51,7 +50,12 @@ describe("services/Dockerfile (parsed)", () => {
     expect(runs("prod-deps")).toEqual([
       expect.stringMatching(/^npm ci --omit=dev --workspace "@causeway\/\$\{SERVICE\}" /),
     ]);
-    expect(runs("manifests").join(" ")).toContain("cp package-lock.json /manifests/");
+    // The manifests stage takes every package.json and the lockfile, with their folders.
+    expect(
+      stage("manifests")
+        .instructions.filter((i) => i.keyword === "COPY")
+        .map((i) => i.args),
+    ).toEqual(["--parents package.json package-lock.json **/package.json ./"]);
     // The runtime gets node_modules only from the production install.
     const copies = final.instructions.filter((i) => i.keyword === "COPY").map((i) => i.args);
     expect(copies.filter((c) => c.includes("node_modules"))).toEqual([

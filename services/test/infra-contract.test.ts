@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SERVICE_GID, SERVICE_UID } from "@causeway/components";
+import { parseDockerfile, SERVICE_GID, SERVICE_UID } from "@causeway/components";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
@@ -9,7 +9,6 @@ import { ordersEnvSchema } from "../orders/src/config";
 import { paymentsEnvSchema } from "../payments/src/config";
 import type { PlanView } from "../../infra/plan/harness";
 import { planStack } from "../../infra/plan/harness";
-import { parseDockerfile } from "./dockerfile";
 import type { ServiceProcess } from "./support";
 import {
   TEST_AMQP_URL,

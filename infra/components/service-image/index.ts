@@ -1,3 +1,17 @@
-export { ServiceImage, type ServiceImageArgs, type ServiceImageBuild } from "./service-image";
+export {
+  ServiceImage,
+  ServiceImageDefaults,
+  serviceImageTag,
+  type ServiceImageArgs,
+  type ServiceImageBuild,
+} from "./service-image";
 export { LifecycleDefaults, lifecyclePolicy } from "./lifecycle";
-export { contentTag } from "./tag";
+export { imageContentTag } from "./tag";
+export {
+  contextFiles,
+  contextSources,
+  dockerBuildInputs,
+  type ContextSource,
+  type DockerBuildSpec,
+} from "./build-inputs";
+export { parseDockerfile, type Instruction, type Stage } from "./dockerfile";

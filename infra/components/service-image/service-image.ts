@@ -4,15 +4,29 @@ import * as pulumi from "@pulumi/pulumi";
 import { imageRefProblem } from "../node-service/args";
 import { LifecycleDefaults, lifecyclePolicy, lifecycleProblems } from "./lifecycle";
 import { ComponentArgsError } from "../shared/errors";
+import { imageContentTag } from "./tag";
 
 const DIGEST_REF = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
 
+/** Where ServiceImage builds from, unless its args say otherwise. */
+export const ServiceImageDefaults = {
+  /** The build context: the working directory, which `pulumi up` sets to the project's. */
+  context: ".",
+  /** The one Dockerfile of every Causeway service, relative to the context. */
+  dockerfile: "services/Dockerfile",
+  platform: "linux/amd64",
+} as const;
+
 export interface ServiceImageBuild {
-  /** Immutable tag of this build, e.g. `contentTag(...)` or a commit SHA; never `latest`. Required. */
-  readonly tag: string;
-  /** Build context. Default "." (the repository root). */
+  /**
+   * Immutable tag of this build (never `latest`). Default: the content tag of exactly what the
+   * image is built from (`serviceImageTag`): the Dockerfile, the build args and the files its
+   * COPY instructions take from the context.
+   */
+  readonly tag?: string;
+  /** Build context. Default "." (the working directory: the Pulumi project's). */
   readonly context?: string;
-  /** Dockerfile path. Default "services/Dockerfile". */
+  /** Dockerfile path, relative to the context. Default "services/Dockerfile". */
   readonly dockerfile?: string;
   /** Build args. Default `{ SERVICE: <component name>, VERSION: <tag> }`; given args are added. */
   readonly args?: Readonly<Record<string, string>>;
@@ -36,6 +50,23 @@ export interface ServiceImageArgs {
   readonly kmsKeyArn?: pulumi.Input<string>;
   /** Delete the repository even if it holds images. Default false. */
   readonly forceDelete?: boolean;
+}
+
+/**
+ * The content tag of service `name`'s image: `imageContentTag` of its build, with the build args
+ * ServiceImage passes (`SERVICE`, then the build's own). `contextDir` is where the context is
+ * read from, when the build's `context` is relative to another directory than the working one.
+ */
+export function serviceImageTag(
+  name: string,
+  build: Omit<ServiceImageBuild, "tag"> = {},
+  contextDir: string = build.context ?? ServiceImageDefaults.context,
+): string {
+  return imageContentTag({
+    context: contextDir,
+    dockerfile: build.dockerfile ?? ServiceImageDefaults.dockerfile,
+    args: { SERVICE: name, ...build.args },
+  });
 }
 
 /**
@@ -64,7 +95,7 @@ export class ServiceImage extends pulumi.ComponentResource {
         `pinned: must be an image pinned by digest, <repository>@sha256:<64 hex digits> (found "${args.pinned}")`,
       );
     }
-    if (args.build) {
+    if (args.build?.tag !== undefined) {
       const problem = imageRefProblem(`repository:${args.build.tag}`);
       if (problem || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(args.build.tag)) {
         problems.push(
@@ -85,6 +116,7 @@ export class ServiceImage extends pulumi.ComponentResource {
     }
 
     const build = args.build!;
+    const tag = build.tag ?? serviceImageTag(name, build);
     const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts.dependsOn };
     this.repository = new aws.ecr.Repository(
       name,
@@ -117,14 +149,14 @@ export class ServiceImage extends pulumi.ComponentResource {
     this.image = new docker.Image(
       name,
       {
-        imageName: pulumi.interpolate`${this.repository.repositoryUrl}:${build.tag}`,
+        imageName: pulumi.interpolate`${this.repository.repositoryUrl}:${tag}`,
         build: {
-          context: build.context ?? ".",
-          dockerfile: build.dockerfile ?? "services/Dockerfile",
-          platform: build.platform ?? "linux/amd64",
+          context: build.context ?? ServiceImageDefaults.context,
+          dockerfile: build.dockerfile ?? ServiceImageDefaults.dockerfile,
+          platform: build.platform ?? ServiceImageDefaults.platform,
           // VERSION also makes a new build visible in the preview, where the image name
           // (under a repository URL known only after apply) is not.
-          args: { SERVICE: name, VERSION: build.tag, ...build.args },
+          args: { SERVICE: name, VERSION: tag, ...build.args },
         },
         registry: {
           server: this.repository.repositoryUrl,

@@ -1,42 +1,26 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-
-/** Directories never part of a build's inputs. */
-const SKIP = new Set(["node_modules", "dist", "coverage", ".git", ".turbo"]);
+import { dockerBuildInputs, type DockerBuildSpec } from "./build-inputs";
 
 /**
- * An immutable tag derived from the contents of the build's inputs: `src-<12 hex digits>`.
- * The same sources give the same tag (no rebuild, no push to an immutable tag twice); any
- * change gives a new one, which shows in the preview as a new image. Reads files only.
+ * An immutable tag derived from exactly what the image is built from: `src-<12 hex digits>` of
+ * the Dockerfile, the build args, and every build-context file its COPY and ADD instructions
+ * take (after `.dockerignore`; see `dockerBuildInputs`). The same inputs give the same tag (no
+ * rebuild, no second push to an immutable tag); any change to them gives a new one, which shows
+ * in the preview as a new image. A file no COPY takes never changes the tag. Reads files only.
  */
-export function contentTag(root: string, inputs: readonly string[]): string {
+export function imageContentTag(build: DockerBuildSpec): string {
+  const context = path.resolve(build.context);
   const hash = createHash("sha256");
-  for (const rel of [...new Set(inputs)].sort()) {
-    for (const file of listFiles(root, rel)) {
-      hash.update(`file:${file}\0`);
-      hash.update(fs.readFileSync(path.join(root, file)));
-      hash.update("\0");
-    }
+  hash.update(`dockerfile:${build.dockerfile}\0`);
+  hash.update(fs.readFileSync(path.join(context, build.dockerfile)));
+  const args = Object.entries(build.args ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  hash.update(`\0args:${JSON.stringify(args)}\0`);
+  for (const file of dockerBuildInputs(build)) {
+    hash.update(`file:${file}\0`);
+    hash.update(fs.readFileSync(path.join(context, file)));
+    hash.update("\0");
   }
   return `src-${hash.digest("hex").slice(0, 12)}`;
-}
-
-/** Files under `rel` (a file or a directory), relative to root, sorted; none if absent. */
-function listFiles(root: string, rel: string): string[] {
-  const abs = path.join(root, rel);
-  if (!fs.existsSync(abs)) return [];
-  if (fs.statSync(abs).isFile()) return [toPosix(rel)];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
-    if (SKIP.has(entry.name)) continue;
-    const child = path.join(rel, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(root, child));
-    else if (entry.isFile()) out.push(toPosix(child));
-  }
-  return out.sort();
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join("/");
 }

@@ -1,4 +1,7 @@
-/** A small Dockerfile parser for the tests (no Docker engine here). */
+/**
+ * A Dockerfile parser: enough of BuildKit's reading to know what each stage copies from the build
+ * context (the image's content tag) and for the services' Dockerfile tests (no Docker engine here).
+ */
 
 export interface Instruction {
   readonly keyword: string;

@@ -1,0 +1,186 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import dockerignore from "@balena/dockerignore";
+import picomatch from "picomatch";
+import { parseDockerfile, type Instruction } from "./dockerfile";
+
+/** A Docker build, as ServiceImage runs it. */
+export interface DockerBuildSpec {
+  /** The build context directory. */
+  readonly context: string;
+  /** The Dockerfile, relative to the context. */
+  readonly dockerfile: string;
+  /** Build args that COPY sources may use (e.g. `SERVICE`). */
+  readonly args?: Readonly<Record<string, string>>;
+}
+
+/** One source that a COPY or ADD takes from the build context, build args substituted. */
+export interface ContextSource {
+  /** Path or pattern relative to the context root, e.g. `services/orders/`, `**\/package.json`. */
+  readonly source: string;
+  /** The Dockerfile line of its instruction. */
+  readonly line: number;
+}
+
+/** The build context's folders that are never walked: `.git`, and node_modules when ignored. */
+const NEVER_WALKED = new Set([".git"]);
+
+/**
+ * The sources every COPY and ADD instruction takes from the build context, in Dockerfile order.
+ * Not from the context: `COPY --from=<stage>`, ADD of a URL or git repository, and heredocs;
+ * these are part of the Dockerfile's own text, which the content tag hashes too.
+ * Build args are substituted as BuildKit does (`$NAME`, `${NAME}`), from `args` or the ARG's
+ * default; a source naming an arg with no value is an error, since the build would copy the
+ * wrong folder.
+ */
+export function contextSources(
+  dockerfileText: string,
+  args: Readonly<Record<string, string>> = {},
+  dockerfileName = "Dockerfile",
+): ContextSource[] {
+  const { globalArgs, stages } = parseDockerfile(dockerfileText);
+  const globalDefaults = argDefaults(globalArgs, args, {});
+  const out: ContextSource[] = [];
+  for (const stage of stages) {
+    let scope: Record<string, string | undefined> = {};
+    for (const ins of stage.instructions) {
+      if (ins.keyword === "ARG") scope = argDefaults([ins], args, { ...globalDefaults, ...scope });
+      if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
+      const words = instructionWords(ins);
+      if (words.some((w) => w.startsWith("--from="))) continue;
+      const sources = words.filter((w) => !w.startsWith("--")).slice(0, -1);
+      for (const raw of sources) {
+        if (raw.startsWith("<<") || /^(https?:\/\/|git@)/.test(raw)) continue;
+        out.push({ source: substitute(raw, scope, ins, dockerfileName), line: ins.line });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The files of the build context that the image is built from: every file that a COPY or ADD
+ * names (see `contextSources`), as Docker sends the context (after `.dockerignore`), sorted,
+ * relative to the context. Throws when a plain (non-wildcard) source matches nothing, as the
+ * build would.
+ */
+export function dockerBuildInputs(build: DockerBuildSpec): string[] {
+  const context = path.resolve(build.context);
+  const dockerfileText = fs.readFileSync(path.join(context, build.dockerfile), "utf8");
+  const sources = contextSources(dockerfileText, build.args, build.dockerfile);
+  const files = contextFiles(context);
+  const picked = new Set<string>();
+  for (const { source, line } of sources) {
+    const matches = files.filter(sourceMatcher(source));
+    if (matches.length === 0 && !picomatch.scan(source).isGlob) {
+      throw new Error(
+        `${build.dockerfile} line ${line}: "${source}" is not in the build context ${context} (or .dockerignore excludes it); the build would fail`,
+      );
+    }
+    for (const f of matches) picked.add(f);
+  }
+  return [...picked].sort();
+}
+
+/** Every file Docker would send as the build context: all files, less `.dockerignore`'s. */
+export function contextFiles(context: string): string[] {
+  const ignoreFile = path.join(context, ".dockerignore");
+  const patterns = fs.existsSync(ignoreFile)
+    ? fs.readFileSync(ignoreFile, "utf8").split(/\r?\n/)
+    : [];
+  const ig = dockerignore({ ignorecase: false }).add(patterns);
+  // A folder that .dockerignore excludes is walked anyway when an exception (`!pattern`) could
+  // bring a file under it back; otherwise (node_modules, say) it is skipped whole.
+  const exceptionRoots = patterns
+    .map((p) => p.trim())
+    .filter((p) => p.startsWith("!"))
+    .map((p) => picomatch.scan(p.slice(1).replace(/^\/+/, "")).base);
+  const mayHoldException = (dir: string) =>
+    exceptionRoots.some(
+      (base) => base === "" || base.startsWith(`${dir}/`) || dir.startsWith(base),
+    );
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(context, rel), { withFileTypes: true })) {
+      const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (NEVER_WALKED.has(entry.name)) continue;
+        if (ig.ignores(child) && !mayHoldException(child)) continue;
+        walk(child);
+      } else if (entry.isFile() && !ig.ignores(child)) {
+        out.push(child);
+      }
+    }
+  };
+  walk("");
+  return out.sort();
+}
+
+/** Whether a context file is taken by a COPY source (a file, a folder, or a wildcard). */
+function sourceMatcher(source: string): (file: string) => boolean {
+  const clean = source
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "")
+    .replace(/\/+$/, "");
+  if (clean === "" || clean === ".") return () => true;
+  if (!picomatch.scan(clean).isGlob) {
+    return (file) => file === clean || file.startsWith(`${clean}/`);
+  }
+  // A wildcard may match a folder, whose whole content is copied.
+  const isMatch = picomatch(clean, { dot: true });
+  return (file) => {
+    const parts = file.split("/");
+    return parts.some((_, i) => isMatch(parts.slice(0, i + 1).join("/")));
+  };
+}
+
+function argDefaults(
+  instructions: readonly Instruction[],
+  given: Readonly<Record<string, string>>,
+  inherited: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...inherited };
+  for (const ins of instructions) {
+    for (const decl of ins.args.split(/\s+/).filter(Boolean)) {
+      const eq = decl.indexOf("=");
+      const name = eq === -1 ? decl : decl.slice(0, eq);
+      const fallback = eq === -1 ? inherited[name] : unquote(decl.slice(eq + 1));
+      out[name] = given[name] ?? fallback;
+    }
+  }
+  return out;
+}
+
+function instructionWords(ins: Instruction): string[] {
+  const text = ins.args.trim();
+  const flags: string[] = [];
+  let rest = text;
+  for (let m = /^(--\S+)\s+/.exec(rest); m; m = /^(--\S+)\s+/.exec(rest)) {
+    flags.push(m[1]!);
+    rest = rest.slice(m[0].length);
+  }
+  if (rest.startsWith("[")) return [...flags, ...(JSON.parse(rest) as string[])];
+  return [...flags, ...rest.split(/\s+/).filter(Boolean).map(unquote)];
+}
+
+function substitute(
+  raw: string,
+  scope: Readonly<Record<string, string | undefined>>,
+  ins: Instruction,
+  dockerfileName: string,
+): string {
+  return raw.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string | undefined, bare: string) => {
+    const name = braced ?? bare;
+    const value = scope[name];
+    if (value === undefined || value === "") {
+      throw new Error(
+        `${dockerfileName} line ${ins.line}: ${ins.keyword} source "${raw}" uses the build arg ${name}, which has no value; pass it in the build's args`,
+      );
+    }
+    return value;
+  });
+}
+
+function unquote(s: string): string {
+  return /^(["']).*\1$/.test(s) ? s.slice(1, -1) : s;
+}
