@@ -28,6 +28,7 @@ export interface DatabaseServiceSecrets {
  * component can check them against RDS's rules before creating anything.
  */
 export interface DatabaseArgs {
+  /** The VPC of the database's security group (the cluster's). Required. */
   readonly vpcId: pulumi.Input<string>;
   /** Private subnets in at least two AZs, for the DB subnet group. */
   readonly subnetIds: readonly string[];

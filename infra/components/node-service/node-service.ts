@@ -80,8 +80,9 @@ export interface NodeServiceArgs {
   readonly serviceAccountAnnotations?: pulumi.Input<Record<string, string>>;
   /** Mount a Kubernetes API token into the pods. Default false. */
   readonly automountServiceAccountToken?: boolean;
-  /** UID and GID the container runs as; must match the image's user. Default 10001/10001. */
+  /** UID the container runs as; must match the image's user. Default 10001 (`SERVICE_UID`). */
   readonly runAsUser?: number;
+  /** GID the container runs as; must match the image's group. Default 10001 (`SERVICE_GID`). */
   readonly runAsGroup?: number;
   /** How long start-up (migrations, connections) may take before a restart. Default 60 s. */
   readonly startupSeconds?: number;

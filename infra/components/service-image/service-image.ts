@@ -44,7 +44,7 @@ export interface ServiceImageArgs {
   readonly build?: ServiceImageBuild;
   /** ECR repository name. Default `causeway/<component name>`. */
   readonly repositoryName?: string;
-  /** Lifecycle: untagged images expire after 7 days; at most 100 images are kept. */
+  /** Lifecycle. Default: untagged images expire after 7 days; at most 100 images are kept. */
   readonly lifecycle?: { readonly untaggedExpiryDays?: number; readonly maxImages?: number };
   /** KMS key for encryption at rest. Default: AES256 with the ECR-managed key. */
   readonly kmsKeyArn?: pulumi.Input<string>;
