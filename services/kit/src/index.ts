@@ -31,7 +31,13 @@ export type { MigrateOptions, Migration } from "./db/migrate";
 export { kitMigrations } from "./db/kit-migrations";
 
 export { Broker, PublishTimeoutError } from "./messaging/broker";
-export type { BrokerOptions, OutgoingMessage, PublishOptions } from "./messaging/broker";
+export type { BrokerOptions, PublishOptions } from "./messaging/broker";
+export type {
+  ConsumerTransport,
+  OutgoingMessage,
+  PublishMessage,
+  QueueEnvelope,
+} from "./messaging/transport";
 export { decodeMessage, defineEvent } from "./messaging/events";
 export type { EventDefinition, EventMessage } from "./messaging/events";
 export type {

@@ -6,6 +6,7 @@ import type { KitMetrics } from "../metrics";
 import type { EventDefinition } from "./events";
 import type { SubscribeOptions, Subscription } from "./subscribe";
 import { createSubscription } from "./subscribe";
+import type { ConsumerTransport, OutgoingMessage, QueueEnvelope } from "./transport";
 
 export interface BrokerOptions {
   /** amqp:// or amqps:// (TLS). Injectable so fault tests can route through a proxy. */
@@ -33,14 +34,6 @@ export interface PublishOptions {
   readonly headers?: Record<string, string | number>;
 }
 
-/** A message exactly as it goes on the wire; used by the outbox relay. */
-export interface OutgoingMessage {
-  readonly type: string;
-  readonly messageId: string;
-  readonly payload: unknown;
-  readonly headers?: Record<string, unknown>;
-}
-
 export class PublishTimeoutError extends Error {
   constructor(ms: number) {
     super(`Publish not confirmed within ${ms} ms`);
@@ -53,7 +46,7 @@ export class PublishTimeoutError extends Error {
  * and consumer's declarations on each new connection), one confirming publisher, and the
  * subscriptions created from it.
  */
-export class Broker {
+export class Broker implements ConsumerTransport {
   readonly connection: Connection;
   readonly exchange: string;
   private readonly publisher;
@@ -129,7 +122,7 @@ export class Broker {
   }
 
   /** Publishes through the default exchange straight to a queue (retries and parking). */
-  sendToQueue(queue: string, body: Buffer, envelope: Omit<Envelope, "routingKey">): Promise<void> {
+  sendToQueue(queue: string, body: Buffer, envelope: QueueEnvelope): Promise<void> {
     return this.send({ ...envelope, exchange: "", routingKey: queue }, body);
   }
 

@@ -7,11 +7,11 @@ import type { EnqueueOptions } from "../outbox";
 import { enqueueEvent } from "../outbox";
 import type { RetryPolicy } from "./backoff";
 import { defaultRetryPolicy, retryDelayMs } from "./backoff";
-import type { Broker } from "./broker";
 import type { EventDefinition, EventMessage } from "./events";
 import { decodeMessage } from "./events";
 import type { SubscriptionTopology } from "./topology";
 import { Headers, retryQueueName, subscriptionTopology } from "./topology";
+import type { ConsumerTransport } from "./transport";
 
 /** What a handler gets besides the event: the open transaction and its outbox. */
 export interface HandlerContext {
@@ -50,7 +50,7 @@ export interface Subscription {
 
 /** @internal Use `broker.subscribe`. */
 export async function createSubscription<T>(
-  broker: Broker,
+  broker: ConsumerTransport,
   def: EventDefinition<T>,
   opts: SubscribeOptions<T>,
   deps: { logger?: Logger; metrics?: KitMetrics },
