@@ -46,8 +46,17 @@ export type {
   SubscribeOptions,
   Subscription,
 } from "./messaging/subscribe";
-export { defaultRetryPolicy, retryDelayMs } from "./messaging/backoff";
-export type { RetryPolicy } from "./messaging/backoff";
+export { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./messaging/consumer-defaults";
+export type { ConsumerDefaults } from "./messaging/consumer-defaults";
+export {
+  JITTERS,
+  Jitter,
+  checkRetryPolicy,
+  retryDelayMs,
+  retryPolicyProblems,
+} from "./retry/policy";
+export type { RetryPolicy } from "./retry/policy";
+export { cockatielBackoff, cockatielRetry } from "./retry/cockatiel";
 export {
   Headers as MessageHeaders,
   retryQueueName,
@@ -67,6 +76,7 @@ export {
 export type { IdempotencyOptions } from "./idempotency/plugin";
 export { canonicalJson, parseIdempotencyKey, requestFingerprint } from "./idempotency/fingerprint";
 export {
+  DEFAULT_HTTP_RETRY,
   HttpClient,
   IDEMPOTENT_METHODS,
   RETRYABLE_STATUSES,

@@ -3,6 +3,7 @@ import type { Envelope } from "rabbitmq-client";
 import { Connection } from "rabbitmq-client";
 import type { Logger } from "pino";
 import type { KitMetrics } from "../metrics";
+import type { ConsumerDefaults } from "./consumer-defaults";
 import type { EventDefinition } from "./events";
 import type { SubscribeOptions, Subscription } from "./subscribe";
 import { createSubscription } from "./subscribe";
@@ -22,6 +23,12 @@ export interface BrokerOptions {
   readonly reconnectHighMs?: number;
   /** Heartbeat seconds. Default 15 (dead TCP peers are noticed within ~30 s). */
   readonly heartbeatSeconds?: number;
+  /**
+   * Retry policy and delivery limit of every subscription that does not set its own;
+   * `createRuntime` fills them from the CONSUMER_* variables. Default: `DEFAULT_CONSUMER_RETRY`
+   * and a delivery limit of 10.
+   */
+  readonly consumerDefaults?: ConsumerDefaults;
   readonly logger?: Logger;
   readonly metrics?: KitMetrics;
 }
@@ -54,12 +61,14 @@ export class Broker implements ConsumerTransport {
   private readonly subscriptions = new Set<Subscription>();
   private readonly logger: Logger | undefined;
   private readonly metrics: KitMetrics | undefined;
+  private readonly consumerDefaults: ConsumerDefaults | undefined;
 
   constructor(opts: BrokerOptions) {
     this.exchange = opts.exchange ?? "causeway.events";
     this.publishTimeoutMs = opts.publishTimeoutMs ?? 5_000;
     this.logger = opts.logger;
     this.metrics = opts.metrics;
+    this.consumerDefaults = opts.consumerDefaults;
     this.connection = new Connection({
       url: opts.url,
       connectionName: opts.connectionName ?? "causeway",
@@ -162,6 +171,7 @@ export class Broker implements ConsumerTransport {
     const sub = await createSubscription(this, def, opts, {
       ...(this.logger ? { logger: this.logger } : {}),
       ...(this.metrics ? { metrics: this.metrics } : {}),
+      ...(this.consumerDefaults ? { defaults: this.consumerDefaults } : {}),
     });
     this.subscriptions.add(sub);
     sub.onClose(() => this.subscriptions.delete(sub));
