@@ -48,6 +48,8 @@ export type {
 } from "./messaging/subscribe";
 export { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./messaging/consumer-defaults";
 export type { ConsumerDefaults } from "./messaging/consumer-defaults";
+export { consumerDefaultsFromEnv } from "./messaging/consumer-env";
+export type { ConsumerEnv } from "./messaging/consumer-env";
 export {
   JITTERS,
   Jitter,
