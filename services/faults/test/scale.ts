@@ -1,6 +1,7 @@
 /**
  * Scenario sizes. `npm test` runs the CI scale (the whole suite in well under a minute on two
- * cores); `npm run test:faults` sets FAULTS_SCALE=full and runs the issue's full counts.
+ * cores); `npm run test:faults` sets FAULTS_SCALE=full and runs the full counts (the second
+ * argument of each `scaled` call, e.g. 10,000 events and 20 cuts in f1).
  */
 export const FULL = process.env.FAULTS_SCALE === "full";
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigError, baseEnvSchema, loadConfig } from "./config";
 import { quoteSchema } from "./db/identifiers";
+import { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./messaging/consumer-defaults";
 
 const valid = {
   SERVICE_NAME: "orders",
@@ -38,6 +39,57 @@ describe("loadConfig", () => {
   it("accepts service extensions", () => {
     const schema = baseEnvSchema.extend({ PAYMENTS_URL: z.url() });
     expect(() => loadConfig(schema, valid)).toThrow("PAYMENTS_URL: is required");
+  });
+});
+
+describe("consumer retry variables", () => {
+  it("default to the kit's consumer retry policy and delivery limit", () => {
+    const cfg = loadConfig(baseEnvSchema, valid);
+    expect(cfg).toMatchObject({
+      CONSUMER_RETRY_MAX_ATTEMPTS: DEFAULT_CONSUMER_RETRY.maxAttempts,
+      CONSUMER_RETRY_BASE_DELAY_MS: DEFAULT_CONSUMER_RETRY.baseDelayMs,
+      CONSUMER_RETRY_MAX_DELAY_MS: DEFAULT_CONSUMER_RETRY.maxDelayMs,
+      CONSUMER_RETRY_JITTER: DEFAULT_CONSUMER_RETRY.jitter,
+      CONSUMER_DELIVERY_LIMIT: DEFAULT_DELIVERY_LIMIT,
+    });
+    expect([DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT]).toEqual([
+      { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, jitter: "equal" },
+      10,
+    ]);
+  });
+
+  it("are parsed and range-checked, each error naming the variable and the valid range", () => {
+    const cfg = loadConfig(baseEnvSchema, {
+      ...valid,
+      CONSUMER_RETRY_MAX_ATTEMPTS: "8",
+      CONSUMER_RETRY_BASE_DELAY_MS: "2000",
+      CONSUMER_RETRY_MAX_DELAY_MS: "30000",
+      CONSUMER_RETRY_JITTER: "full",
+      CONSUMER_DELIVERY_LIMIT: "20",
+    });
+    expect(cfg).toMatchObject({
+      CONSUMER_RETRY_MAX_ATTEMPTS: 8,
+      CONSUMER_RETRY_BASE_DELAY_MS: 2_000,
+      CONSUMER_RETRY_MAX_DELAY_MS: 30_000,
+      CONSUMER_RETRY_JITTER: "full",
+      CONSUMER_DELIVERY_LIMIT: 20,
+    });
+    const bad = {
+      CONSUMER_RETRY_MAX_ATTEMPTS: "0",
+      CONSUMER_RETRY_BASE_DELAY_MS: "1.5",
+      CONSUMER_RETRY_MAX_DELAY_MS: "soon",
+      CONSUMER_RETRY_JITTER: "none",
+      CONSUMER_DELIVERY_LIMIT: "1001",
+    };
+    expect(() => loadConfig(baseEnvSchema, { ...valid, ...bad })).toThrow(
+      new ConfigError([
+        "CONSUMER_DELIVERY_LIMIT: must be an integer from 1 to 1000",
+        "CONSUMER_RETRY_BASE_DELAY_MS: must be an integer from 1 to 3600000",
+        "CONSUMER_RETRY_JITTER: must be one of full, equal",
+        "CONSUMER_RETRY_MAX_ATTEMPTS: must be an integer from 1 to 20",
+        "CONSUMER_RETRY_MAX_DELAY_MS: must be an integer from 1 to 86400000",
+      ]),
+    );
   });
 });
 

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { SCHEMA_NAME_PATTERN } from "./db/identifiers";
+import { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./messaging/consumer-defaults";
+import { JITTERS, Jitter } from "./retry/policy";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** An integer in [min, max]; any other value gets one message that states the range. */
+const intFromTo = (min: number, max: number) => {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 const urlWithScheme = (schemes: readonly string[]) =>
   z.string().refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol.slice(0, -1)), {
     message: `must be a URL with scheme ${schemes.join(" or ")}`,
@@ -33,6 +40,17 @@ export const baseEnvSchema = z.object({
   OUTBOX_RETENTION_DAYS: int(1, 3650).default(7),
   /** How often the retention purge runs. */
   RETENTION_INTERVAL_MS: int(60_000, 86_400_000).default(3_600_000),
+  /** Handler attempts of a message (the first included) before it is parked in the DLQ. */
+  CONSUMER_RETRY_MAX_ATTEMPTS: intFromTo(1, 20).default(DEFAULT_CONSUMER_RETRY.maxAttempts),
+  /** Ceiling of the wait after a message's first failed attempt; doubles after each one. */
+  CONSUMER_RETRY_BASE_DELAY_MS: intFromTo(1, 3_600_000).default(DEFAULT_CONSUMER_RETRY.baseDelayMs),
+  /** Cap on the ceiling of any wait; at least CONSUMER_RETRY_BASE_DELAY_MS. */
+  CONSUMER_RETRY_MAX_DELAY_MS: intFromTo(1, 86_400_000).default(DEFAULT_CONSUMER_RETRY.maxDelayMs),
+  CONSUMER_RETRY_JITTER: z
+    .enum(Jitter, { error: `must be one of ${JITTERS.join(", ")}` })
+    .default(DEFAULT_CONSUMER_RETRY.jitter),
+  /** Broker-side redelivery cap of each subscription queue (quorum x-delivery-limit). */
+  CONSUMER_DELIVERY_LIMIT: intFromTo(1, 1_000).default(DEFAULT_DELIVERY_LIMIT),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 

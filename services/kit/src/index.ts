@@ -31,7 +31,13 @@ export type { MigrateOptions, Migration } from "./db/migrate";
 export { kitMigrations } from "./db/kit-migrations";
 
 export { Broker, PublishTimeoutError } from "./messaging/broker";
-export type { BrokerOptions, OutgoingMessage, PublishOptions } from "./messaging/broker";
+export type { BrokerOptions, PublishOptions } from "./messaging/broker";
+export type {
+  ConsumerTransport,
+  OutgoingMessage,
+  PublishMessage,
+  QueueEnvelope,
+} from "./messaging/transport";
 export { decodeMessage, defineEvent } from "./messaging/events";
 export type { EventDefinition, EventMessage } from "./messaging/events";
 export type {
@@ -40,8 +46,19 @@ export type {
   SubscribeOptions,
   Subscription,
 } from "./messaging/subscribe";
-export { defaultRetryPolicy, retryDelayMs } from "./messaging/backoff";
-export type { RetryPolicy } from "./messaging/backoff";
+export { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./messaging/consumer-defaults";
+export type { ConsumerDefaults } from "./messaging/consumer-defaults";
+export { consumerDefaultsFromEnv } from "./messaging/consumer-env";
+export type { ConsumerEnv } from "./messaging/consumer-env";
+export {
+  JITTERS,
+  Jitter,
+  checkRetryPolicy,
+  retryDelayMs,
+  retryPolicyProblems,
+} from "./retry/policy";
+export type { RetryPolicy } from "./retry/policy";
+export { cockatielBackoff, cockatielRetry } from "./retry/cockatiel";
 export {
   Headers as MessageHeaders,
   retryQueueName,
@@ -61,6 +78,7 @@ export {
 export type { IdempotencyOptions } from "./idempotency/plugin";
 export { canonicalJson, parseIdempotencyKey, requestFingerprint } from "./idempotency/fingerprint";
 export {
+  DEFAULT_HTTP_RETRY,
   HttpClient,
   IDEMPOTENT_METHODS,
   RETRYABLE_STATUSES,

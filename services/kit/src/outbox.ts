@@ -4,8 +4,8 @@ import type { Logger } from "pino";
 import { withTransaction } from "./db/client";
 import { quoteSchema } from "./db/identifiers";
 import type { KitMetrics } from "./metrics";
-import type { OutgoingMessage } from "./messaging/broker";
 import type { EventDefinition } from "./messaging/events";
+import type { PublishMessage } from "./messaging/transport";
 
 export interface EnqueueOptions {
   /** Default: a new UUID. It becomes the AMQP message-id that downstream inboxes dedupe on. */
@@ -42,7 +42,7 @@ export interface RelayOptions {
   readonly pool: Pool;
   readonly schema: string;
   /** Publishes one message with confirm; normally `broker.publishMessage.bind(broker)`. */
-  readonly publish: (msg: OutgoingMessage) => Promise<void>;
+  readonly publish: PublishMessage;
   /** Rows per batch. Default 100. */
   readonly batchSize?: number;
   /** Idle poll interval, ms. Default 250. A full batch polls again at once. */

@@ -13,6 +13,7 @@ import { startService } from "./lifecycle";
 import { createLogger } from "./logger";
 import { RetentionJob } from "./retention";
 import { Broker } from "./messaging/broker";
+import { consumerDefaultsFromEnv } from "./messaging/consumer-env";
 import type { KitMetrics } from "./metrics";
 import { createMetrics } from "./metrics";
 import { OutboxRelay } from "./outbox";
@@ -43,11 +44,13 @@ export interface Runtime {
 
 /**
  * Wires the kit for one service from its config: logger, metrics, pg pool (migrations applied
- * under the advisory lock before anything else), broker, outbox relay, readiness checks, and
+ * under the advisory lock before anything else), broker (its subscriptions retry as the
+ * CONSUMER_* variables say, unless they set their own), outbox relay, readiness checks, and
  * the Fastify app. Each piece is also usable on its own.
  */
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config } = opts;
+  const consumerDefaults = consumerDefaultsFromEnv(config);
   const logger =
     opts.logger ?? createLogger({ name: config.SERVICE_NAME, level: config.LOG_LEVEL });
   const metrics = createMetrics();
@@ -83,6 +86,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     url: config.AMQP_URL,
     exchange: config.EVENTS_EXCHANGE,
     connectionName: config.SERVICE_NAME,
+    consumerDefaults,
     logger,
     metrics,
   });

@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { chargingPolicy } from "./charge";
+import { DEFAULT_CHARGE_RETRY, chargingPolicy } from "./charge";
 import { paymentsMetrics } from "./metrics";
 import type { ChargeRequest, ChargeResult, PaymentProvider } from "./provider/provider";
 import { ProviderError } from "./provider/provider";
@@ -40,7 +40,7 @@ describe("chargingPolicy", () => {
       },
     };
     const metrics = paymentsMetrics(new Registry());
-    const charge = chargingPolicy(flaky, metrics, { initialDelayMs: 1, maxDelayMs: 2 });
+    const charge = chargingPolicy(flaky, metrics, { baseDelayMs: 1, maxDelayMs: 2 });
     const result = await charge(req);
     expect(result.status).toBe("succeeded");
     expect(call).toBe(2);
@@ -56,9 +56,25 @@ describe("chargingPolicy", () => {
   it("gives up after the bounded attempts (the message is then retried by the kit)", async () => {
     const down = new ProviderError("down", "unavailable", true);
     const provider = scripted([down, down, down, { status: "succeeded", chargeId: "ch_1" }]);
-    const charge = chargingPolicy(provider, undefined, { attempts: 3, initialDelayMs: 1 });
+    const charge = chargingPolicy(provider, undefined, { maxAttempts: 3, baseDelayMs: 1 });
     await expect(charge(req)).rejects.toBe(down);
     expect(provider.calls).toBe(3);
+  });
+
+  it("makes 3 calls by default (DEFAULT_CHARGE_RETRY)", async () => {
+    const down = new ProviderError("down", "unavailable", true);
+    const provider = scripted([down, down, down, { status: "succeeded", chargeId: "ch_1" }]);
+    await expect(chargingPolicy(provider)(req)).rejects.toBe(down);
+    expect(provider.calls).toBe(DEFAULT_CHARGE_RETRY.maxAttempts);
+    expect(DEFAULT_CHARGE_RETRY.maxAttempts).toBe(3);
+  });
+
+  it("refuses an invalid retry policy before any call", () => {
+    const provider = scripted([]);
+    expect(() => chargingPolicy(provider, undefined, { maxAttempts: 0 })).toThrow(
+      "Invalid retry policy: maxAttempts must be an integer >= 1, got 0",
+    );
+    expect(provider.calls).toBe(0);
   });
 
   it("does not retry a non-retryable rejection", async () => {

@@ -1,14 +1,17 @@
-import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
+import type { RetryPolicy } from "@causeway/kit";
+import { checkRetryPolicy, cockatielRetry } from "@causeway/kit";
+import { handleWhen } from "cockatiel";
 import type { PaymentsMetrics } from "./metrics";
 import type { ChargeRequest, ChargeResult, PaymentProvider } from "./provider/provider";
 import { ProviderError } from "./provider/provider";
 
-export interface ChargePolicy {
-  /** Calls per delivery, including the first. Default 3. */
-  readonly attempts?: number;
-  readonly initialDelayMs?: number;
-  readonly maxDelayMs?: number;
-}
+/** Provider calls per delivery (the first included) and the waits between them. */
+export const DEFAULT_CHARGE_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  baseDelayMs: 50,
+  maxDelayMs: 1_000,
+  jitter: "full",
+};
 
 /**
  * Calls the provider, retrying retryable failures (unavailable, response lost) with the SAME
@@ -19,17 +22,11 @@ export interface ChargePolicy {
 export function chargingPolicy(
   provider: PaymentProvider,
   metrics?: PaymentsMetrics,
-  p: ChargePolicy = {},
+  retry: Partial<RetryPolicy> = {},
 ) {
-  const policy = retry(
+  const policy = cockatielRetry(
     handleWhen((err) => err instanceof ProviderError && err.retryable),
-    {
-      maxAttempts: (p.attempts ?? 3) - 1,
-      backoff: new ExponentialBackoff({
-        initialDelay: p.initialDelayMs ?? 50,
-        maxDelay: p.maxDelayMs ?? 1_000,
-      }),
-    },
+    checkRetryPolicy({ ...DEFAULT_CHARGE_RETRY, ...retry }),
   );
   return (req: ChargeRequest): Promise<ChargeResult> =>
     policy.execute(async () => {

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../errors";
+import type { HttpClientOptions } from "./client";
 import { HttpClient } from "./client";
 
 /** A real upstream on 127.0.0.1: each path has a script of statuses, then 200. */
@@ -27,8 +28,13 @@ describe("HttpClient against a real local server", () => {
     await new Promise((r) => server.close(r));
   });
 
-  const client = (extra = {}) =>
-    new HttpClient({ baseUrl: base, timeoutMs: 500, initialDelayMs: 5, maxDelayMs: 20, ...extra });
+  const client = (extra: Partial<HttpClientOptions> = {}) =>
+    new HttpClient({
+      baseUrl: base,
+      timeoutMs: 500,
+      ...extra,
+      retry: { baseDelayMs: 5, maxDelayMs: 20, ...extra.retry },
+    });
   const calls = (path: string) => seen.filter((s) => s.path === path);
 
   it("retries idempotent requests on 503 and propagates request id and trace context", async () => {
@@ -94,8 +100,17 @@ describe("HttpClient against a real local server", () => {
     expect([stuck.status, stuck.attempts]).toEqual([409, 3]);
   });
 
+  it("makes 3 attempts by default, and refuses an invalid retry policy", async () => {
+    scripts.set("/default", [503, 503, 503]);
+    const res = await new HttpClient({ baseUrl: base }).request({ path: "/default" });
+    expect([res.status, res.attempts]).toEqual([503, 3]);
+    expect(() => client({ retry: { baseDelayMs: 50, maxDelayMs: 10 } })).toThrow(
+      "Invalid retry policy: maxDelayMs must be an integer >= baseDelayMs (50), got 10",
+    );
+  });
+
   it("times out each attempt and reports UPSTREAM_TIMEOUT", async () => {
-    const err = await client({ maxAttempts: 2, timeoutMs: 100 })
+    const err = await client({ retry: { maxAttempts: 2 }, timeoutMs: 100 })
       .request({ path: "/hang" })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);

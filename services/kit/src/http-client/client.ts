@@ -2,18 +2,19 @@ import { randomUUID } from "node:crypto";
 import {
   BrokenCircuitError,
   ConsecutiveBreaker,
-  ExponentialBackoff,
   TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
   handleWhen,
-  retry,
   timeout,
   wrap,
 } from "cockatiel";
 import type { IPolicy } from "cockatiel";
 import type { FastifyRequest } from "fastify";
 import { kitError } from "../errors";
+import { cockatielRetry } from "../retry/cockatiel";
+import type { RetryPolicy } from "../retry/policy";
+import { checkRetryPolicy } from "../retry/policy";
 import { childTraceparent } from "./traceparent";
 
 /** Methods that RFC 9110 defines as idempotent: always safe to retry. */
@@ -27,6 +28,13 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
 ]);
 /** Statuses worth retrying (the upstream did not process, or asks us to come back). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** Retries of retryable requests when the client does not set its own. */
+export const DEFAULT_HTTP_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 2_000,
+  jitter: "full",
+};
 
 export interface HttpClientOptions {
   /** e.g. http://orders.causeway.svc:8080 (from the service's env). */
@@ -35,11 +43,11 @@ export interface HttpClientOptions {
   readonly name?: string;
   /** Per attempt. Default 2000 ms. */
   readonly timeoutMs?: number;
-  /** Total attempts for retryable requests. Default 3. */
-  readonly maxAttempts?: number;
-  /** Exponential backoff with decorrelated jitter (cockatiel). Defaults 100 ms and 2000 ms. */
-  readonly initialDelayMs?: number;
-  readonly maxDelayMs?: number;
+  /**
+   * Attempts and backoff of retryable requests; unset fields come from `DEFAULT_HTTP_RETRY`:
+   * 3 attempts, 100 ms base, 2000 ms cap, full jitter.
+   */
+  readonly retry?: Partial<RetryPolicy>;
   /** Open the circuit after this many consecutive failures. Default 5. */
   readonly breakerThreshold?: number;
   /** Try one request again after this long open. Default 10000 ms. */
@@ -115,13 +123,10 @@ export class HttpClient {
       halfOpenAfter: opts.halfOpenAfterMs ?? 10_000,
       breaker: new ConsecutiveBreaker(opts.breakerThreshold ?? 5),
     });
-    const retries = retry(handleWhen(isTransient), {
-      maxAttempts: (opts.maxAttempts ?? 3) - 1,
-      backoff: new ExponentialBackoff({
-        initialDelay: opts.initialDelayMs ?? 100,
-        maxDelay: opts.maxDelayMs ?? 2_000,
-      }),
-    });
+    const retries = cockatielRetry(
+      handleWhen(isTransient),
+      checkRetryPolicy({ ...DEFAULT_HTTP_RETRY, ...opts.retry }),
+    );
     this.once = wrap(breaker, perAttempt);
     this.withRetries = wrap(retries, breaker, perAttempt);
   }

@@ -3,9 +3,11 @@ import type { Envelope } from "rabbitmq-client";
 import { Connection } from "rabbitmq-client";
 import type { Logger } from "pino";
 import type { KitMetrics } from "../metrics";
+import type { ConsumerDefaults } from "./consumer-defaults";
 import type { EventDefinition } from "./events";
 import type { SubscribeOptions, Subscription } from "./subscribe";
 import { createSubscription } from "./subscribe";
+import type { ConsumerTransport, OutgoingMessage, QueueEnvelope } from "./transport";
 
 export interface BrokerOptions {
   /** amqp:// or amqps:// (TLS). Injectable so fault tests can route through a proxy. */
@@ -21,6 +23,12 @@ export interface BrokerOptions {
   readonly reconnectHighMs?: number;
   /** Heartbeat seconds. Default 15 (dead TCP peers are noticed within ~30 s). */
   readonly heartbeatSeconds?: number;
+  /**
+   * Retry policy and delivery limit of every subscription that does not set its own;
+   * `createRuntime` fills them from the CONSUMER_* variables. Default: `DEFAULT_CONSUMER_RETRY`
+   * and a delivery limit of 10.
+   */
+  readonly consumerDefaults?: ConsumerDefaults;
   readonly logger?: Logger;
   readonly metrics?: KitMetrics;
 }
@@ -31,14 +39,6 @@ export interface PublishOptions {
   readonly requestId?: string;
   readonly traceparent?: string;
   readonly headers?: Record<string, string | number>;
-}
-
-/** A message exactly as it goes on the wire; used by the outbox relay. */
-export interface OutgoingMessage {
-  readonly type: string;
-  readonly messageId: string;
-  readonly payload: unknown;
-  readonly headers?: Record<string, unknown>;
 }
 
 export class PublishTimeoutError extends Error {
@@ -53,7 +53,7 @@ export class PublishTimeoutError extends Error {
  * and consumer's declarations on each new connection), one confirming publisher, and the
  * subscriptions created from it.
  */
-export class Broker {
+export class Broker implements ConsumerTransport {
   readonly connection: Connection;
   readonly exchange: string;
   private readonly publisher;
@@ -61,12 +61,14 @@ export class Broker {
   private readonly subscriptions = new Set<Subscription>();
   private readonly logger: Logger | undefined;
   private readonly metrics: KitMetrics | undefined;
+  private readonly consumerDefaults: ConsumerDefaults | undefined;
 
   constructor(opts: BrokerOptions) {
     this.exchange = opts.exchange ?? "causeway.events";
     this.publishTimeoutMs = opts.publishTimeoutMs ?? 5_000;
     this.logger = opts.logger;
     this.metrics = opts.metrics;
+    this.consumerDefaults = opts.consumerDefaults;
     this.connection = new Connection({
       url: opts.url,
       connectionName: opts.connectionName ?? "causeway",
@@ -129,7 +131,7 @@ export class Broker {
   }
 
   /** Publishes through the default exchange straight to a queue (retries and parking). */
-  sendToQueue(queue: string, body: Buffer, envelope: Omit<Envelope, "routingKey">): Promise<void> {
+  sendToQueue(queue: string, body: Buffer, envelope: QueueEnvelope): Promise<void> {
     return this.send({ ...envelope, exchange: "", routingKey: queue }, body);
   }
 
@@ -169,6 +171,7 @@ export class Broker {
     const sub = await createSubscription(this, def, opts, {
       ...(this.logger ? { logger: this.logger } : {}),
       ...(this.metrics ? { metrics: this.metrics } : {}),
+      ...(this.consumerDefaults ? { defaults: this.consumerDefaults } : {}),
     });
     this.subscriptions.add(sub);
     sub.onClose(() => this.subscriptions.delete(sub));

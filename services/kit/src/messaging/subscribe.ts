@@ -5,13 +5,15 @@ import { withInbox } from "../inbox";
 import type { KitMetrics, ConsumeOutcome } from "../metrics";
 import type { EnqueueOptions } from "../outbox";
 import { enqueueEvent } from "../outbox";
-import type { RetryPolicy } from "./backoff";
-import { defaultRetryPolicy, retryDelayMs } from "./backoff";
-import type { Broker } from "./broker";
+import type { RetryPolicy } from "../retry/policy";
+import { checkRetryPolicy, retryDelayMs } from "../retry/policy";
+import type { ConsumerDefaults } from "./consumer-defaults";
+import { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./consumer-defaults";
 import type { EventDefinition, EventMessage } from "./events";
 import { decodeMessage } from "./events";
 import type { SubscriptionTopology } from "./topology";
 import { Headers, retryQueueName, subscriptionTopology } from "./topology";
+import type { ConsumerTransport } from "./transport";
 
 /** What a handler gets besides the event: the open transaction and its outbox. */
 export interface HandlerContext {
@@ -33,11 +35,17 @@ export interface SubscribeOptions<T> {
   readonly schema: string;
   /** Unacked messages in flight per consumer (= handler concurrency). Default 10. */
   readonly prefetch?: number;
+  /**
+   * Handler attempts before the message is parked, and the delays between them (through the
+   * delay queues). Unset fields come from the broker's `consumerDefaults` (with `createRuntime`:
+   * the CONSUMER_RETRY_* variables), else from `DEFAULT_CONSUMER_RETRY`: 5 attempts, 1 s base,
+   * 60 s cap, equal jitter.
+   */
   readonly retry?: Partial<RetryPolicy>;
   /**
    * Broker-side cap on redeliveries (quorum x-delivery-limit): the safety net for messages that
    * crash the process or whose retry could not be published. Then RabbitMQ dead-letters them to
-   * the DLQ itself. Default 10.
+   * the DLQ itself. Default: the broker's `consumerDefaults`, else 10.
    */
   readonly deliveryLimit?: number;
 }
@@ -50,13 +58,19 @@ export interface Subscription {
 
 /** @internal Use `broker.subscribe`. */
 export async function createSubscription<T>(
-  broker: Broker,
+  broker: ConsumerTransport,
   def: EventDefinition<T>,
   opts: SubscribeOptions<T>,
-  deps: { logger?: Logger; metrics?: KitMetrics },
+  deps: { logger?: Logger; metrics?: KitMetrics; defaults?: ConsumerDefaults },
 ): Promise<Subscription> {
-  const policy: RetryPolicy = { ...defaultRetryPolicy, ...opts.retry };
-  const topology = subscriptionTopology(opts.queue, policy.maxAttempts, opts.deliveryLimit ?? 10);
+  const policy = checkRetryPolicy({
+    ...DEFAULT_CONSUMER_RETRY,
+    ...deps.defaults?.retry,
+    ...opts.retry,
+  });
+  const deliveryLimit =
+    opts.deliveryLimit ?? deps.defaults?.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT;
+  const topology = subscriptionTopology(opts.queue, policy.maxAttempts, deliveryLimit);
   const prefetch = opts.prefetch ?? 10;
   const log = deps.logger?.child({ queue: opts.queue });
   const count = (outcome: ConsumeOutcome) =>
