@@ -1,7 +1,6 @@
 // @causeway/components: reusable Pulumi ComponentResources for Node.js services on EKS.
 // One component per file; this file only re-exports.
 export * from "./contract";
-export * from "./replacements";
 export * from "./consul-cluster";
 export * from "./consul-cluster-values";
 export * from "./service-mesh";
@@ -37,7 +36,6 @@ export * from "./message-broker";
 export * from "./message-broker.rules";
 export { amqpUrl, BROKER_PASSWORD_SPEC, passwordAlphabet } from "./message-broker.connection";
 export { RABBITMQ_SETTINGS, rabbitMqConfigurationDocument } from "./message-broker.configuration";
-export { messageBrokerReplacements } from "./message-broker.replacements";
 export * from "./database";
 export * from "./database.rules";
 export {
@@ -47,7 +45,6 @@ export {
   postgresUrl,
 } from "./database.connection";
 export { POSTGRES_PARAMETERS, type DbParameter } from "./database.parameters";
-export { databaseReplacements } from "./database.replacements";
 export * from "./public-load-balancer";
 export {
   AccessLogBucket,
@@ -59,7 +56,6 @@ export {
   isAllowedTlsPolicy,
   type TlsPolicy,
 } from "./public-load-balancer.tls";
-export { publicLoadBalancerReplacementRules } from "./public-load-balancer.replacements";
 export { overlappingWildcards } from "./public-load-balancer.routing";
 export * from "./load-balancer-controller";
 export {

@@ -1,9 +1,3 @@
-import type { Plan } from "./model";
-
-/**
- * The plan JSON: `{ project, stack, resources: [...], outputs }`, two-space indented, keys in
- * a fixed order and resources sorted by URN, so two runs produce byte-identical files.
- */
-export function renderJson(plan: Plan): string {
-  return JSON.stringify(plan, null, 2) + "\n";
-}
+// The component tests import the renderer by this path; everything else imports it from
+// @causeway/plan, and so should they once they move.
+export { renderJson } from "@causeway/plan";

@@ -1,5 +1,5 @@
-import type { DangerFlag, ResourceChange, StackDiff } from "./diff";
-import type { PropertyChange } from "./diff-values";
+import type { DangerFlag, ResourceChange, StackDiff } from "../diff/diff";
+import type { PropertyChange } from "../diff/values";
 
 /**
  * The pull request comment for a plan diff. One section per stack: the summary line, the

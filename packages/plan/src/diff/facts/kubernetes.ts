@@ -1,7 +1,9 @@
-import type { ReplacementRule } from "./replacements";
+import type { PlannedResource } from "../../core/model";
+import { replaces } from "./replaces";
+import type { FactsTable, ReplacementRule, StatefulKind } from "./types";
 
 /**
- * Immutable Kubernetes fields (see ReplacementRule in ./replacements): the Pulumi Kubernetes
+ * Immutable Kubernetes fields (see ReplacementRule in ./types): the Pulumi Kubernetes
  * provider replaces the object when one of these changes (its `forceNewProperties` table),
  * because the API server rejects the update. Properties are dotted paths into the object
  * (`spec.selector` covers `spec.selector.matchLabels.app`); the type `kubernetes:*` stands for
@@ -16,7 +18,10 @@ const K8S_STATEFULSET_LIMITS =
 const K8S_JOB_TEMPLATE =
   "https://kubernetes.io/docs/concepts/workloads/controllers/job/#writing-a-job-spec";
 
-export const kubernetesReplacements: readonly ReplacementRule[] = [
+const HELM_RELEASE =
+  "https://github.com/pulumi/pulumi-kubernetes/blob/master/provider/pkg/provider/helm_release.go";
+
+const objectReplacements: readonly ReplacementRule[] = [
   // Every object: a new name or namespace is a new object.
   {
     type: "kubernetes:*",
@@ -152,3 +157,64 @@ export const kubernetesReplacements: readonly ReplacementRule[] = [
     source: PULUMI_K8S_FORCE_NEW,
   },
 ];
+
+/** True for the Consul Helm release / chart / server StatefulSet. */
+export function isConsul(r: PlannedResource): boolean {
+  const chart = r.inputs["chart"];
+  const name = (r.inputs["metadata"] as { name?: unknown } | undefined)?.name;
+  return [chart, r.inputs["name"], name, r.name].some(
+    (v) => typeof v === "string" && /consul/i.test(v),
+  );
+}
+
+const CONSUL_RAFT_LOSS =
+  "the Consul servers' Raft state: the catalog, ACL tokens, intentions and the CA";
+const consulRelease: StatefulKind = {
+  type: "kubernetes:helm.sh/v3:Release",
+  label: "Consul release",
+  loss: CONSUL_RAFT_LOSS,
+  matches: isConsul,
+};
+const consulChart: StatefulKind = {
+  type: "kubernetes:helm.sh/v4:Chart",
+  label: "Consul chart",
+  loss: CONSUL_RAFT_LOSS,
+  matches: isConsul,
+};
+
+/** Kubernetes objects and Helm releases. */
+export const kubernetesFacts: FactsTable = {
+  family: "Kubernetes",
+  replacements: [
+    ...objectReplacements,
+    // The Helm release identity of @pulumi/kubernetes.
+    ...replaces("kubernetes:helm.sh/v3:Release", HELM_RELEASE, ["name", "namespace"]),
+  ],
+  stateful: [
+    consulRelease,
+    consulChart,
+    {
+      type: "kubernetes:apps/v1:StatefulSet",
+      label: "Consul server StatefulSet",
+      loss: "the Consul servers' persistent volumes",
+      matches: isConsul,
+    },
+    {
+      type: "kubernetes:core/v1:PersistentVolumeClaim",
+      label: "persistent volume claim",
+      loss: "the volume's data",
+    },
+  ],
+  /**
+   * Updates that recreate stateful storage although the resource itself is only updated: the
+   * Consul chart's server storage values feed the server StatefulSet's volumeClaimTemplates,
+   * which Kubernetes does not let an update change.
+   * Source: https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations
+   */
+  storageChanges: [
+    { kind: consulRelease, property: "values.server.storage" },
+    { kind: consulRelease, property: "values.server.storageClass" },
+    { kind: consulChart, property: "values.server.storage" },
+    { kind: consulChart, property: "values.server.storageClass" },
+  ],
+};

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { answerInvoke, type InvokeContext } from "./invokes";
+import { answerInvoke, type InvokeAnswers } from "./invokes";
 import { mask } from "./mask";
 import { knownAfterApply, type PlannedResource } from "./model";
 
@@ -56,6 +56,16 @@ function readRequest(r: ReadRequest): RegisterRequest {
   };
 }
 
+/** How the mock runtime answers what only the cloud would know. */
+export interface CaptureOptions {
+  /** Answers for the program's invokes. */
+  readonly invokes: InvokeAnswers;
+  /** What a missing answer's error tells the user to do. */
+  readonly invokeHint?: string;
+  /** Output names a StackReference offers (as secrets whose value is known after apply). */
+  readonly stackReferenceOutputs: readonly string[];
+}
+
 interface Captured {
   readonly request: RegisterRequest;
   readonly urn: string;
@@ -82,13 +92,14 @@ export class PlanCapture {
   readonly duplicates: string[] = [];
   private monitor: MonitorInternals | undefined;
 
-  constructor(private readonly context: InvokeContext) {}
+  constructor(private readonly options: CaptureOptions) {}
 
   /** Sets the SDK's mocks for `project`/`stack` and hooks the monitor the SDK created. */
   async install(project: string, stack: string): Promise<void> {
     await pulumi.runtime.setMocks(
       {
-        call: (args) => answerInvoke(args.token, args.inputs, this.context),
+        call: (args) =>
+          answerInvoke(args.token, args.inputs, this.options.invokes, this.options.invokeHint),
         newResource: (args) => {
           const request = this.pending;
           this.pending = undefined;
@@ -103,7 +114,7 @@ export class PlanCapture {
           this.captured.set(urn, { request, urn, inputs: args.inputs });
           // A read (`Resource.get`, StackReference) keeps its id; a new resource's id is unknown.
           const id = request.read ? args.id : undefined;
-          const state = stateFor(args.type, args.inputs, this.context);
+          const state = stateFor(args.type, args.inputs, this.options.stackReferenceOutputs);
           // Declared-secret outputs are unknown in a preview, and the SDK drops the secret flag
           // of an unknown: give them a secret placeholder so everything derived prints [secret].
           for (const name of request.getAdditionalsecretoutputsList()) {
@@ -185,17 +196,14 @@ export class PlanCapture {
 function stateFor(
   type: string,
   inputs: Record<string, unknown>,
-  context: InvokeContext,
+  stackReferenceOutputs: readonly string[],
 ): Record<string, unknown> {
   if (type === "pulumi:pulumi:StackReference") {
     const name = String(inputs["name"]);
     const outputs = Object.fromEntries(
-      context.stackReferenceOutputs.map((o) => [
-        o,
-        `(known after apply: output "${o}" of stack ${name})`,
-      ]),
+      stackReferenceOutputs.map((o) => [o, `(known after apply: output "${o}" of stack ${name})`]),
     );
-    return { name, outputs, secretOutputNames: context.stackReferenceOutputs };
+    return { name, outputs, secretOutputNames: [...stackReferenceOutputs] };
   }
   return { ...inputs };
 }

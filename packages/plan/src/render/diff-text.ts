@@ -1,4 +1,4 @@
-import type { StackDiff } from "./diff";
+import type { StackDiff } from "../diff/diff";
 import { formatValue, MARK, summaryLine } from "./markdown";
 
 /** The diff for a terminal: per stack, the summary, danger flags, then each change. */

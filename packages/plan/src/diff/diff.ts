@@ -1,8 +1,9 @@
-import { replacementRules as defaultRules, type ReplacementRule } from "@causeway/components";
-import { aliasUrns, normalizeUrn } from "./diff-aliases";
-import { statefulKindOf, storageChanges } from "./diff-danger";
-import { diffValues, jsonEqual, pathCovers, type PropertyChange } from "./diff-values";
-import type { Plan, PlannedResource, PolicyReport } from "./model";
+import type { Plan, PlannedResource, PolicyReport } from "../core/model";
+import { aliasUrns, normalizeUrn } from "./aliases";
+import { statefulKindOf, storageChanges } from "./danger";
+import { replacementRules as defaultRules } from "./facts";
+import type { ReplacementRule } from "./facts/types";
+import { diffValues, jsonEqual, pathCovers, type PropertyChange } from "./values";
 
 /**
  * The structural diff of two offline plans of one stack: what `pulumi up` would create,

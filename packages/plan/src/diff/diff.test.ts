@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { diffPlans } from "./diff";
-import { aliasUrns, makeUrn, normalizeUrn } from "./diff-aliases";
-import { plan, res, STACK_URN } from "./diff-fixtures";
-import { diffValues, formatPath, pathCovers } from "./diff-values";
+import { plan, res, STACK_URN } from "../../test/fixtures";
+import { aliasUrns, makeUrn, normalizeUrn } from "./aliases";
+import { diffValues, formatPath, pathCovers } from "./values";
 
 const BROKER = "aws:mq/broker:Broker";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";

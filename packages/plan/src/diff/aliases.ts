@@ -1,4 +1,4 @@
-import type { PlannedResource } from "./model";
+import type { PlannedResource } from "../core/model";
 
 /**
  * Resolves the aliases the SDK sent with a registration (a literal `{ urn }`, or a

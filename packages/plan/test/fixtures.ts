@@ -1,4 +1,4 @@
-import type { Plan, PlannedResource } from "./model";
+import type { Plan, PlannedResource } from "../src/core/model";
 
 /** Synthetic plans for the diff and Markdown tests. */
 

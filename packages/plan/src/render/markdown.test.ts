@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { diffPlans, type StackDiff } from "./diff";
-import { plan, res } from "./diff-fixtures";
+import { plan, res } from "../../test/fixtures";
+import { diffPlans, type StackDiff } from "../diff/diff";
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown, summaryLine } from "./markdown";
 
 const BROKER = "aws:mq/broker:Broker";

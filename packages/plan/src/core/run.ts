@@ -1,27 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RawConfig } from "../config";
 import { PlanCapture } from "./capture";
-import type { InvokeContext } from "./invokes";
+import type { RawConfig } from "./config";
+import { STACK_TRACES_ENV } from "./errors";
+import { defaultInvokes, type InvokeAnswers } from "./invokes";
 import type { Plan } from "./model";
-
-export const PROJECT = "causeway";
-
-/** Set to 1 to keep stack traces during a plan (slower; for debugging the program). */
-export const STACK_TRACES_ENV = "CAUSEWAY_PLAN_STACK_TRACES";
 
 /** A Pulumi program: registers resources and returns the stack outputs. */
 export type Program = () => Promise<Record<string, unknown> | void>;
 
 export interface RunPlanOptions {
+  /** The Pulumi project name (Pulumi.yaml `name`), the second part of every URN. */
+  readonly project: string;
   readonly stack: string;
   readonly raw: RawConfig;
   readonly program: Program;
-  readonly project?: string;
   /**
    * Runs with the stack's config installed, before the stack resource is registered: the place
    * to validate config, so that invalid config fails with nothing planned.
    */
   readonly preflight?: () => void;
+  /** Answers for the program's invokes. Default: {@link defaultInvokes} of `raw`. */
+  readonly invokes?: InvokeAnswers;
+  /** What the error for an invoke without an answer tells the user to do. */
+  readonly invokeHint?: string;
+  /** Output names a StackReference offers, as secrets known after apply. Default: none. */
+  readonly stackReferenceOutputs?: readonly string[];
 }
 
 /**
@@ -30,8 +33,12 @@ export interface RunPlanOptions {
  * Runs are sequential: the SDK's runtime state is process-global.
  */
 export async function runPlan(options: RunPlanOptions): Promise<Plan> {
-  const project = options.project ?? PROJECT;
-  const capture = new PlanCapture(invokeContext(options.raw));
+  const { project } = options;
+  const capture = new PlanCapture({
+    invokes: options.invokes ?? defaultInvokes(options.raw),
+    ...(options.invokeHint ? { invokeHint: options.invokeHint } : {}),
+    stackReferenceOutputs: options.stackReferenceOutputs ?? [],
+  });
   await capture.install(project, options.stack);
   pulumi.runtime.setAllConfig({ ...options.raw.values }, [...options.raw.secretKeys]);
   let failure: { error: unknown } | undefined;
@@ -70,31 +77,5 @@ export async function runPlan(options: RunPlanOptions): Promise<Plan> {
     stack: options.stack,
     resources: capture.resources(),
     outputs: capture.stackOutputs(),
-  };
-}
-
-/** What invokes may answer with, derived from the raw stack config only. */
-export function invokeContext(raw: RawConfig): InvokeContext {
-  const json = (key: string): Record<string, unknown> => {
-    try {
-      const value: unknown = JSON.parse(raw.values[key] ?? "{}");
-      return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  };
-  const cluster = json("causeway:cluster");
-  const network = json("causeway:network");
-  const oidcArn = typeof cluster["oidcProviderArn"] === "string" ? cluster["oidcProviderArn"] : "";
-  const stackRef = cluster["stackReference"] as { output?: unknown } | undefined;
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-  return {
-    region: raw.values["aws:region"] ?? "us-east-1",
-    accountId: /^arn:aws[-a-z]*:iam::(\d{12}):/.exec(oidcArn)?.[1] ?? "123456789012",
-    clusterName: typeof cluster["name"] === "string" ? cluster["name"] : "cluster",
-    vpcId: typeof network["vpcId"] === "string" ? network["vpcId"] : "vpc-00000000",
-    vpcCidr: typeof network["vpcCidr"] === "string" ? network["vpcCidr"] : "10.0.0.0/16",
-    subnetIds: [strings(network["publicSubnetIds"]), strings(network["privateSubnetIds"])],
-    stackReferenceOutputs: [typeof stackRef?.output === "string" ? stackRef.output : "kubeconfig"],
   };
 }

@@ -33,7 +33,7 @@ export interface Plan {
   readonly resources: readonly PlannedResource[];
   /** Stack outputs, masked like inputs. */
   readonly outputs: Record<string, unknown>;
-  /** The policy pack's results (infra/policies), added by the plan CLI. */
+  /** A policy pack's results, when the caller evaluated one on the plan. */
   readonly policy?: PolicyReport;
 }
 

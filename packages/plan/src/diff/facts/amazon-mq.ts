@@ -1,8 +1,8 @@
-import type { ReplacementRule } from "./replacements";
+import type { FactsTable } from "./types";
 
 /**
- * Changes to the MessageBroker's resources that AWS cannot apply in place. The plan diff flags a
- * change to any of these properties.
+ * Changes to Amazon MQ resources that AWS cannot apply in place. The plan diff flags a change to
+ * any of these properties.
  */
 // The Pulumi AWS provider is bridged from terraform-provider-aws; ForceNew there is a
 // replacement here.
@@ -10,11 +10,11 @@ const TF_BROKER =
   "terraform-provider-aws internal/service/mq/broker.go (schema: ForceNew), bridged by @pulumi/aws";
 const TF_CONFIGURATION =
   "terraform-provider-aws internal/service/mq/configuration.go (schema: ForceNew), bridged by @pulumi/aws";
-const TF_SECURITY_GROUP =
-  "terraform-provider-aws internal/service/ec2/vpc_security_group.go (schema: ForceNew), bridged by @pulumi/aws";
 
-export const messageBrokerReplacements: readonly (ReplacementRule & { readonly note?: string })[] =
-  [
+/** Amazon MQ brokers and their configurations. */
+export const amazonMqFacts: FactsTable = {
+  family: "Amazon MQ",
+  replacements: [
     { type: "aws:mq/broker:Broker", property: "brokerName", effect: "replace", source: TF_BROKER },
     {
       type: "aws:mq/broker:Broker",
@@ -74,22 +74,13 @@ export const messageBrokerReplacements: readonly (ReplacementRule & { readonly n
       effect: "replace",
       source: TF_CONFIGURATION,
     },
+  ],
+  stateful: [
     {
-      type: "aws:ec2/securityGroup:SecurityGroup",
-      property: "name",
-      effect: "replace",
-      source: TF_SECURITY_GROUP,
+      type: "aws:mq/broker:Broker",
+      label: "RabbitMQ broker",
+      loss: "queued messages, the broker endpoint and its users",
     },
-    {
-      type: "aws:ec2/securityGroup:SecurityGroup",
-      property: "description",
-      effect: "replace",
-      source: TF_SECURITY_GROUP,
-    },
-    {
-      type: "aws:ec2/securityGroup:SecurityGroup",
-      property: "vpcId",
-      effect: "replace",
-      source: TF_SECURITY_GROUP,
-    },
-  ];
+  ],
+  storageChanges: [],
+};
