@@ -11,7 +11,8 @@ import type { ProjectFile } from "./project-file";
  */
 export function resolveEntry(project: ProjectFile): string {
   const base = path.resolve(project.dir, project.main ?? ".");
-  if (existsSync(base) && statSync(base).isFile()) return base;
+  if (!existsSync(base)) throw missingEntry(project, base);
+  if (statSync(base).isFile()) return base;
   const candidates: string[] = [];
   const pkg = path.join(base, "package.json");
   if (existsSync(pkg)) {
@@ -20,13 +21,15 @@ export function resolveEntry(project: ProjectFile): string {
   }
   candidates.push(path.join(base, "index.ts"), path.join(base, "index.js"));
   const found = candidates.find((f) => existsSync(f) && statSync(f).isFile());
-  if (!found) {
-    throw new PlanError(
-      `${project.file}: the program's entry ${path.relative(project.dir, candidates[0]!) || "."} does not exist. ` +
-        `Set "main" in Pulumi.yaml to the program's entry file (for example "main: index.ts").`,
-    );
-  }
+  if (!found) throw missingEntry(project, candidates[0]!);
   return found;
+}
+
+function missingEntry(project: ProjectFile, entry: string): PlanError {
+  return new PlanError(
+    `${project.file}: the program's entry ${path.relative(project.dir, entry)} does not exist. ` +
+      `Set "main" in Pulumi.yaml to the program's entry file (for example "main: index.ts").`,
+  );
 }
 
 /**
