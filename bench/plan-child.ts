@@ -2,13 +2,13 @@
  * One size of benchmark (d), in its own process: plans the dev stack with a synthetic service
  * graph of N services and prints one JSON line { services, resources, ms, maxRssMb, baseRssMb }.
  * Run: tsx --conditions=causeway-source bench/plan-child.ts N [--stack-traces=on]
- * The plan turns stack traces off while it runs (infra/plan/run.ts): the Pulumi SDK captures
+ * The plan turns stack traces off while it runs (packages/plan/src/core/run.ts): the Pulumi SDK captures
  * `new Error().stack` for every promise it creates (debuggablePromise), and under tsx every
  * captured stack is source-mapped. `--stack-traces=on` keeps them, to show what that costs.
  */
+import { STACK_TRACES_ENV } from "@causeway/plan";
 import { performance } from "node:perf_hooks";
 import { planStack } from "../infra/plan/harness";
-import { STACK_TRACES_ENV } from "../infra/plan/run";
 import { syntheticServices } from "./graph";
 
 async function main(): Promise<void> {

@@ -9,7 +9,3 @@ export * from "./consul-cluster";
 export * from "./service-mesh";
 export * from "./message-broker";
 export * from "./database";
-export * from "./replacements";
-export { messageBrokerReplacements } from "./message-broker.replacements";
-export { databaseReplacements } from "./database.replacements";
-export { publicLoadBalancerReplacementRules } from "./public-load-balancer.replacements";

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fakeAwsId } from "../plan/invokes";
+import { fakeAwsId, renderJson, renderText, SECURE_PLACEHOLDER } from "@causeway/plan";
 import { planStack, type PlanView } from "../plan/harness";
-import { renderJson } from "../plan/render-json";
-import { renderText } from "../plan/render-text";
-import { SECURE_PLACEHOLDER } from "../plan/stack-file";
 
 const stacks = ["dev", "staging", "prod"] as const;
 const plans = new Map<string, PlanView>();

@@ -1,7 +1,7 @@
+import { renderJson } from "@causeway/plan";
 import { describe, expect, it } from "vitest";
 import { ConfigError, edges, parsePlatformConfig } from "../config";
 import { planStack, rawStackConfig, type ConfigOverlay, type PlanView } from "../plan/harness";
-import { renderJson } from "../plan/render-json";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const INTENTIONS = "kubernetes:consul.hashicorp.com/v1alpha1:ServiceIntentions";

@@ -1,7 +1,7 @@
+import { toRawConfig } from "@causeway/plan";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../plan/harness";
-import { toRawConfig } from "../plan/stack-file";
 import { parsePlatformConfig, type RawConfig } from ".";
 import { configProblems } from "./testing";
 

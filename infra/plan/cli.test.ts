@@ -19,7 +19,9 @@ function plan(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("plan CLI", () => {
+// Each case starts the CLI (and two of them a full plan) in a child process: on a busy machine
+// that takes longer than the default timeout.
+describe("plan CLI", { timeout: 120_000 }, () => {
   it("writes the prod plan JSON, byte-identical across two runs", () => {
     const a = path.join(work, "a.json");
     const b = path.join(work, "b.json");

@@ -1,3 +1,4 @@
+import { PlanError, renderJson, renderText, runPlan, STACK_TRACES_ENV } from "@causeway/plan";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -6,10 +7,9 @@ import { main as program } from "../program";
 import { evaluatePack } from "../policies/evaluate";
 import { causewayPack } from "../policies/policies";
 import { mandatoryViolations, policyReport, renderPolicyText } from "../policies/report";
-import { renderJson } from "./render-json";
-import { renderText } from "./render-text";
-import { runPlan, STACK_TRACES_ENV } from "./run";
-import { PlanError, readStackFile } from "./stack-file";
+import { causewayPlanOptions } from "./invokes";
+import { PROJECT } from "./project";
+import { readStackFile } from "./stack-file";
 
 const USAGE =
   "usage: npm run plan -- <stack> [--json FILE] [--stacks DIR]   (npm start plans the dev stack)";
@@ -36,10 +36,12 @@ async function cli(argv: string[]): Promise<number> {
     : path.join(root, "stacks");
   const stackFile = readStackFile(stacksDir, stack);
   const plan = await runPlan({
+    project: PROJECT,
     stack,
     raw: stackFile.raw,
     program,
     preflight: loadPlatformConfig,
+    ...causewayPlanOptions(stackFile.raw),
   });
   const evaluation = await evaluatePack(plan, causewayPack);
   const policy = policyReport(evaluation);

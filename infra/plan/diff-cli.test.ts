@@ -1,3 +1,4 @@
+import type { StackDiff } from "@causeway/plan";
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   copyFileSync,
@@ -15,7 +16,6 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { addWorktree } from "./diff-git";
-import type { StackDiff } from "./diff";
 
 const root = realpathSync(path.resolve(__dirname, "..", ".."));
 const tsx = require.resolve("tsx/cli");

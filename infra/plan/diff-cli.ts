@@ -1,13 +1,17 @@
+import {
+  diffPlans,
+  knownStacks,
+  PlanError,
+  renderDiffText,
+  renderMarkdown,
+  type StackDiff,
+} from "@causeway/plan";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { diffPlans, type StackDiff } from "./diff";
 import { addWorktree, headCommit, repoRoot, resolveCommit, type Worktree } from "./diff-git";
 import { planInTree, pool } from "./diff-plans";
-import { renderDiffText } from "./diff-text";
-import { renderMarkdown } from "./markdown";
-import { knownStacks, PlanError } from "./stack-file";
 
 /**
  * `npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE]`

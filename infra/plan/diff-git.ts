@@ -1,3 +1,4 @@
+import { PlanError } from "@causeway/plan";
 import { execFileSync } from "node:child_process";
 import {
   existsSync,
@@ -11,7 +12,6 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { PlanError } from "./stack-file";
 
 /** Git helpers for planning another revision in a temporary worktree. */
 

@@ -1,8 +1,7 @@
+import { PlanError, type Plan } from "@causeway/plan";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import type { Plan } from "./model";
-import { PlanError } from "./stack-file";
 
 /**
  * Runs the offline plan of one stack in a child process, with the plan CLI of the tree it

@@ -1,9 +1,9 @@
 import { validateWorkflow } from "@action-validator/core";
+import { COMMENT_MARKER } from "@causeway/plan";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { COMMENT_MARKER } from "./markdown";
 
 /**
  * The GitHub workflows, validated against SchemaStore's github-workflow.json (through

@@ -1,9 +1,13 @@
-import { createHash } from "node:crypto";
+import {
+  awsInvokes,
+  fakeAwsId,
+  type AwsIdentity,
+  type InvokeAnswers,
+  type RawConfig,
+} from "@causeway/plan";
 
-/** What the offline plan knows about the stack, from its config alone. */
-export interface InvokeContext {
-  readonly region: string;
-  readonly accountId: string;
+/** What the offline plan knows about a Causeway stack, from its config alone. */
+export interface InvokeContext extends AwsIdentity {
   readonly clusterName: string;
   readonly vpcId: string;
   readonly vpcCidr: string;
@@ -12,6 +16,10 @@ export interface InvokeContext {
   /** Output names the program may read from a StackReference. */
   readonly stackReferenceOutputs: string[];
 }
+
+/** What the error for an invoke without an answer tells a Causeway developer to do. */
+export const INVOKE_HINT =
+  "add one to infra/plan/invokes.ts (answers come from stack config only, never from the cloud)";
 
 /**
  * Elastic Load Balancing account ids per region, for ALB access-log bucket policies.
@@ -34,11 +42,6 @@ const elbAccountByRegion: Readonly<Record<string, string>> = {
   "ca-central-1": "985666609251",
 };
 
-/** A stable fake AWS id (`prefix-` + 17 hex digits) derived from `seed`. */
-export function fakeAwsId(prefix: string, seed: string): string {
-  return `${prefix}-${createHash("sha256").update(seed).digest("hex").slice(0, 17)}`;
-}
-
 function availabilityZoneOf(subnetId: string, context: InvokeContext): string {
   for (const list of context.subnetIds) {
     const index = list.indexOf(subnetId);
@@ -47,100 +50,89 @@ function availabilityZoneOf(subnetId: string, context: InvokeContext): string {
   return `${context.region}a`;
 }
 
-type Answer = (inputs: Record<string, unknown>, c: InvokeContext) => Record<string, unknown>;
-
-/** Deterministic answers for the invokes the program makes, derived from the stack config. */
-const answers: Readonly<Record<string, Answer>> = {
-  "aws:index/getCallerIdentity:getCallerIdentity": (_, c) => ({
-    id: c.accountId,
-    accountId: c.accountId,
-    arn: `arn:aws:iam::${c.accountId}:role/offline-plan`,
-    userId: "OFFLINEPLAN",
-  }),
-  "aws:index/getRegion:getRegion": (_, c) => ({
-    id: c.region,
-    name: c.region,
-    region: c.region,
-    description: c.region,
-    endpoint: `ec2.${c.region}.amazonaws.com`,
-  }),
-  "aws:index/getPartition:getPartition": () => ({
-    id: "aws",
-    partition: "aws",
-    dnsSuffix: "amazonaws.com",
-    reverseDnsPrefix: "com.amazonaws",
-  }),
-  "aws:index/getAvailabilityZones:getAvailabilityZones": (_, c) => {
-    const names = ["a", "b", "c"].map((l) => `${c.region}${l}`);
-    return { id: c.region, names, zoneIds: names.map((_n, i) => `${c.region}-az${i + 1}`) };
-  },
-  "aws:ec2/getSubnet:getSubnet": (inputs, c) => {
-    const id = String(inputs["id"]);
-    return {
-      id,
-      arn: `arn:aws:ec2:${c.region}:${c.accountId}:subnet/${id}`,
-      vpcId: c.vpcId,
-      availabilityZone: availabilityZoneOf(id, c),
-    };
-  },
-  "aws:ec2/getVpc:getVpc": (inputs, c) => ({
-    id: inputs["id"] ?? c.vpcId,
-    cidrBlock: c.vpcCidr,
-    arn: `arn:aws:ec2:${c.region}:${c.accountId}:vpc/${c.vpcId}`,
-  }),
-  "aws:eks/getCluster:getCluster": (inputs, c) => {
-    const name = String(inputs["name"] ?? c.clusterName);
-    return {
-      id: name,
-      name,
-      arn: `arn:aws:eks:${c.region}:${c.accountId}:cluster/${name}`,
-      endpoint: `https://${name}.offline-plan.eks.${c.region}.amazonaws.com`,
-      certificateAuthorities: [{ data: "(known after apply: cluster CA)" }],
-      vpcConfig: {
+/**
+ * Deterministic answers for the invokes the Causeway program makes, derived from the stack
+ * config: the package's common AWS answers, plus the existing network and cluster's lookups.
+ */
+export function causewayInvokes(c: InvokeContext): InvokeAnswers {
+  return {
+    ...awsInvokes(c),
+    "aws:ec2/getSubnet:getSubnet": (inputs) => {
+      const id = String(inputs["id"]);
+      return {
+        id,
+        arn: `arn:aws:ec2:${c.region}:${c.accountId}:subnet/${id}`,
         vpcId: c.vpcId,
-        clusterSecurityGroupId: fakeAwsId("sg", `${name}/cluster`),
-        subnetIds: c.subnetIds.flat(),
-      },
-      identities: [
-        { oidcs: [{ issuer: `https://oidc.eks.${c.region}.amazonaws.com/id/OFFLINEPLAN` }] },
-      ],
-    };
-  },
-  "aws:elb/getServiceAccount:getServiceAccount": (_, c) => {
-    const account = elbAccountByRegion[c.region];
-    if (!account) {
-      throw new Error(
-        `offline plan: no Elastic Load Balancing account is known for region ${c.region}; add it to elbAccountByRegion in infra/plan/invokes.ts`,
-      );
-    }
-    return { id: account, arn: `arn:aws:iam::${account}:root` };
-  },
-};
-
-export function answerInvoke(
-  token: string,
-  inputs: Record<string, unknown>,
-  context: InvokeContext,
-): Record<string, unknown> {
-  const answer = answers[token];
-  if (!answer) {
-    throw new InvokeError(
-      `offline plan: no deterministic answer for invoke "${token}"; add one to infra/plan/invokes.ts (answers come from stack config only, never from the cloud)`,
-    );
-  }
-  try {
-    return answer(inputs, context);
-  } catch (e) {
-    throw new InvokeError((e as Error).message);
-  }
+        availabilityZone: availabilityZoneOf(id, c),
+      };
+    },
+    "aws:ec2/getVpc:getVpc": (inputs) => ({
+      id: inputs["id"] ?? c.vpcId,
+      cidrBlock: c.vpcCidr,
+      arn: `arn:aws:ec2:${c.region}:${c.accountId}:vpc/${c.vpcId}`,
+    }),
+    "aws:eks/getCluster:getCluster": (inputs) => {
+      const name = String(inputs["name"] ?? c.clusterName);
+      return {
+        id: name,
+        name,
+        arn: `arn:aws:eks:${c.region}:${c.accountId}:cluster/${name}`,
+        endpoint: `https://${name}.offline-plan.eks.${c.region}.amazonaws.com`,
+        certificateAuthorities: [{ data: "(known after apply: cluster CA)" }],
+        vpcConfig: {
+          vpcId: c.vpcId,
+          clusterSecurityGroupId: fakeAwsId("sg", `${name}/cluster`),
+          subnetIds: c.subnetIds.flat(),
+        },
+        identities: [
+          { oidcs: [{ issuer: `https://oidc.eks.${c.region}.amazonaws.com/id/OFFLINEPLAN` }] },
+        ],
+      };
+    },
+    "aws:elb/getServiceAccount:getServiceAccount": () => {
+      const account = elbAccountByRegion[c.region];
+      if (!account) {
+        throw new Error(
+          `offline plan: no Elastic Load Balancing account is known for region ${c.region}; add it to elbAccountByRegion in infra/plan/invokes.ts`,
+        );
+      }
+      return { id: account, arn: `arn:aws:iam::${account}:root` };
+    },
+  };
 }
 
-/** The SDK reports a failed invoke by the gRPC error's `details`, so set it. */
-class InvokeError extends Error {
-  readonly details: string;
-  constructor(message: string) {
-    super(message);
-    this.name = "InvokeError";
-    this.details = message;
-  }
+/** What invokes may answer with, derived from the raw stack config only. */
+export function invokeContext(raw: RawConfig): InvokeContext {
+  const json = (key: string): Record<string, unknown> => {
+    try {
+      const value: unknown = JSON.parse(raw.values[key] ?? "{}");
+      return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+  const cluster = json("causeway:cluster");
+  const network = json("causeway:network");
+  const oidcArn = typeof cluster["oidcProviderArn"] === "string" ? cluster["oidcProviderArn"] : "";
+  const stackRef = cluster["stackReference"] as { output?: unknown } | undefined;
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  return {
+    region: raw.values["aws:region"] ?? "us-east-1",
+    accountId: /^arn:aws[-a-z]*:iam::(\d{12}):/.exec(oidcArn)?.[1] ?? "123456789012",
+    clusterName: typeof cluster["name"] === "string" ? cluster["name"] : "cluster",
+    vpcId: typeof network["vpcId"] === "string" ? network["vpcId"] : "vpc-00000000",
+    vpcCidr: typeof network["vpcCidr"] === "string" ? network["vpcCidr"] : "10.0.0.0/16",
+    subnetIds: [strings(network["publicSubnetIds"]), strings(network["privateSubnetIds"])],
+    stackReferenceOutputs: [typeof stackRef?.output === "string" ? stackRef.output : "kubeconfig"],
+  };
+}
+
+/** The invoke options of `runPlan` for a Causeway stack's raw config. */
+export function causewayPlanOptions(raw: RawConfig) {
+  const context = invokeContext(raw);
+  return {
+    invokes: causewayInvokes(context),
+    invokeHint: INVOKE_HINT,
+    stackReferenceOutputs: context.stackReferenceOutputs,
+  };
 }

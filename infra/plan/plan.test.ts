@@ -1,10 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
+import { renderJson, renderText } from "@causeway/plan";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
 import { planProgram, planStack } from "./harness";
-import { renderJson } from "./render-json";
-import { renderText } from "./render-text";
 
 const dev = "urn:pulumi:dev::causeway::pulumi:pulumi:Stack";
 
@@ -73,81 +70,42 @@ describe("offline plan of the dev stack", () => {
   });
 });
 
-describe("plan engine", () => {
-  it("shows where an unknown input comes from, and marks secrets", async () => {
-    const plan = await planProgram(async () => {
-      const provider = new k8s.Provider("p", { kubeconfig: pulumi.secret("kc") });
-      const cm = new k8s.core.v1.ConfigMap("a", { metadata: { name: "a" } }, { provider });
-      new k8s.core.v1.ConfigMap(
-        "b",
-        { metadata: { name: "b" }, data: { uid: cm.metadata.uid, token: pulumi.secret("t") } },
-        { provider, protect: true },
-      );
-      return {};
-    });
-    const a = plan.get("kubernetes:core/v1:ConfigMap", "a");
-    const b = plan.get("kubernetes:core/v1:ConfigMap", "b");
-    expect(b.inputs["data"]).toEqual("[secret]");
-    expect(b.dependencies).toEqual([a.urn]);
-    expect(b.protect).toBe(true);
-    expect(plan.get("pulumi:providers:kubernetes", "p").inputs["kubeconfig"]).toBe("[secret]");
-  });
-
-  it("keeps outputs the provider declares secret secret, though unknown offline", async () => {
-    const plan = await planProgram(async () => {
-      const provider = new k8s.Provider("p", {});
-      const password = new random.RandomPassword("pw", { length: 24 });
-      new k8s.core.v1.Secret(
-        "s",
-        {
-          metadata: { name: "s" },
-          stringData: { url: pulumi.interpolate`amqps://u:${password.result}@h` },
-        },
-        { provider },
-      );
-      return { password: password.result };
-    });
-    expect(plan.get("kubernetes:core/v1:Secret", "s").inputs["stringData"]).toBe("[secret]");
-    expect(plan.outputs).toEqual({ password: "[secret]" });
-    // The placeholder is an output, never shown as one of the resource's inputs.
-    expect(plan.get("random:index/randomPassword:RandomPassword", "pw").inputs).toEqual({
-      length: 24,
-    });
-  });
-
-  it("refuses two resources with one URN, as the Pulumi engine does", async () => {
-    await expect(
-      planProgram(async () => {
-        const provider = new k8s.Provider("p", {});
-        new k8s.core.v1.ConfigMap("same", { metadata: { name: "a" } }, { provider });
-        new k8s.core.v1.ConfigMap("same", { metadata: { name: "b" } }, { provider });
-        return {};
-      }),
-    ).rejects.toThrow(
-      "Duplicate resource URN urn:pulumi:test::causeway::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::same: Pulumi refuses two resources with one URN; give each a unique name",
-    );
-  });
-
-  it("renders an unknown input with the URN it depends on", async () => {
-    const plan = await planProgram(async () => {
-      const provider = new k8s.Provider("p", {});
-      const a = new k8s.core.v1.ConfigMap("a", { metadata: { name: "a" } }, { provider });
-      new k8s.core.v1.ConfigMap("b", { metadata: { name: "b" }, data: { id: a.id } }, { provider });
-      return {};
-    });
-    const a = plan.get("kubernetes:core/v1:ConfigMap", "a");
-    expect(plan.get("kubernetes:core/v1:ConfigMap", "b").inputs["data"]).toEqual({
-      id: `(known after apply: ${a.urn})`,
-    });
-  });
-
+describe("plan engine with Causeway's invoke answers", () => {
   it("fails an invoke it has no deterministic answer for, naming the file to extend", async () => {
     await expect(
       planProgram(async () => {
         await pulumi.runtime.invoke("aws:ec2/getAmi:getAmi", {});
         return {};
       }),
-    ).rejects.toThrow('offline plan: no deterministic answer for invoke "aws:ec2/getAmi:getAmi"');
+    ).rejects.toThrow(
+      'offline plan: no deterministic answer for invoke "aws:ec2/getAmi:getAmi"; add one to infra/plan/invokes.ts (answers come from stack config only, never from the cloud)',
+    );
+  });
+
+  it("answers the existing cluster's lookups from the stack config", async () => {
+    const plan = await planProgram(
+      async () => {
+        const cluster = await pulumi.runtime.invoke("aws:eks/getCluster:getCluster", {});
+        const subnet = await pulumi.runtime.invoke("aws:ec2/getSubnet:getSubnet", {
+          id: "subnet-b",
+        });
+        return { cluster: cluster.arn, az: subnet.availabilityZone };
+      },
+      {
+        config: {
+          "aws:region": "eu-west-1",
+          "causeway:cluster": {
+            name: "shop",
+            oidcProviderArn: "arn:aws:iam::210987654321:oidc-provider/x",
+          },
+          "causeway:network": { privateSubnetIds: ["subnet-a", "subnet-b"] },
+        },
+      },
+    );
+    expect(plan.outputs).toEqual({
+      cluster: "arn:aws:eks:eu-west-1:210987654321:cluster/shop",
+      az: "eu-west-1b",
+    });
   });
 
   it("is deterministic: two runs render byte-identical JSON and text", async () => {

@@ -6,7 +6,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { Plan, PlannedResource, PolicyReport, PolicyViolation } from "../plan/model";
+import type { Plan, PlannedResource, PolicyReport, PolicyViolation } from "@causeway/plan";
 
 /**
  * Evaluates the policy pack on an offline plan, the way the Pulumi engine's analyzer would in

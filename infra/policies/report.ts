@@ -1,4 +1,4 @@
-import type { PolicyReport } from "../plan/model";
+import type { PolicyReport } from "@causeway/plan";
 import type { Evaluation } from "./evaluate";
 
 /** The policy results as the plan JSON records them: `{ rules, violations }`. */

@@ -1,4 +1,4 @@
-import type { Plan, PlannedResource } from "../plan/model";
+import type { Plan, PlannedResource } from "@causeway/plan";
 import { evaluatePack, type Evaluation, type PackDefinition } from "./evaluate";
 import { causewayPack } from "./policies";
 

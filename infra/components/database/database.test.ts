@@ -1,9 +1,9 @@
+import { replacementRules } from "@causeway/plan";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { planProgram } from "../../plan/harness";
 import { Database, type DatabaseArgs } from "./database";
-import { replacementRules } from "../replacements";
 
 const args: DatabaseArgs = {
   identifier: "shop-db",

@@ -2,8 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { planProgram } from "../../plan/harness";
-import { renderJson } from "../../plan/render-json";
-import { renderText } from "../../plan/render-text";
+import { renderJson, renderText } from "@causeway/plan";
 import { MessageBroker, type MessageBrokerArgs } from "./message-broker";
 
 /** Plain args, as a program with no stack of ours would give them. */

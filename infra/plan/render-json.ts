@@ -1,9 +1,0 @@
-import type { Plan } from "./model";
-
-/**
- * The plan JSON: `{ project, stack, resources: [...], outputs }`, two-space indented, keys in
- * a fixed order and resources sorted by URN, so two runs produce byte-identical files.
- */
-export function renderJson(plan: Plan): string {
-  return JSON.stringify(plan, null, 2) + "\n";
-}

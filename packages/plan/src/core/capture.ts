@@ -1,0 +1,217 @@
+import * as pulumi from "@pulumi/pulumi";
+import { answerInvoke, type InvokeAnswers } from "./invokes";
+import { mask } from "./mask";
+import { knownAfterApply, type PlannedResource } from "./model";
+
+/** The subset of a RegisterResourceRequest the plan reads (protobuf getters). */
+interface RegisterRequest {
+  /** Set for reads of existing resources. */
+  readonly read?: boolean;
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  /** Outputs the resource class declares secret (e.g. a generated password's `result`). */
+  getAdditionalsecretoutputsList(): string[];
+  getAliasesList(): { toObject(): unknown }[];
+  getPropertydependenciesMap(): {
+    forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+}
+
+/** The subset of a ReadResourceRequest the plan reads. */
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+}
+
+/** Views a read as a registration with no options, flagged `read`. */
+function readRequest(r: ReadRequest): RegisterRequest {
+  return {
+    read: true,
+    getType: () => r.getType(),
+    getName: () => r.getName(),
+    getParent: () => r.getParent(),
+    getCustom: () => true,
+    getProtect: () => false,
+    getRetainondelete: () => false,
+    getDeletebeforereplace: () => false,
+    getProvider: () => r.getProvider(),
+    getDependenciesList: () => r.getDependenciesList(),
+    getIgnorechangesList: () => [],
+    getReplaceonchangesList: () => [],
+    getAdditionalsecretoutputsList: () => [],
+    getAliasesList: () => [],
+    getPropertydependenciesMap: () => ({ forEach: () => undefined }),
+  };
+}
+
+/** How the mock runtime answers what only the cloud would know. */
+export interface CaptureOptions {
+  /** Answers for the program's invokes. */
+  readonly invokes: InvokeAnswers;
+  /** What a missing answer's error tells the user to do. */
+  readonly invokeHint?: string;
+  /** Output names a StackReference offers (as secrets whose value is known after apply). */
+  readonly stackReferenceOutputs: readonly string[];
+}
+
+interface Captured {
+  readonly request: RegisterRequest;
+  readonly urn: string;
+  inputs: Record<string, unknown>;
+}
+
+/** The MockMonitor internals the capture reads. */
+interface MonitorInternals {
+  registerResource(req: unknown, callback: (err: unknown, res: unknown) => void): Promise<void>;
+  readResource(req: unknown, callback: (err: unknown, res: unknown) => void): Promise<void>;
+  newUrn(parent: string, type: string, name: string): string;
+  resources: Map<string, { urn: string; state: unknown }>;
+}
+
+/**
+ * Installs the SDK's mock runtime in preview mode and records every registration with its
+ * options (parent, dependencies, protect, ...). Answers like `pulumi preview`: inputs are
+ * echoed as outputs, and outputs only the cloud could know stay unknown.
+ */
+export class PlanCapture {
+  private readonly captured = new Map<string, Captured>();
+  private pending: RegisterRequest | undefined;
+  /** URNs registered more than once, which `pulumi up` would refuse. */
+  readonly duplicates: string[] = [];
+  private monitor: MonitorInternals | undefined;
+
+  constructor(private readonly options: CaptureOptions) {}
+
+  /** Sets the SDK's mocks for `project`/`stack` and hooks the monitor the SDK created. */
+  async install(project: string, stack: string): Promise<void> {
+    await pulumi.runtime.setMocks(
+      {
+        call: (args) =>
+          answerInvoke(args.token, args.inputs, this.options.invokes, this.options.invokeHint),
+        newResource: (args) => {
+          const request = this.pending;
+          this.pending = undefined;
+          if (!request) throw new Error("offline plan: a registration arrived without its request");
+          const urn = this.monitor!.newUrn(
+            request.getParent(),
+            request.getType(),
+            request.getName(),
+          );
+          // The engine refuses two resources with one URN; remember it and fail the plan.
+          if (this.captured.has(urn)) this.duplicates.push(urn);
+          this.captured.set(urn, { request, urn, inputs: args.inputs });
+          // A read (`Resource.get`, StackReference) keeps its id; a new resource's id is unknown.
+          const id = request.read ? args.id : undefined;
+          const state = stateFor(args.type, args.inputs, this.options.stackReferenceOutputs);
+          // Declared-secret outputs are unknown in a preview, and the SDK drops the secret flag
+          // of an unknown: give them a secret placeholder so everything derived prints [secret].
+          for (const name of request.getAdditionalsecretoutputsList()) {
+            if (!(name in state)) state[name] = secretPlaceholder(`${urn}.${name}`);
+          }
+          return { id, state };
+        },
+      },
+      project,
+      stack,
+      /* preview */ true,
+    );
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorInternals;
+    const register = monitor.registerResource.bind(monitor);
+    // MockMonitor calls `mocks.newResource` synchronously, before its first await.
+    const read = monitor.readResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+      this.pending = req as RegisterRequest;
+      return register(req, callback);
+    };
+    monitor.readResource = (req, callback) => {
+      this.pending = readRequest(req as ReadRequest);
+      return read(req, callback);
+    };
+    this.monitor = monitor;
+  }
+
+  /** Everything registered so far, masked, sorted by URN. */
+  resources(): PlannedResource[] {
+    return [...this.captured.values()]
+      .map(({ request: r, urn, inputs }) => {
+        const propertyDeps = new Map<string, string[]>();
+        r.getPropertydependenciesMap().forEach((deps, key) => {
+          propertyDeps.set(key, [...deps.getUrnsList()].sort());
+        });
+        const masked: Record<string, unknown> = {};
+        for (const key of Object.keys(inputs).sort()) {
+          masked[key] = mask(inputs[key], propertyDeps.get(key) ?? []);
+        }
+        return {
+          urn,
+          type: r.getType(),
+          name: r.getName(),
+          parent: r.getParent() || null,
+          custom: r.getCustom(),
+          inputs: masked,
+          dependencies: [...new Set(r.getDependenciesList())].sort(),
+          protect: r.getProtect(),
+          retainOnDelete: r.getRetainondelete(),
+          deleteBeforeReplace: r.getDeletebeforereplace(),
+          read: r.read === true,
+          // `<urn>::<id>`; the id of a provider created in the same run is unknown offline.
+          provider: r.getProvider() ? r.getProvider().split("::").slice(0, -1).join("::") : null,
+          aliases: r.getAliasesList().map((a) => a.toObject()),
+          ignoreChanges: [...r.getIgnorechangesList()],
+          replaceOnChanges: [...r.getReplaceonchangesList()],
+        } satisfies PlannedResource;
+      })
+      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  }
+
+  /** The stack's registered outputs, masked. */
+  stackOutputs(): Record<string, unknown> {
+    for (const [urn, entry] of this.monitor?.resources ?? []) {
+      if (!urn.includes("::pulumi:pulumi:Stack::")) continue;
+      const state = entry.state as { toJavaScript?: () => unknown } | undefined;
+      if (!state || typeof state.toJavaScript !== "function") return {};
+      const outputs = pulumi.runtime.deserializeProperties(state as never);
+      return mask(outputs) as Record<string, unknown>;
+    }
+    return {};
+  }
+}
+
+/**
+ * What the mock "cloud" returns for a new resource: its inputs (as in a preview), plus what
+ * Pulumi itself knows offline (a StackReference's outputs, as secrets).
+ */
+function stateFor(
+  type: string,
+  inputs: Record<string, unknown>,
+  stackReferenceOutputs: readonly string[],
+): Record<string, unknown> {
+  if (type === "pulumi:pulumi:StackReference") {
+    const name = String(inputs["name"]);
+    const outputs = Object.fromEntries(
+      stackReferenceOutputs.map((o) => [o, `(known after apply: output "${o}" of stack ${name})`]),
+    );
+    return { name, outputs, secretOutputNames: [...stackReferenceOutputs] };
+  }
+  return { ...inputs };
+}
+
+/** A secret whose value is only known after apply. */
+function secretPlaceholder(source: string): Record<string, unknown> {
+  return {
+    [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+    value: knownAfterApply(source),
+  };
+}

@@ -1,0 +1,21 @@
+import { replaces, TF } from "./replaces";
+import type { FactsTable } from "./types";
+
+const IAM_ROLE = `${TF}/iam/role.go`;
+const IAM_POLICY = `${TF}/iam/policy.go`;
+const IAM_ATTACH = `${TF}/iam/role_policy_attachment.go`;
+
+/** IAM roles, policies and their attachments. */
+export const iamFacts: FactsTable = {
+  family: "AWS IAM",
+  replacements: [
+    ...replaces("aws:iam/role:Role", IAM_ROLE, ["name", "namePrefix", "path"]),
+    ...replaces("aws:iam/policy:Policy", IAM_POLICY, ["name", "namePrefix", "path", "description"]),
+    ...replaces("aws:iam/rolePolicyAttachment:RolePolicyAttachment", IAM_ATTACH, [
+      "role",
+      "policyArn",
+    ]),
+  ],
+  stateful: [],
+  storageChanges: [],
+};

@@ -1,0 +1,220 @@
+import type { PlannedResource } from "../../core/model";
+import { replaces } from "./replaces";
+import type { FactsTable, ReplacementRule, StatefulKind } from "./types";
+
+/**
+ * Immutable Kubernetes fields (see ReplacementRule in ./types): the Pulumi Kubernetes
+ * provider replaces the object when one of these changes (its `forceNewProperties` table),
+ * because the API server rejects the update. Properties are dotted paths into the object
+ * (`spec.selector` covers `spec.selector.matchLabels.app`); the type `kubernetes:*` stands for
+ * every Kubernetes object.
+ */
+const PULUMI_K8S_FORCE_NEW =
+  "https://github.com/pulumi/pulumi-kubernetes/blob/master/provider/pkg/provider/diff.go";
+const K8S_DEPLOYMENT_SELECTOR =
+  "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#label-selector-updates";
+const K8S_STATEFULSET_LIMITS =
+  "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations";
+const K8S_JOB_TEMPLATE =
+  "https://kubernetes.io/docs/concepts/workloads/controllers/job/#writing-a-job-spec";
+
+const HELM_RELEASE =
+  "https://github.com/pulumi/pulumi-kubernetes/blob/master/provider/pkg/provider/helm_release.go";
+
+const objectReplacements: readonly ReplacementRule[] = [
+  // Every object: a new name or namespace is a new object.
+  {
+    type: "kubernetes:*",
+    property: "metadata.name",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:*",
+    property: "metadata.namespace",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:apps/v1:Deployment",
+    property: "spec.selector",
+    effect: "replace",
+    source: K8S_DEPLOYMENT_SELECTOR,
+  },
+  {
+    type: "kubernetes:apps/v1:StatefulSet",
+    property: "spec.selector",
+    effect: "replace",
+    source: K8S_STATEFULSET_LIMITS,
+  },
+  {
+    type: "kubernetes:apps/v1:StatefulSet",
+    property: "spec.serviceName",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:apps/v1:StatefulSet",
+    property: "spec.podManagementPolicy",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:apps/v1:StatefulSet",
+    property: "spec.volumeClaimTemplates",
+    effect: "replace",
+    source: K8S_STATEFULSET_LIMITS,
+  },
+  {
+    type: "kubernetes:core/v1:Service",
+    property: "spec.clusterIP",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  // ConfigMaps and Secrets are replaced on data changes so that pods referencing them roll.
+  {
+    type: "kubernetes:core/v1:ConfigMap",
+    property: "data",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:core/v1:ConfigMap",
+    property: "binaryData",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:core/v1:Secret",
+    property: "type",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:core/v1:Secret",
+    property: "data",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:core/v1:Secret",
+    property: "stringData",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:core/v1:PersistentVolumeClaim",
+    property: "spec",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:batch/v1:Job",
+    property: "spec.selector",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:batch/v1:Job",
+    property: "spec.template",
+    effect: "replace",
+    source: K8S_JOB_TEMPLATE,
+  },
+  {
+    type: "kubernetes:batch/v1:Job",
+    property: "spec.completions",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:batch/v1:Job",
+    property: "spec.parallelism",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    property: "roleRef",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    property: "roleRef",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:storage.k8s.io/v1:StorageClass",
+    property: "provisioner",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+  {
+    type: "kubernetes:storage.k8s.io/v1:StorageClass",
+    property: "parameters",
+    effect: "replace",
+    source: PULUMI_K8S_FORCE_NEW,
+  },
+];
+
+/** True for the Consul Helm release / chart / server StatefulSet. */
+export function isConsul(r: PlannedResource): boolean {
+  const chart = r.inputs["chart"];
+  const name = (r.inputs["metadata"] as { name?: unknown } | undefined)?.name;
+  return [chart, r.inputs["name"], name, r.name].some(
+    (v) => typeof v === "string" && /consul/i.test(v),
+  );
+}
+
+const CONSUL_RAFT_LOSS =
+  "the Consul servers' Raft state: the catalog, ACL tokens, intentions and the CA";
+const consulRelease: StatefulKind = {
+  type: "kubernetes:helm.sh/v3:Release",
+  label: "Consul release",
+  loss: CONSUL_RAFT_LOSS,
+  matches: isConsul,
+};
+const consulChart: StatefulKind = {
+  type: "kubernetes:helm.sh/v4:Chart",
+  label: "Consul chart",
+  loss: CONSUL_RAFT_LOSS,
+  matches: isConsul,
+};
+
+/** Kubernetes objects and Helm releases. */
+export const kubernetesFacts: FactsTable = {
+  family: "Kubernetes",
+  replacements: [
+    ...objectReplacements,
+    // The Helm release identity of @pulumi/kubernetes.
+    ...replaces("kubernetes:helm.sh/v3:Release", HELM_RELEASE, ["name", "namespace"]),
+  ],
+  stateful: [
+    consulRelease,
+    consulChart,
+    {
+      type: "kubernetes:apps/v1:StatefulSet",
+      label: "Consul server StatefulSet",
+      loss: "the Consul servers' persistent volumes",
+      matches: isConsul,
+    },
+    {
+      type: "kubernetes:core/v1:PersistentVolumeClaim",
+      label: "persistent volume claim",
+      loss: "the volume's data",
+    },
+  ],
+  /**
+   * Updates that recreate stateful storage although the resource itself is only updated: the
+   * Consul chart's server storage values feed the server StatefulSet's volumeClaimTemplates,
+   * which Kubernetes does not let an update change.
+   * Source: https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations
+   */
+  storageChanges: [
+    { kind: consulRelease, property: "values.server.storage" },
+    { kind: consulRelease, property: "values.server.storageClass" },
+    { kind: consulChart, property: "values.server.storage" },
+    { kind: consulChart, property: "values.server.storageClass" },
+  ],
+};
