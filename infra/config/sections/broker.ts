@@ -7,9 +7,10 @@ import {
 } from "@causeway/components";
 import { z } from "zod";
 import { Environment, type ByTier } from "../environment";
-import type { ConfigIssue } from "../errors";
+import { found, type ConfigIssue } from "../errors";
 import { awsId, ipv4Cidr } from "../primitives";
 import type { NetworkConfig } from "./network";
+import type { CheckContext, Section } from "./section";
 
 const KEY = "causeway:broker";
 
@@ -115,14 +116,13 @@ export function brokerName(broker: BrokerConfig, stack: string): string {
 /**
  * What Amazon MQ would reject at apply time (the MessageBroker rule table), plus the tier
  * policy: prod runs a cluster, on an instance type AWS recommends for production. Needs the
- * network (for subnets) and the tier, so it runs after every section is parsed.
+ * network (for subnets): skipped while causeway:network has problems of its own.
  */
 export function checkBroker(
   broker: BrokerConfig,
-  network: NetworkConfig,
-  env: Environment,
-  stack: string,
+  { parsed: { network }, env, stack }: CheckContext,
 ): ConfigIssue[] {
+  if (!network) return [];
   const subnetIds = brokerSubnets(broker, network);
   const settings = {
     brokerName: brokerName(broker, stack),
@@ -168,7 +168,12 @@ export function checkBroker(
   return issues;
 }
 
-function found(value: unknown): string {
-  const s = JSON.stringify(value);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
+/** `causeway:broker`, as the loader reads it. */
+export const brokerSection = {
+  schema: brokerSchema,
+  required: false,
+  description:
+    "The Amazon MQ for RabbitMQ broker: engineVersion, instanceType, deploymentMode, maintenanceWindow, consoleAllowedCidrs, adminUsername, subnetIds, name.",
+  tierDefaults: brokerTierDefaults,
+  check: checkBroker,
+} satisfies Section<BrokerConfig>;

@@ -2,6 +2,7 @@ import { EVEN_SERVERS_MESSAGE, MAX_CONSUL_SERVERS } from "@causeway/components";
 import { z } from "zod";
 import type { ByTier } from "../environment";
 import { cpuQuantity, mebibytes, memoryQuantity } from "../primitives";
+import type { Section } from "./section";
 
 const semver = (what: string) =>
   z
@@ -88,3 +89,12 @@ export const consulTierDefaults: ByTier<ConsulConfig> = {
     resources: { cpu: "500m", cpuLimit: "2", memory: "1Gi", memoryLimit: "1Gi" },
   },
 };
+
+/** `causeway:consul`, as the loader reads it. */
+export const consulSection = {
+  schema: consulSchema,
+  required: false,
+  description:
+    "The Consul servers of the mesh: servers (odd), chartVersion, consulVersion, storageSize, storageClass, resources.",
+  tierDefaults: consulTierDefaults,
+} satisfies Section<ConsulConfig>;

@@ -1,8 +1,8 @@
 import { checkDatabaseSettings } from "@causeway/components";
 import { z } from "zod";
 import { Environment, type ByTier } from "../environment";
-import type { ConfigIssue } from "../errors";
-import type { NetworkConfig } from "./network";
+import { found, type ConfigIssue } from "../errors";
+import type { CheckContext, Section } from "./section";
 
 const KEY = "causeway:database";
 
@@ -102,14 +102,14 @@ export const PROD_MIN_BACKUP_RETENTION_DAYS = 7;
 
 /**
  * What RDS would reject at apply time (the Database rule table), plus the prod policy:
- * multi-AZ, deletion protection, a final snapshot and at least 7 days of backups.
+ * multi-AZ, deletion protection, a final snapshot and PROD_MIN_BACKUP_RETENTION_DAYS of backups.
+ * Needs the network (for subnets): skipped while causeway:network has problems of its own.
  */
 export function checkDatabase(
   database: DatabaseConfig,
-  network: NetworkConfig,
-  env: Environment,
-  stack: string,
+  { parsed: { network }, env, stack }: CheckContext,
 ): ConfigIssue[] {
+  if (!network) return [];
   const settings = {
     identifier: databaseIdentifier(database, stack),
     engineVersion: database.engineVersion,
@@ -162,7 +162,12 @@ export function checkDatabase(
   return issues;
 }
 
-function found(value: unknown): string {
-  const s = JSON.stringify(value);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
+/** `causeway:database`, as the loader reads it. */
+export const databaseSection = {
+  schema: databaseSchema,
+  required: false,
+  description:
+    "The RDS for PostgreSQL instance: engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, deletionProtection, finalSnapshot, databaseName, masterUsername, identifier.",
+  tierDefaults: databaseTierDefaults,
+  check: checkDatabase,
+} satisfies Section<DatabaseConfig>;

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { ByTier } from "../environment";
 import type { ConfigIssue } from "../errors";
 import { arn, hostName, ipv4Cidr } from "../primitives";
-import type { ServicesConfig } from "./services";
+import type { CheckContext, Section } from "./section";
 
 const KEY = "causeway:edge";
 
@@ -128,9 +128,12 @@ export const edgeTierDefaults: ByTier<EdgeConfig> = {
 /**
  * Cross-section checks: a stack that exposes a service serves it over HTTPS, so it needs a
  * certificate ARN, or a domain and zone to issue one. (Two services claiming the same host and
- * path is a graph rule: config/graph.ts reports it.)
+ * path is a graph rule: config/graph.ts reports it.) Skipped while causeway:services has problems
+ * of its own.
  */
-export function checkEdge(edge: EdgeConfig, services: ServicesConfig): ConfigIssue[] {
+export function checkEdge(edge: EdgeConfig, { parsed }: CheckContext): ConfigIssue[] {
+  const services = parsed.services;
+  if (!services) return [];
   const exposed = Object.keys(services)
     .filter((name) => services[name]!.expose !== undefined)
     .sort();
@@ -151,3 +154,13 @@ export function checkEdge(edge: EdgeConfig, services: ServicesConfig): ConfigIss
   }
   return issues;
 }
+
+/** `causeway:edge`, as the loader reads it. */
+export const edgeSection = {
+  schema: edgeSchema,
+  required: false,
+  description:
+    "The public load balancer: certificateArn, or domain and zoneId; sslPolicy, allowedCidrs, waf, accessLogs, deletionProtection, controller.chartVersion.",
+  tierDefaults: edgeTierDefaults,
+  check: checkEdge,
+} satisfies Section<EdgeConfig>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { ByTier, Environment } from "../environment";
+import type { ByTier } from "../environment";
 import type { ConfigIssue } from "../errors";
+import { checkGraph } from "../graph";
 import {
   cpuQuantity,
   dns1035Label,
@@ -9,6 +10,7 @@ import {
   memoryQuantity,
   routePath,
 } from "../primitives";
+import { isPlainObject, mergeDefaults, type CheckContext, type Section } from "./section";
 
 const KEY = "causeway:services";
 
@@ -136,11 +138,12 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
 export const RESERVED_ENV = ["SERVICE_NAME", "HOST", "PORT", "SHUTDOWN_TIMEOUT_MS"] as const;
 
 /**
- * Checks that need the tier or several fields at once: high availability outside dev, the
- * autoscaler's range, the memory limit against the request, and env names the platform owns.
+ * Checks that need the tier or several fields at once: the graph's rules (see checkGraph), high
+ * availability outside dev, the autoscaler's range, the memory limit against the request, and env
+ * names the platform owns.
  */
-export function checkServices(services: ServicesConfig, env: Environment): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+export function checkServices(services: ServicesConfig, { env }: CheckContext): ConfigIssue[] {
+  const issues: ConfigIssue[] = checkGraph(services);
   for (const name of Object.keys(services).sort()) {
     const s = services[name]!;
     const at = `${KEY}.${name}`;
@@ -187,3 +190,22 @@ export function checkServices(services: ServicesConfig, env: Environment): Confi
 export function upstreamEnvName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, "_")}_URL`;
 }
+
+/** `causeway:services`, as the loader reads it: tier defaults apply to each service. */
+export const servicesSection = {
+  schema: servicesSchema,
+  required: true,
+  description:
+    "The service graph: name -> { port, replicas, autoscaling, resources, env, upstreams, expose, database, broker, image }.",
+  tierDefaults: serviceTierDefaults,
+  withDefaults: (raw, env) =>
+    isPlainObject(raw)
+      ? Object.fromEntries(
+          Object.entries(raw).map(([name, s]) => [
+            name,
+            mergeDefaults(serviceTierDefaults[env], s),
+          ]),
+        )
+      : raw,
+  check: checkServices,
+} satisfies Section<ServicesConfig>;
