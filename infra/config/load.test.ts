@@ -10,7 +10,7 @@ import {
   type ServicesConfig,
 } from ".";
 import type { DatabaseConfig } from "./sections/database";
-import { configProblems } from "./testing";
+import { configProblems } from "../test/config-problems";
 
 const problems = configProblems;
 
