@@ -70,3 +70,11 @@ export {
   irsaTrustPolicy,
   oidcIssuerOf,
 } from "./load-balancer-controller.iam";
+export {
+  cidrContains,
+  cidrNetworkAddress,
+  cidrsOverlap,
+  isDns1035Label,
+  isDns1123Label,
+  isIpv4Cidr,
+} from "./shared/validators";

@@ -1,6 +1,6 @@
+import { cidrContains, cidrNetworkAddress, cidrsOverlap } from "@causeway/components";
 import { z } from "zod";
 import { awsId, ipv4Cidr } from "../primitives";
-import { cidrContains, cidrNetworkAddress, cidrsOverlap } from "./network.cidr";
 import type { Section } from "./section";
 
 const subnets = (kind: string) =>

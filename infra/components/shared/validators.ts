@@ -1,4 +1,29 @@
-/** IPv4 CIDR arithmetic for config validation. Inputs are valid CIDRs (see primitives.ipv4Cidr). */
+/** Pure validators and IPv4 CIDR arithmetic shared by the components and the app's config. */
+
+/** Whether `value` is an IPv4 CIDR block such as 10.0.0.0/16. Pure. */
+export function isIpv4Cidr(value: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return false;
+  return match.slice(1, 5).every((o) => Number(o) <= 255) && Number(match[5]) <= 32;
+}
+
+/**
+ * Whether `value` is an RFC 1035 DNS label: 1-63 lowercase letters, digits or '-', starting with
+ * a letter and ending with a letter or digit (what Kubernetes requires of a Service name).
+ */
+export function isDns1035Label(value: string): boolean {
+  return /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value);
+}
+
+/**
+ * Whether `value` is an RFC 1123 DNS label: as DNS-1035, but it may also start with a digit
+ * (what Kubernetes requires of most object names).
+ */
+export function isDns1123Label(value: string): boolean {
+  return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value);
+}
+
+/* IPv4 CIDR arithmetic. Inputs are valid CIDRs (see isIpv4Cidr). */
 
 function parse(cidr: string): { base: number; prefix: number } {
   const [ip, prefix] = cidr.split("/") as [string, string];
