@@ -5,7 +5,10 @@ import { environments, type ByTier } from "./environment";
  * tier agrees, else `Tier default: 20 dev, 50 staging, 100 prod`, tiers that share a value
  * grouped (`false dev and staging, true prod`). Read from the table, so the prose never drifts.
  */
-export function tierNote<T, K extends keyof T>(defaults: ByTier<T>, field: K): string {
+export function tierNote<K extends string>(
+  defaults: ByTier<Readonly<Record<K, unknown>>>,
+  field: K,
+): string {
   const groups = new Map<string, string[]>();
   for (const env of environments) {
     const value = show(defaults[env][field]);
