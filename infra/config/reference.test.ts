@@ -27,7 +27,7 @@ describe("config reference", () => {
       const table = sections[key] as { tierDefaults: ByTier<Record<string, unknown>> };
       const stated = fields.map((f) => [
         f,
-        row(reference, key, f)?.includes(tierNote(table.tierDefaults, f)),
+        row(reference, key, f)?.includes(tierNote(table.tierDefaults, (t) => t[f])),
       ]);
       expect(stated).toEqual(fields.map((f) => [f, true]));
     },
@@ -36,6 +36,12 @@ describe("config reference", () => {
   it("states a tier default in words a reader can check", () => {
     expect(row(reference, "database", "instanceClass")).toBe(
       "| `instanceClass` | string | required; Tier default: db.t4g.micro dev, db.t4g.medium staging, db.m7g.large prod |",
+    );
+    expect(row(reference, "edge", "waf.enabled")).toBe(
+      "| `waf.enabled` | boolean | required; WAFv2 web ACL with the AWS common and known-bad-inputs rule groups. Tier default: off dev, on staging and prod |",
+    );
+    expect(row(reference, "edge", "accessLogs.retentionDays")).toBe(
+      "| `accessLogs.retentionDays` | integer | required; Days before log objects expire. Tier default: 7 dev, 30 staging, 90 prod |",
     );
     expect(row(reference, "consul", "storageClass")).toBe(
       "| `storageClass` | string | required; StorageClass of the server volumes (EBS through the EBS CSI driver). Default gp2 |",

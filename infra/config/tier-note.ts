@@ -1,17 +1,20 @@
-import { environments, type ByTier } from "./environment";
+import { environments, type ByTier, type Environment } from "./environment";
 
 /**
  * The tier defaults of one field, as the config reference states them: `Default 17` when every
  * tier agrees, else `Tier default: 20 dev, 50 staging, 100 prod`, tiers that share a value
  * grouped (`false dev and staging, true prod`). Read from the table, so the prose never drifts.
+ * `pick` reads the field from one tier; `show` words a value (default: strings as they are,
+ * anything else as JSON).
  */
-export function tierNote<K extends string>(
-  defaults: ByTier<Readonly<Record<K, unknown>>>,
-  field: K,
+export function tierNote<D extends ByTier<unknown>>(
+  defaults: D,
+  pick: (tier: D[Environment]) => unknown,
+  show: (value: unknown) => string = asText,
 ): string {
   const groups = new Map<string, string[]>();
   for (const env of environments) {
-    const value = show(defaults[env][field]);
+    const value = show(pick(defaults[env]));
     groups.set(value, [...(groups.get(value) ?? []), env]);
   }
   if (groups.size === 1) return `Default ${[...groups.keys()][0]}`;
@@ -19,7 +22,10 @@ export function tierNote<K extends string>(
   return `Tier default: ${parts.join(", ")}`;
 }
 
-function show(value: unknown): string {
+/** Words a switch as the reference does: `on` or `off`. */
+export const onOff = (value: unknown): string => (value ? "on" : "off");
+
+function asText(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 

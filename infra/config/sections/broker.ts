@@ -48,7 +48,7 @@ const tierDefaults = {
   },
 };
 
-const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, field);
+const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, (t) => t[field]);
 
 /** `causeway:broker`: the Amazon MQ for RabbitMQ broker the services publish to and consume from. */
 export const brokerSchema = z.strictObject({

@@ -51,7 +51,7 @@ const tierDefaults = {
   },
 };
 
-const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, field);
+const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, (t) => t[field]);
 
 /** `causeway:consul`: the Consul servers and the chart that installs them. */
 export const consulSchema = z.strictObject({

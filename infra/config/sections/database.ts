@@ -57,7 +57,7 @@ const tierDefaults = {
 /** The minimum backup retention a prod database keeps. */
 export const PROD_MIN_BACKUP_RETENTION_DAYS = 7;
 
-const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, field);
+const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, (t) => t[field]);
 const majors = `${POSTGRES_MAJOR_VERSIONS[0]}-${POSTGRES_MAJOR_VERSIONS.at(-1)}`;
 
 /** `causeway:database`: the RDS for PostgreSQL instance that holds the services' state. */
