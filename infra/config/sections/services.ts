@@ -42,45 +42,48 @@ export const exposeSchema = z
     message: "needs a host, a path or both",
   });
 
-/** Horizontal pod autoscaling (autoscaling/v2, on CPU utilisation); `replicas` is the minimum. */
+/**
+ * Horizontal pod autoscaling (autoscaling/v2, on CPU utilisation); `replicas` is the minimum.
+ * Tier defaults in serviceTierDefaults.
+ */
 export const autoscalingSchema = z.strictObject({
-  /** Whether an HPA scales the service. Tier default: false dev, true staging and prod. */
+  /** Whether an HPA scales the service. */
   enabled: z.boolean(),
-  /** HPA maximum, at least `replicas`. Tier default: 3 dev, 4 staging, 10 prod. */
+  /** HPA maximum, at least `replicas`. */
   maxReplicas: z.number().int().min(1).max(100),
-  /** Target average CPU utilisation, in percent of the CPU request. Tier default: 70. */
+  /** Target average CPU utilisation, in percent of the CPU request. */
   targetCpuUtilization: z.number().int().min(10).max(95),
 });
 
-/** One service of the graph, after tier defaults are applied. */
+/**
+ * One service of the graph, after tier defaults are applied: every field but `expose` and `image`
+ * has one, in serviceTierDefaults.
+ */
 export const serviceSchema = z.strictObject({
-  /** Container port the service listens on. Default 8080. */
+  /** Container port the service listens on. */
   port: z.number().int().min(1024).max(65535),
-  /**
-   * Desired replicas (the HPA minimum where autoscaling is on). Tier default: 1 dev, 2 staging,
-   * 3 prod. Outside dev, at least 2.
-   */
+  /** Desired replicas (the HPA minimum where autoscaling is on). Outside dev, at least 2. */
   replicas: z.number().int().min(1).max(100),
-  /** Autoscaling. Tier defaults: see autoscalingSchema. */
+  /** Autoscaling, see autoscalingSchema. */
   autoscaling: autoscalingSchema,
   /** Requests and memory limit for the service container. */
   resources: z.strictObject({
-    /** CPU request. Tier default: 100m dev, 250m staging and prod. */
+    /** CPU request. */
     cpu: cpuQuantity,
-    /** Memory request. Tier default: 128Mi dev, 256Mi staging and prod. */
+    /** Memory request. */
     memory: memoryQuantity,
-    /** Memory limit, at least the request. Tier default: 256Mi dev, 512Mi staging and prod. */
+    /** Memory limit, at least the request. */
     memoryLimit: memoryQuantity,
   }),
-  /** Plain environment variables. Secrets go through Kubernetes Secrets, never here. Default {}. */
+  /** Plain environment variables. Secrets go through Kubernetes Secrets, never here. */
   env: z.record(envVarName, z.string()),
-  /** Services this one calls over HTTP. Default []. */
+  /** Services this one calls over HTTP. */
   upstreams: z.array(dns1035Label),
   /** Exposure through the public load balancer. Default: not exposed. */
   expose: exposeSchema.optional(),
-  /** Whether the service gets DATABASE_URL (from Secret `<service>-database`). Default false. */
+  /** Whether the service gets DATABASE_URL (from Secret `<service>-database`). */
   database: z.boolean(),
-  /** Whether the service gets AMQP_URL (from Secret `causeway-broker`). Default false. */
+  /** Whether the service gets AMQP_URL (from Secret `causeway-broker`). */
   broker: z.boolean(),
   /**
    * An existing image pinned by digest (promotion). Default: build services/Dockerfile for this
