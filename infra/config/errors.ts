@@ -26,3 +26,10 @@ export class ConfigError extends Error {
     this.issues = issues;
   }
 }
+
+/** A found value as a problem message quotes it: JSON, cut at 80 characters; `nothing` if absent. */
+export function found(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const s = JSON.stringify(value);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

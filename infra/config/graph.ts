@@ -1,6 +1,20 @@
 import type { ConfigIssue } from "./errors";
 import { didYouMean } from "./did-you-mean";
-import type { ServicesConfig } from "./sections/services";
+
+/**
+ * What the graph's rules read of each service: its upstreams and where it is exposed. The
+ * services section's value (`ServicesConfig`) is one; this file does not import it, since that
+ * section checks its graph with the functions below.
+ */
+export type ServiceGraph = Readonly<
+  Record<
+    string,
+    {
+      readonly upstreams: readonly string[];
+      readonly expose?: { readonly host?: string; readonly path?: string } | undefined;
+    }
+  >
+>;
 
 const KEY = "causeway:services";
 
@@ -11,14 +25,14 @@ export interface Edge {
 }
 
 /** Every caller -> upstream edge, sorted, so derived resources have a stable order. */
-export function edges(services: ServicesConfig): Edge[] {
+export function edges(services: ServiceGraph): Edge[] {
   return Object.entries(services)
     .flatMap(([from, s]) => s.upstreams.map((to) => ({ from, to })))
     .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
 }
 
 /** The services that call `name`, sorted. */
-export function callersOf(services: ServicesConfig, name: string): string[] {
+export function callersOf(services: ServiceGraph, name: string): string[] {
   return Object.keys(services)
     .filter((caller) => services[caller]!.upstreams.includes(name))
     .sort();
@@ -33,7 +47,7 @@ function exposureKey(expose: { host?: string | undefined; path?: string | undefi
  * Checks the graph's own rules: upstreams exist, no service calls itself directly or through a
  * cycle, no two services claim the same host and path.
  */
-export function checkGraph(services: ServicesConfig): ConfigIssue[] {
+export function checkGraph(services: ServiceGraph): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const names = Object.keys(services).sort();
 
@@ -89,7 +103,7 @@ export function checkGraph(services: ServicesConfig): ConfigIssue[] {
 }
 
 /** Each elementary cycle of length >= 2, reported once, starting at its smallest name. */
-function findCycles(services: ServicesConfig): string[][] {
+function findCycles(services: ServiceGraph): string[][] {
   const found = new Map<string, string[]>();
   const visit = (start: string, node: string, path: string[]) => {
     for (const next of services[node]?.upstreams ?? []) {

@@ -1,9 +1,16 @@
 import { toRawConfig } from "@causeway/plan";
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { rawStackConfig } from "../plan/harness";
-import { parsePlatformConfig, type RawConfig } from ".";
-import { configProblems } from "./testing";
+import {
+  parsePlatformConfig,
+  type PlatformConfig,
+  type RawConfig,
+  type ServiceConfig,
+  type ServicesConfig,
+} from ".";
+import type { DatabaseConfig } from "./sections/database";
+import { configProblems } from "../test/config-problems";
 
 const problems = configProblems;
 
@@ -185,5 +192,63 @@ describe("parsePlatformConfig: secrets", () => {
       value: "apiVersion: v1\nkind: Config",
       secret: true,
     });
+  });
+});
+
+describe("parsePlatformConfig: each section's check", () => {
+  it("runs once every section is parsed, in table order, after the sections' own problems", () => {
+    const raw = rawStackConfig("dev", {
+      "causeway:services": { orders: { upstreams: ["orders"] } },
+      "causeway:consul": { servers: 2 },
+      "causeway:database": { backupRetentionDays: 40 },
+    });
+    expect(problems(raw)).toEqual([
+      "causeway:consul.servers: must be odd (1, 3, 5 or 7): Raft needs a majority of servers for quorum, so an even count tolerates no more failures than one server fewer (2 tolerate none, like 1; 4 tolerate one, like 3) and only adds cost (found 2)",
+      'causeway:services.orders.upstreams[0]: service "orders" lists itself as an upstream; a service calls itself in-process, remove it',
+      "causeway:database.backupRetentionDays: must be a whole number of days from 0 to 35 (found 40)",
+    ]);
+  });
+
+  it("is skipped while a section it reads has problems of its own", () => {
+    const checked = {
+      "causeway:database": { backupRetentionDays: 40 },
+      "causeway:edge": { certificateArn: null, domain: null, zoneId: null },
+    };
+    expect(problems(rawStackConfig("dev", checked))).toEqual([
+      "causeway:edge: HTTPS is requested (exposed: gateway) but there is no certificate: set certificateArn, or domain and zoneId for a DNS-validated ACM certificate",
+      "causeway:database.backupRetentionDays: must be a whole number of days from 0 to 35 (found 40)",
+    ]);
+    const raw = rawStackConfig("dev", {
+      ...checked,
+      "causeway:network": { vpcId: "vpc-123" },
+      "causeway:services": { orders: { replicas: 0 } },
+    });
+    expect(problems(raw)).toEqual([
+      'causeway:network.vpcId: must be an AWS id of the form vpc-0123456789abcdef0 (found "vpc-123")',
+      "causeway:services.orders.replicas: Too small: expected number to be >=1 (found 0)",
+    ]);
+  });
+});
+
+describe("PlatformConfig", () => {
+  it("types each field by its section's schema, with credentials as secrets", () => {
+    const config = parsePlatformConfig(rawStackConfig("prod"), "prod");
+    expectTypeOf(config).toEqualTypeOf<PlatformConfig>();
+    expectTypeOf(config.services).toEqualTypeOf<ServicesConfig>();
+    expectTypeOf(config.services.orders!).toEqualTypeOf<ServiceConfig>();
+    expectTypeOf(config.database).toEqualTypeOf<DatabaseConfig>();
+    expectTypeOf(config.environment).toEqualTypeOf<"dev" | "staging" | "prod">();
+    expectTypeOf(config.cluster.kubeconfig).toEqualTypeOf<pulumi.Output<string> | undefined>();
+    expectTypeOf(config.cluster.name).toEqualTypeOf<string>();
+    expect(Object.keys(config)).toEqual([
+      "environment",
+      "cluster",
+      "network",
+      "services",
+      "consul",
+      "edge",
+      "broker",
+      "database",
+    ]);
   });
 });

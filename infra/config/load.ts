@@ -1,34 +1,38 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { Environment } from "./environment";
-import { ConfigError, type ConfigIssue } from "./errors";
+import { ConfigError, found, type ConfigIssue } from "./errors";
 import { didYouMean } from "./did-you-mean";
-import { checkGraph } from "./graph";
-import { mergeDefaults, sectionKeys, sections, type Section, type SectionKey } from "./sections";
-import { checkBroker, type BrokerConfig } from "./sections/broker";
-import type { ClusterConfig } from "./sections/cluster";
-import type { ConsulConfig } from "./sections/consul";
-import { checkDatabase, type DatabaseConfig } from "./sections/database";
-import { checkEdge, type EdgeConfig } from "./sections/edge";
-import type { NetworkConfig } from "./sections/network";
-import { checkServices, type ServicesConfig } from "./sections/services";
+import {
+  mergeDefaults,
+  sectionKeys,
+  sections,
+  type Section,
+  type SectionKey,
+  type SectionValues,
+} from "./sections";
 
 export const NAMESPACE = "causeway";
 
-/** The typed, validated platform config that `infra/index.ts` hands to the components. */
-export interface PlatformConfig {
-  readonly environment: Environment;
-  readonly cluster: Omit<ClusterConfig, "kubeconfig"> & {
-    /** The kubeconfig, always a Pulumi secret. */
-    readonly kubeconfig?: pulumi.Output<string>;
-  };
-  readonly network: NetworkConfig;
-  readonly services: ServicesConfig;
-  readonly consul: ConsulConfig;
-  readonly edge: EdgeConfig;
-  readonly broker: BrokerConfig;
-  readonly database: DatabaseConfig;
+/** The fields a section marks `sensitive`, which the loader wraps as Pulumi secrets. */
+type SensitiveOf<K extends SectionKey> = (typeof sections)[K] extends {
+  readonly sensitive: readonly (infer F)[];
 }
+  ? F
+  : never;
+
+/** `T` with the fields named `F` held as Pulumi secrets (optional fields stay optional). */
+type WithSecrets<T, F> = [F] extends [never]
+  ? T
+  : { readonly [P in keyof T]: P extends F ? pulumi.Output<NonNullable<T[P]>> : T[P] };
+
+/**
+ * The typed, validated platform config that `infra/index.ts` hands to the components: one field
+ * per section of the table, typed by that section's schema, with its credentials as secrets.
+ */
+export type PlatformConfig = {
+  readonly [K in SectionKey]: WithSecrets<SectionValues[K], SensitiveOf<K>>;
+};
 
 /**
  * Raw config as the Pulumi engine hands it to a program: `namespace:key` -> string (objects as
@@ -88,7 +92,8 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
 
   const out: Record<string, unknown> = {};
   for (const key of sectionKeys) {
-    const section: Section = sections[key];
+    // Each section reads only the others it names in its CheckContext; `parsed` holds them all.
+    const section: Section<unknown, Partial<SectionValues>> = sections[key];
     const fullKey = prefix + key;
     const value = given.get(key);
     if (unreadable.has(key)) continue;
@@ -118,28 +123,11 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
     issues.push(...plaintextIssues(key, section, result.data, raw));
   }
 
-  if (out.services) {
-    issues.push(...checkGraph(out.services as ServicesConfig));
-    issues.push(...checkServices(out.services as ServicesConfig, env));
-  }
-  if (out.services && out.edge) {
-    issues.push(...checkEdge(out.edge as EdgeConfig, out.services as ServicesConfig));
-  }
-
-  if (out.network && out.broker) {
-    issues.push(
-      ...checkBroker(out.broker as BrokerConfig, out.network as NetworkConfig, env, stack ?? env),
-    );
-  }
-  if (out.network && out.database) {
-    issues.push(
-      ...checkDatabase(
-        out.database as DatabaseConfig,
-        out.network as NetworkConfig,
-        env,
-        stack ?? env,
-      ),
-    );
+  const context = { env, stack: stack ?? env, parsed: out as Partial<SectionValues> };
+  for (const key of sectionKeys) {
+    // Each section reads only the others it names in its CheckContext; `parsed` holds them all.
+    const section: Section<unknown, Partial<SectionValues>> = sections[key];
+    if (key in out && section.check) issues.push(...section.check(out[key], context));
   }
 
   if (issues.length > 0) throw new ConfigError(issues, stack);
@@ -203,7 +191,8 @@ function plaintextIssues(
 function markSecrets(config: Record<string, unknown>): Record<string, unknown> {
   const out = { ...config };
   for (const key of sectionKeys) {
-    const section: Section = sections[key];
+    // Each section reads only the others it names in its CheckContext; `parsed` holds them all.
+    const section: Section<unknown, Partial<SectionValues>> = sections[key];
     for (const field of section.sensitive ?? []) {
       const value = out[key] as Record<string, unknown> | undefined;
       if (value && value[field] !== undefined) {
@@ -238,12 +227,7 @@ function describeIssue(fullKey: string, schema: z.ZodType, issue: z.core.$ZodIss
   if (typeof input === "object" && input !== null && !Array.isArray(input)) {
     return { path, message }; // the path already says which object
   }
-  const found = input === undefined ? "nothing" : JSON.stringify(input);
-  return { path, message: `${message} (found ${truncate(found)})` };
-}
-
-function truncate(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return { path, message: `${message} (found ${found(input)})` };
 }
 
 /** The keys an object schema accepts at `path` (walking records, arrays and wrappers). */

@@ -1,3 +1,4 @@
+import { isDns1035Label, isIpv4Cidr } from "@causeway/components";
 import { z } from "zod";
 
 /**
@@ -11,8 +12,8 @@ import { z } from "zod";
  */
 export const dns1035Label = z
   .string()
-  .regex(
-    /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+  .refine(
+    isDns1035Label,
     "must be a DNS-1035 label: 1-63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit",
   );
 
@@ -20,14 +21,6 @@ export const dns1035Label = z
 export const ipv4Cidr = z
   .string()
   .refine(isIpv4Cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16 or 0.0.0.0/0");
-
-export function isIpv4Cidr(value: string): boolean {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (!match) return false;
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  return octets.every((o) => o <= 255) && prefix <= 32;
-}
 
 /** A Kubernetes resource quantity for CPU, e.g. `250m` or `1`. */
 export const cpuQuantity = z

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rawStackConfig, type ConfigOverlay } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
-import { configProblems } from "../testing";
+import { configProblems } from "../../test/config-problems";
 import { brokerSubnets, brokerTierDefaults } from "./broker";
 
 /** The `causeway:broker` problems parsing `stack` with `overlay` reports. */

@@ -7,11 +7,48 @@ import {
 } from "@causeway/components";
 import { z } from "zod";
 import { Environment, type ByTier } from "../environment";
-import type { ConfigIssue } from "../errors";
+import { found, type ConfigIssue } from "../errors";
 import { awsId, ipv4Cidr } from "../primitives";
+import { tierNote } from "../tier-note";
 import type { NetworkConfig } from "./network";
+import type { CheckContext, Section } from "./section";
 
 const KEY = "causeway:broker";
+
+const common = {
+  engineVersion: "4.2",
+  consoleAllowedCidrs: [],
+  adminUsername: "causeway-admin",
+};
+
+/**
+ * Tier defaults. Every tier runs RabbitMQ 4.2 (dev and prod behave alike); dev on the smallest
+ * mq.m7g type, staging and prod on a three-node cluster of the smallest type AWS recommends for
+ * production. Staging's window is a day before prod's, so an automatic upgrade reaches it first.
+ * The schema's field notes read them from here.
+ */
+const tierDefaults = {
+  dev: {
+    ...common,
+    instanceType: "mq.m7g.medium",
+    deploymentMode: BrokerDeploymentMode.singleInstance,
+    maintenanceWindow: { dayOfWeek: WeekDay.saturday, timeOfDay: "03:00", timeZone: "UTC" },
+  },
+  staging: {
+    ...common,
+    instanceType: "mq.m7g.large",
+    deploymentMode: BrokerDeploymentMode.clusterMultiAz,
+    maintenanceWindow: { dayOfWeek: WeekDay.saturday, timeOfDay: "03:00", timeZone: "UTC" },
+  },
+  prod: {
+    ...common,
+    instanceType: "mq.m7g.large",
+    deploymentMode: BrokerDeploymentMode.clusterMultiAz,
+    maintenanceWindow: { dayOfWeek: WeekDay.sunday, timeOfDay: "03:00", timeZone: "UTC" },
+  },
+};
+
+const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, (t) => t[field]);
 
 /** `causeway:broker`: the Amazon MQ for RabbitMQ broker the services publish to and consume from. */
 export const brokerSchema = z.strictObject({
@@ -19,9 +56,7 @@ export const brokerSchema = z.strictObject({
   engineVersion: z
     .string()
     .describe("RabbitMQ engine version, major.minor only (3.13 or 4.2; 4.2 needs mq.m7g.*)"),
-  instanceType: z
-    .string()
-    .describe("Host instance type. Tier default: mq.m7g.medium dev, mq.m7g.large staging and prod"),
+  instanceType: z.string().describe(`Host instance type. ${note("instanceType")}`),
   deploymentMode: z
     .enum(brokerDeploymentModes as [BrokerDeploymentMode, ...BrokerDeploymentMode[]], {
       error: () => `must be one of ${brokerDeploymentModes.join(", ")}`,
@@ -50,10 +85,12 @@ export const brokerSchema = z.strictObject({
         "must not be 0.0.0.0/0: that opens the management console to the internet; list your operators' networks",
       ),
     )
-    .describe("IPv4 CIDRs that may reach the management console (443). Default []: none"),
+    .describe(
+      `IPv4 CIDRs that may reach the management console (443). ${note("consoleAllowedCidrs")}: none`,
+    ),
   adminUsername: z
     .string()
-    .describe("The broker's admin user (its password is generated). Default causeway-admin"),
+    .describe(`The broker's admin user (its password is generated). ${note("adminUsername")}`),
   subnetIds: z
     .array(awsId("subnet"))
     .optional()
@@ -64,40 +101,8 @@ export const brokerSchema = z.strictObject({
 
 export type BrokerConfig = z.infer<typeof brokerSchema>;
 
-const common = {
-  engineVersion: "4.2",
-  consoleAllowedCidrs: [],
-  adminUsername: "causeway-admin",
-} as const;
-
-/**
- * Tier defaults. Every tier runs RabbitMQ 4.2 (dev and prod behave alike); dev on the smallest
- * mq.m7g type, staging and prod on a three-node cluster of the smallest type AWS recommends for
- * production. Staging's window is a day before prod's, so an automatic upgrade reaches it first.
- */
-export const brokerTierDefaults: ByTier<BrokerConfig> = {
-  dev: {
-    ...common,
-    consoleAllowedCidrs: [],
-    instanceType: "mq.m7g.medium",
-    deploymentMode: BrokerDeploymentMode.singleInstance,
-    maintenanceWindow: { dayOfWeek: WeekDay.saturday, timeOfDay: "03:00", timeZone: "UTC" },
-  },
-  staging: {
-    ...common,
-    consoleAllowedCidrs: [],
-    instanceType: "mq.m7g.large",
-    deploymentMode: BrokerDeploymentMode.clusterMultiAz,
-    maintenanceWindow: { dayOfWeek: WeekDay.saturday, timeOfDay: "03:00", timeZone: "UTC" },
-  },
-  prod: {
-    ...common,
-    consoleAllowedCidrs: [],
-    instanceType: "mq.m7g.large",
-    deploymentMode: BrokerDeploymentMode.clusterMultiAz,
-    maintenanceWindow: { dayOfWeek: WeekDay.sunday, timeOfDay: "03:00", timeZone: "UTC" },
-  },
-};
+/** The tier defaults, checked against the schema's type. */
+export const brokerTierDefaults: ByTier<BrokerConfig> = tierDefaults;
 
 /** The broker's subnets: as configured, else derived from the network by deployment mode. */
 export function brokerSubnets(broker: BrokerConfig, network: NetworkConfig): string[] {
@@ -115,14 +120,13 @@ export function brokerName(broker: BrokerConfig, stack: string): string {
 /**
  * What Amazon MQ would reject at apply time (the MessageBroker rule table), plus the tier
  * policy: prod runs a cluster, on an instance type AWS recommends for production. Needs the
- * network (for subnets) and the tier, so it runs after every section is parsed.
+ * network (for subnets): skipped while causeway:network has problems of its own.
  */
 export function checkBroker(
   broker: BrokerConfig,
-  network: NetworkConfig,
-  env: Environment,
-  stack: string,
+  { parsed: { network }, env, stack }: CheckContext<{ network: NetworkConfig }>,
 ): ConfigIssue[] {
+  if (!network) return [];
   const subnetIds = brokerSubnets(broker, network);
   const settings = {
     brokerName: brokerName(broker, stack),
@@ -168,7 +172,12 @@ export function checkBroker(
   return issues;
 }
 
-function found(value: unknown): string {
-  const s = JSON.stringify(value);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
+/** `causeway:broker`, as the loader reads it. */
+export const brokerSection = {
+  schema: brokerSchema,
+  required: false,
+  description:
+    "The Amazon MQ for RabbitMQ broker: engineVersion, instanceType, deploymentMode, maintenanceWindow, consoleAllowedCidrs, adminUsername, subnetIds, name.",
+  tierDefaults: brokerTierDefaults,
+  check: checkBroker,
+} satisfies Section<BrokerConfig, { network: NetworkConfig }>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { arn } from "../primitives";
+import type { Section } from "./section";
 
 /**
  * `causeway:cluster`: the existing EKS cluster the platform is deployed into.
@@ -62,3 +63,12 @@ export type ClusterConfig = z.infer<typeof clusterSchema>;
 
 /** Fields of this section that hold credentials; they become Pulumi secrets when read. */
 export const clusterSensitive = ["kubeconfig"] as const;
+
+/** `causeway:cluster`, as the loader reads it. */
+export const clusterSection = {
+  schema: clusterSchema,
+  required: true,
+  description:
+    "The existing EKS cluster: name, oidcProviderArn, and kubeconfig (secret) or stackReference.",
+  sensitive: clusterSensitive,
+} satisfies Section<ClusterConfig>;

@@ -3,7 +3,7 @@ import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "../load";
 import { EVEN_SERVERS_MESSAGE } from "@causeway/components";
 import { consulTierDefaults } from "./consul";
-import { configProblems } from "../testing";
+import { configProblems } from "../../test/config-problems";
 
 const problems = configProblems;
 

@@ -2,6 +2,8 @@ import { EVEN_SERVERS_MESSAGE, MAX_CONSUL_SERVERS } from "@causeway/components";
 import { z } from "zod";
 import type { ByTier } from "../environment";
 import { cpuQuantity, mebibytes, memoryQuantity } from "../primitives";
+import { tierNote } from "../tier-note";
+import type { Section } from "./section";
 
 const semver = (what: string) =>
   z
@@ -21,54 +23,14 @@ const storageClassName = z
     "must be a StorageClass name: lowercase letters, digits, '-' or '.', such as gp3",
   );
 
-/** `causeway:consul`: the Consul servers and the chart that installs them. */
-export const consulSchema = z.strictObject({
-  servers: z
-    .number()
-    .int()
-    .min(1, "must be at least 1")
-    .max(
-      MAX_CONSUL_SERVERS,
-      `must be at most ${MAX_CONSUL_SERVERS}: every extra voter slows each Raft commit`,
-    )
-    .refine((n) => n < 1 || n % 2 === 1, EVEN_SERVERS_MESSAGE)
-    .describe("Consul server replicas, odd (Raft quorum). Tier default: 1 dev, 3 staging, 5 prod"),
-  chartVersion: semver("Helm chart").describe(
-    "hashicorp/consul chart version from https://helm.releases.hashicorp.com",
-  ),
-  consulVersion: semver("Consul").describe(
-    "hashicorp/consul image tag; keep it the one the chart version ships",
-  ),
-  storageSize: storageQuantity.describe(
-    "Raft data volume per server. Tier default: 5Gi dev, 10Gi staging, 20Gi prod",
-  ),
-  storageClass: storageClassName.describe(
-    "StorageClass of the server volumes (EBS through the EBS CSI driver). Default gp2",
-  ),
-  resources: z
-    .strictObject({
-      cpu: cpuQuantity.describe("CPU request per server"),
-      cpuLimit: cpuQuantity.describe("CPU limit per server"),
-      memory: memoryQuantity.describe("memory request per server"),
-      memoryLimit: memoryQuantity.describe("memory limit per server, at least the request"),
-    })
-    .refine((r) => mebibytes(r.memoryLimit) >= mebibytes(r.memory), {
-      message: "memoryLimit must be at least memory",
-      path: ["memoryLimit"],
-    })
-    .describe("Server requests and limits, by tier"),
-});
-
-export type ConsulConfig = z.infer<typeof consulSchema>;
-
 /**
  * Chart 1.9.11 ships Consul 1.22.7 (charts/consul/Chart.yaml, appVersion, at tag v1.9.11 of
  * hashicorp/consul-k8s). Both are pinned here; a stack overrides them to upgrade.
  */
 const pinned = { chartVersion: "1.9.11", consulVersion: "1.22.7", storageClass: "gp2" } as const;
 
-/** Tier defaults; a stack sets only what differs. */
-export const consulTierDefaults: ByTier<ConsulConfig> = {
+/** Tier defaults; a stack sets only what differs. The schema's field notes read them from here. */
+const tierDefaults = {
   dev: {
     servers: 1,
     ...pinned,
@@ -88,3 +50,55 @@ export const consulTierDefaults: ByTier<ConsulConfig> = {
     resources: { cpu: "500m", cpuLimit: "2", memory: "1Gi", memoryLimit: "1Gi" },
   },
 };
+
+const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, (t) => t[field]);
+
+/** `causeway:consul`: the Consul servers and the chart that installs them. */
+export const consulSchema = z.strictObject({
+  servers: z
+    .number()
+    .int()
+    .min(1, "must be at least 1")
+    .max(
+      MAX_CONSUL_SERVERS,
+      `must be at most ${MAX_CONSUL_SERVERS}: every extra voter slows each Raft commit`,
+    )
+    .refine((n) => n < 1 || n % 2 === 1, EVEN_SERVERS_MESSAGE)
+    .describe(`Consul server replicas, odd (Raft quorum). ${note("servers")}`),
+  chartVersion: semver("Helm chart").describe(
+    "hashicorp/consul chart version from https://helm.releases.hashicorp.com",
+  ),
+  consulVersion: semver("Consul").describe(
+    "hashicorp/consul image tag; keep it the one the chart version ships",
+  ),
+  storageSize: storageQuantity.describe(`Raft data volume per server. ${note("storageSize")}`),
+  storageClass: storageClassName.describe(
+    `StorageClass of the server volumes (EBS through the EBS CSI driver). ${note("storageClass")}`,
+  ),
+  resources: z
+    .strictObject({
+      cpu: cpuQuantity.describe("CPU request per server"),
+      cpuLimit: cpuQuantity.describe("CPU limit per server"),
+      memory: memoryQuantity.describe("memory request per server"),
+      memoryLimit: memoryQuantity.describe("memory limit per server, at least the request"),
+    })
+    .refine((r) => mebibytes(r.memoryLimit) >= mebibytes(r.memory), {
+      message: "memoryLimit must be at least memory",
+      path: ["memoryLimit"],
+    })
+    .describe("Server requests and limits, by tier"),
+});
+
+export type ConsulConfig = z.infer<typeof consulSchema>;
+
+/** The tier defaults, checked against the schema's type. */
+export const consulTierDefaults: ByTier<ConsulConfig> = tierDefaults;
+
+/** `causeway:consul`, as the loader reads it. */
+export const consulSection = {
+  schema: consulSchema,
+  required: false,
+  description:
+    "The Consul servers of the mesh: servers (odd), chartVersion, consulVersion, storageSize, storageClass, resources.",
+  tierDefaults: consulTierDefaults,
+} satisfies Section<ConsulConfig>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rawStackConfig, type ConfigOverlay } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
-import { configProblems } from "../testing";
+import { configProblems } from "../../test/config-problems";
 import { databaseIdentifier } from "./database";
 
 /** The problems about the database that parsing `stack` with `overlay` reports. */

@@ -1,65 +1,28 @@
-import { checkDatabaseSettings } from "@causeway/components";
+import {
+  checkDatabaseSettings,
+  GP3_STORAGE_GIB,
+  POSTGRES_MAJOR_VERSIONS,
+} from "@causeway/components";
 import { z } from "zod";
 import { Environment, type ByTier } from "../environment";
-import type { ConfigIssue } from "../errors";
+import { found, type ConfigIssue } from "../errors";
+import { tierNote } from "../tier-note";
 import type { NetworkConfig } from "./network";
+import type { CheckContext, Section } from "./section";
 
 const KEY = "causeway:database";
-
-/** `causeway:database`: the RDS for PostgreSQL instance that holds the services' state. */
-export const databaseSchema = z.strictObject({
-  identifier: z.string().optional().describe("RDS instance identifier. Default causeway-<stack>"),
-  engineVersion: z
-    .string()
-    .describe("PostgreSQL major version, pinned (14-18); RDS applies minor versions. Default 17"),
-  instanceClass: z
-    .string()
-    .describe("Tier default: db.t4g.micro dev, db.t4g.medium staging, db.m7g.large prod"),
-  allocatedStorage: z
-    .number()
-    .describe("gp3 storage in GiB (20-65536). Tier default: 20 dev, 50 staging, 100 prod"),
-  maxAllocatedStorage: z
-    .number()
-    .optional()
-    .describe(
-      "Storage autoscaling ceiling in GiB, at least 10% above allocatedStorage; 0 turns autoscaling off. Tier default: 50 dev, 200 staging, 1000 prod",
-    ),
-  multiAz: z
-    .boolean()
-    .describe(
-      "A synchronous standby in a second AZ. Tier default: false dev and staging, true prod",
-    ),
-  backupRetentionDays: z
-    .number()
-    .describe(
-      "Automated backups, days (0-35; prod at least 7). Tier default: 1 dev, 7 staging, 14 prod",
-    ),
-  deletionProtection: z
-    .boolean()
-    .describe("Refuse deletion of the instance. Tier default: false dev, true staging and prod"),
-  finalSnapshot: z
-    .boolean()
-    .describe(
-      "Snapshot <identifier>-final on deletion. Tier default: false dev, true staging and prod",
-    ),
-  databaseName: z
-    .string()
-    .describe("The database the services share, one schema each. Default causeway"),
-  masterUsername: z
-    .string()
-    .describe("Master user (its password is generated). Default causeway_admin"),
-});
-
-export type DatabaseConfig = z.infer<typeof databaseSchema>;
 
 const common = {
   engineVersion: "17",
   databaseName: "causeway",
   masterUsername: "causeway_admin",
-} as const;
+};
 
-/** Tier defaults: a small single-AZ instance in dev, a protected multi-AZ one in prod. */
-export const databaseTierDefaults: ByTier<DatabaseConfig> = {
+/**
+ * Tier defaults: a small single-AZ instance in dev, a protected multi-AZ one in prod. The one
+ * place these values are written: the schema's field notes below read them from here.
+ */
+const tierDefaults = {
   dev: {
     ...common,
     instanceClass: "db.t4g.micro",
@@ -92,24 +55,72 @@ export const databaseTierDefaults: ByTier<DatabaseConfig> = {
   },
 };
 
+/** The minimum backup retention a prod database keeps. */
+export const PROD_MIN_BACKUP_RETENTION_DAYS = 7;
+
+const note = (field: keyof typeof tierDefaults.dev) => tierNote(tierDefaults, (t) => t[field]);
+const majors = `${POSTGRES_MAJOR_VERSIONS[0]}-${POSTGRES_MAJOR_VERSIONS.at(-1)}`;
+
+/** `causeway:database`: the RDS for PostgreSQL instance that holds the services' state. */
+export const databaseSchema = z.strictObject({
+  identifier: z.string().optional().describe("RDS instance identifier. Default causeway-<stack>"),
+  engineVersion: z
+    .string()
+    .describe(
+      `PostgreSQL major version, pinned (${majors}); RDS applies minor versions. ${note("engineVersion")}`,
+    ),
+  instanceClass: z.string().describe(note("instanceClass")),
+  allocatedStorage: z
+    .number()
+    .describe(
+      `gp3 storage in GiB (${GP3_STORAGE_GIB.min}-${GP3_STORAGE_GIB.max}). ${note("allocatedStorage")}`,
+    ),
+  maxAllocatedStorage: z
+    .number()
+    .optional()
+    .describe(
+      `Storage autoscaling ceiling in GiB, at least 10% above allocatedStorage; 0 turns autoscaling off. ${note("maxAllocatedStorage")}`,
+    ),
+  multiAz: z.boolean().describe(`A synchronous standby in a second AZ. ${note("multiAz")}`),
+  backupRetentionDays: z
+    .number()
+    .describe(
+      `Automated backups, days (0-35; prod at least ${PROD_MIN_BACKUP_RETENTION_DAYS}). ${note("backupRetentionDays")}`,
+    ),
+  deletionProtection: z
+    .boolean()
+    .describe(`Refuse deletion of the instance. ${note("deletionProtection")}`),
+  finalSnapshot: z
+    .boolean()
+    .describe(`Snapshot <identifier>-final on deletion. ${note("finalSnapshot")}`),
+  databaseName: z
+    .string()
+    .describe(`The database the services share, one schema each. ${note("databaseName")}`),
+  masterUsername: z
+    .string()
+    .describe(`Master user (its password is generated). ${note("masterUsername")}`),
+});
+
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+
+/** The tier defaults, checked against the schema's type. */
+export const databaseTierDefaults: ByTier<DatabaseConfig> = tierDefaults;
+
 /** The RDS instance identifier: as configured, else `causeway-<stack>`. */
 export function databaseIdentifier(database: DatabaseConfig, stack: string): string {
   return database.identifier ?? `causeway-${stack}`;
 }
 
-/** The minimum backup retention a prod database keeps. */
-export const PROD_MIN_BACKUP_RETENTION_DAYS = 7;
-
 /**
  * What RDS would reject at apply time (the Database rule table), plus the prod policy:
- * multi-AZ, deletion protection, a final snapshot and at least 7 days of backups.
+ * multi-AZ, deletion protection, a final snapshot and PROD_MIN_BACKUP_RETENTION_DAYS of backups.
+ * Needs the network (for subnets): skipped while causeway:network has problems of its own.
  */
 export function checkDatabase(
   database: DatabaseConfig,
-  network: NetworkConfig,
-  env: Environment,
-  stack: string,
+  { parsed: { network }, env, stack }: CheckContext<{ network: NetworkConfig }>,
 ): ConfigIssue[] {
+  if (!network) return [];
   const settings = {
     identifier: databaseIdentifier(database, stack),
     engineVersion: database.engineVersion,
@@ -162,7 +173,12 @@ export function checkDatabase(
   return issues;
 }
 
-function found(value: unknown): string {
-  const s = JSON.stringify(value);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
+/** `causeway:database`, as the loader reads it. */
+export const databaseSection = {
+  schema: databaseSchema,
+  required: false,
+  description:
+    "The RDS for PostgreSQL instance: engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, deletionProtection, finalSnapshot, databaseName, masterUsername, identifier.",
+  tierDefaults: databaseTierDefaults,
+  check: checkDatabase,
+} satisfies Section<DatabaseConfig, { network: NetworkConfig }>;

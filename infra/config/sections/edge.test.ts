@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "../load";
-import { configProblems } from "../testing";
+import { configProblems } from "../../test/config-problems";
 
 const problems = configProblems;
 

@@ -1,36 +1,10 @@
+import { cidrContains } from "@causeway/components";
 import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
-import { cidrContains, cidrNetworkAddress, cidrsOverlap } from "./network.cidr";
-import { configProblems } from "../testing";
+import { configProblems } from "../../test/config-problems";
 
 const problems = configProblems;
-
-describe("CIDR arithmetic", () => {
-  it.each<[string, string, boolean]>([
-    ["10.10.0.0/16", "10.10.16.0/20", true],
-    ["10.10.0.0/16", "10.10.0.0/16", true],
-    ["10.10.0.0/16", "10.11.0.0/20", false],
-    ["10.10.0.0/20", "10.10.0.0/16", false],
-    ["0.0.0.0/0", "192.168.1.0/24", true],
-  ])("%s contains %s: %s", (outer, inner, expected) => {
-    expect(cidrContains(outer, inner)).toBe(expected);
-  });
-
-  it.each([
-    ["10.10.1.0/16", "10.10.0.0/16"],
-    ["10.10.16.0/20", "10.10.16.0/20"],
-    ["255.255.255.255/0", "0.0.0.0/0"],
-  ])("network address of %s is %s", (cidr, network) => {
-    expect(cidrNetworkAddress(cidr)).toBe(network);
-  });
-
-  it("overlap is symmetric", () => {
-    expect(cidrsOverlap("10.0.0.0/20", "10.0.8.0/24")).toBe(true);
-    expect(cidrsOverlap("10.0.8.0/24", "10.0.0.0/20")).toBe(true);
-    expect(cidrsOverlap("10.0.0.0/20", "10.0.16.0/20")).toBe(false);
-  });
-});
 
 describe("causeway:network subnet CIDRs", () => {
   it("every stack's subnet CIDRs lie in its VPC and match its subnet ids one to one", () => {

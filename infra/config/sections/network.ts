@@ -1,6 +1,7 @@
+import { cidrContains, cidrNetworkAddress, cidrsOverlap } from "@causeway/components";
 import { z } from "zod";
 import { awsId, ipv4Cidr } from "../primitives";
-import { cidrContains, cidrNetworkAddress, cidrsOverlap } from "./network.cidr";
+import type { Section } from "./section";
 
 const subnets = (kind: string) =>
   z
@@ -80,3 +81,11 @@ export const networkSchema = z
   ); // cross-checks need valid fields
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
+
+/** `causeway:network`, as the loader reads it. Its cross-field rules need only itself: see the schema. */
+export const networkSection = {
+  schema: networkSchema,
+  required: true,
+  description:
+    "The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs.",
+} satisfies Section<NetworkConfig>;

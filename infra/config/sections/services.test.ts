@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
 import { upstreamEnvName } from "./services";
-import { configProblems } from "../testing";
+import { configProblems } from "../../test/config-problems";
 
 const problems = configProblems;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { ByTier, Environment } from "../environment";
+import type { ByTier } from "../environment";
 import type { ConfigIssue } from "../errors";
+import { checkGraph } from "../graph";
 import {
   cpuQuantity,
   dns1035Label,
@@ -9,6 +10,7 @@ import {
   memoryQuantity,
   routePath,
 } from "../primitives";
+import { isPlainObject, mergeDefaults, type CheckContext, type Section } from "./section";
 
 const KEY = "causeway:services";
 
@@ -40,45 +42,48 @@ export const exposeSchema = z
     message: "needs a host, a path or both",
   });
 
-/** Horizontal pod autoscaling (autoscaling/v2, on CPU utilisation); `replicas` is the minimum. */
+/**
+ * Horizontal pod autoscaling (autoscaling/v2, on CPU utilisation); `replicas` is the minimum.
+ * Tier defaults in serviceTierDefaults.
+ */
 export const autoscalingSchema = z.strictObject({
-  /** Whether an HPA scales the service. Tier default: false dev, true staging and prod. */
+  /** Whether an HPA scales the service. */
   enabled: z.boolean(),
-  /** HPA maximum, at least `replicas`. Tier default: 3 dev, 4 staging, 10 prod. */
+  /** HPA maximum, at least `replicas`. */
   maxReplicas: z.number().int().min(1).max(100),
-  /** Target average CPU utilisation, in percent of the CPU request. Tier default: 70. */
+  /** Target average CPU utilisation, in percent of the CPU request. */
   targetCpuUtilization: z.number().int().min(10).max(95),
 });
 
-/** One service of the graph, after tier defaults are applied. */
+/**
+ * One service of the graph, after tier defaults are applied: every field but `expose` and `image`
+ * has one, in serviceTierDefaults.
+ */
 export const serviceSchema = z.strictObject({
-  /** Container port the service listens on. Default 8080. */
+  /** Container port the service listens on. */
   port: z.number().int().min(1024).max(65535),
-  /**
-   * Desired replicas (the HPA minimum where autoscaling is on). Tier default: 1 dev, 2 staging,
-   * 3 prod. Outside dev, at least 2.
-   */
+  /** Desired replicas (the HPA minimum where autoscaling is on). Outside dev, at least 2. */
   replicas: z.number().int().min(1).max(100),
-  /** Autoscaling. Tier defaults: see autoscalingSchema. */
+  /** Autoscaling, see autoscalingSchema. */
   autoscaling: autoscalingSchema,
   /** Requests and memory limit for the service container. */
   resources: z.strictObject({
-    /** CPU request. Tier default: 100m dev, 250m staging and prod. */
+    /** CPU request. */
     cpu: cpuQuantity,
-    /** Memory request. Tier default: 128Mi dev, 256Mi staging and prod. */
+    /** Memory request. */
     memory: memoryQuantity,
-    /** Memory limit, at least the request. Tier default: 256Mi dev, 512Mi staging and prod. */
+    /** Memory limit, at least the request. */
     memoryLimit: memoryQuantity,
   }),
-  /** Plain environment variables. Secrets go through Kubernetes Secrets, never here. Default {}. */
+  /** Plain environment variables. Secrets go through Kubernetes Secrets, never here. */
   env: z.record(envVarName, z.string()),
-  /** Services this one calls over HTTP. Default []. */
+  /** Services this one calls over HTTP. */
   upstreams: z.array(dns1035Label),
   /** Exposure through the public load balancer. Default: not exposed. */
   expose: exposeSchema.optional(),
-  /** Whether the service gets DATABASE_URL (from Secret `<service>-database`). Default false. */
+  /** Whether the service gets DATABASE_URL (from Secret `<service>-database`). */
   database: z.boolean(),
-  /** Whether the service gets AMQP_URL (from Secret `causeway-broker`). Default false. */
+  /** Whether the service gets AMQP_URL (from Secret `causeway-broker`). */
   broker: z.boolean(),
   /**
    * An existing image pinned by digest (promotion). Default: build services/Dockerfile for this
@@ -136,11 +141,12 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
 export const RESERVED_ENV = ["SERVICE_NAME", "HOST", "PORT", "SHUTDOWN_TIMEOUT_MS"] as const;
 
 /**
- * Checks that need the tier or several fields at once: high availability outside dev, the
- * autoscaler's range, the memory limit against the request, and env names the platform owns.
+ * Checks that need the tier or several fields at once: the graph's rules (see checkGraph), high
+ * availability outside dev, the autoscaler's range, the memory limit against the request, and env
+ * names the platform owns.
  */
-export function checkServices(services: ServicesConfig, env: Environment): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+export function checkServices(services: ServicesConfig, { env }: CheckContext): ConfigIssue[] {
+  const issues: ConfigIssue[] = checkGraph(services);
   for (const name of Object.keys(services).sort()) {
     const s = services[name]!;
     const at = `${KEY}.${name}`;
@@ -187,3 +193,22 @@ export function checkServices(services: ServicesConfig, env: Environment): Confi
 export function upstreamEnvName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, "_")}_URL`;
 }
+
+/** `causeway:services`, as the loader reads it: tier defaults apply to each service. */
+export const servicesSection = {
+  schema: servicesSchema,
+  required: true,
+  description:
+    "The service graph: name -> { port, replicas, autoscaling, resources, env, upstreams, expose, database, broker, image }.",
+  tierDefaults: serviceTierDefaults,
+  withDefaults: (raw, env) =>
+    isPlainObject(raw)
+      ? Object.fromEntries(
+          Object.entries(raw).map(([name, s]) => [
+            name,
+            mergeDefaults(serviceTierDefaults[env], s),
+          ]),
+        )
+      : raw,
+  check: checkServices,
+} satisfies Section<ServicesConfig>;

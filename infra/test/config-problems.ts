@@ -1,5 +1,5 @@
-import { ConfigError } from "./errors";
-import { parsePlatformConfig, type RawConfig } from "./load";
+import { ConfigError } from "../config/errors";
+import { parsePlatformConfig, type RawConfig } from "../config/load";
 
 /**
  * For tests: every problem parsing `raw` reports, as `<key path>: <message>` lines. Throws if
