@@ -1,3 +1,4 @@
+import { databaseSecretName, MESSAGE_BROKER_DEFAULTS } from "@causeway/components";
 import { describe, expect, it } from "vitest";
 import type { ServiceConfig, ServicesConfig } from "../config";
 import type { NetworkConfig } from "../config/sections/network";
@@ -38,8 +39,7 @@ describe("the data-store table", () => {
     ]);
   });
 
-  it("takes Secret names from the components that write the Secrets", async () => {
-    const { databaseSecretName, MESSAGE_BROKER_DEFAULTS } = await import("@causeway/components");
+  it("takes Secret names from the components that write the Secrets", () => {
     expect(DATA_STORES.database.secret("a").name).toBe(databaseSecretName("a"));
     expect(DATA_STORES.broker.secret("a").name).toBe(MESSAGE_BROKER_DEFAULTS.connectionSecretName);
   });
