@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SERVICE_GID, SERVICE_UID } from "@causeway/components";
+import { SERVICE_GID, SERVICE_UID, upstreamEnvName } from "@causeway/components";
 import type { z } from "zod";
-import { dataStoresOf } from "../../infra/compose/data-stores";
+import { DATA_STORES, dataStoresOf } from "../../infra/compose/data-stores";
 import type { PlatformConfig } from "../../infra/config";
 import type { PlanView } from "../../infra/plan/harness";
 import { parseDockerfile } from "./dockerfile";
@@ -159,12 +159,12 @@ export async function contractProblems(
       fail(`${secret.key}: ${actual}; a ${flag} user reads Secret ${secret.name}`);
     }
   }
-  const schemaName = service.replace(/-/g, "_");
+  const schemaName = DATA_STORES.database.defaultEnv(service)["DB_SCHEMA"];
   if (graph.database && parsedEnv.DB_SCHEMA !== schemaName) {
     fail(`DB_SCHEMA is ${parsedEnv.DB_SCHEMA}, not ${schemaName}`);
   }
   for (const upstream of graph.upstreams) {
-    const key = `${upstream.toUpperCase().replace(/-/g, "_")}_URL`;
+    const key = upstreamEnvName(upstream);
     const pattern = new RegExp(
       `^http://${upstream}\\.[a-z0-9-]+\\.svc\\.cluster\\.local:${config.services[upstream]!.port}$`,
     );

@@ -1,3 +1,4 @@
+import { upstreamEnvName } from "@causeway/components";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
@@ -176,10 +177,7 @@ describe("probe paths and the ALB health check answer 200 on the running service
         }),
         ...(s.broker && { AMQP_URL: TEST_AMQP_URL, QUEUE_PREFIX: `${service}.${run}` }),
         ...Object.fromEntries(
-          s.upstreams.map((u) => [
-            `${u.toUpperCase().replace(/-/g, "_")}_URL`,
-            running.get(u)!.address,
-          ]),
+          s.upstreams.map((u) => [upstreamEnvName(u), running.get(u)!.address]),
         ),
       };
     };
