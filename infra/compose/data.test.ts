@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { fakeAwsId, renderJson, renderText, SECURE_PLACEHOLDER } from "@causeway/plan";
-import { planStack, type PlanView } from "../plan/harness";
+import { FIXTURE_STACKS as stacks, fixturePlans, planFixture } from "../test/fixtures";
 
-const stacks = ["dev", "staging", "prod"] as const;
-const plans = new Map<string, PlanView>();
-async function plan(stack: string): Promise<PlanView> {
-  if (!plans.has(stack)) plans.set(stack, await planStack(stack));
-  return plans.get(stack)!;
-}
+const plan = fixturePlans();
 
-describe("the data plane in each stack", () => {
+describe("the data plane in each fixture stack", () => {
   it("holds one private broker and one private, encrypted database, with the tier settings", async () => {
     const table = [];
     for (const stack of stacks) {
@@ -109,7 +104,7 @@ describe("the data plane in each stack", () => {
 
   it("opens 5671 and 5432 only to the EKS cluster security group, each rule described", async () => {
     const p = await plan("prod");
-    const clusterSg = fakeAwsId("sg", "causeway-prod/cluster");
+    const clusterSg = fakeAwsId("sg", "fixture-prod/cluster");
     const rules = p
       .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
       .filter((r) => /^(broker|database)-/.test(r.name))
@@ -152,7 +147,7 @@ describe("the data plane in each stack", () => {
   });
 
   it("gives no Secret to a service that does not use the database", async () => {
-    const p = await planStack("dev", { "causeway:services": { payments: { database: false } } });
+    const p = await planFixture("dev", { "causeway:services": { payments: { database: false } } });
     const names = p
       .byType("kubernetes:core/v1:Secret")
       .map((s) => (s.inputs["metadata"] as { name: string }).name)

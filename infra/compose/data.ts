@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment, type PlatformConfig } from "../config";
 import { brokerName, brokerSubnets } from "../config/sections/broker";
 import { databaseIdentifier } from "../config/sections/database";
-import { BROKER_SECRET } from "./services";
+import { usersOf } from "./data-stores";
 
 export interface DataPlaneDeps {
   readonly provider: k8s.Provider;
@@ -19,13 +19,6 @@ export interface DataPlane {
   readonly dependsOn: pulumi.Resource[];
   /** Stack outputs (no credentials). */
   readonly outputs: Record<string, unknown>;
-}
-
-/** Services that get `DATABASE_URL`, sorted. */
-export function databaseServices(config: PlatformConfig): string[] {
-  return Object.keys(config.services)
-    .filter((name) => config.services[name]!.database)
-    .sort();
 }
 
 /**
@@ -55,7 +48,8 @@ export function composeData(config: PlatformConfig, deps: DataPlaneDeps): DataPl
       deploymentMode: b.deploymentMode,
       maintenanceWindow: b.maintenanceWindow,
       adminUsername: b.adminUsername,
-      connectionSecret: { provider: deps.provider, namespace, name: BROKER_SECRET.name },
+      // The Secret's name is the component's default, which DATA_STORES.broker reads.
+      connectionSecret: { provider: deps.provider, namespace },
       protect,
       tags,
     },
@@ -80,7 +74,12 @@ export function composeData(config: PlatformConfig, deps: DataPlaneDeps): DataPl
       finalSnapshot: d.finalSnapshot,
       databaseName: d.databaseName,
       masterUsername: d.masterUsername,
-      serviceSecrets: { provider: deps.provider, namespace, services: databaseServices(config) },
+      // One Secret per user, named by the component (databaseSecretName), as DATA_STORES reads.
+      serviceSecrets: {
+        provider: deps.provider,
+        namespace,
+        services: usersOf(config.services, "database"),
+      },
       protect,
       tags,
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planStack, type PlanView } from "../plan/harness";
+import type { PlanView } from "../plan/harness";
+import { FIXTURE_STACKS as stacks, fixtureConfig, planFixture } from "../test/fixtures";
 
 const T = {
   alb: "aws:lb/loadBalancer:LoadBalancer",
@@ -14,7 +15,12 @@ const T = {
   cert: "aws:acm/certificate:Certificate",
 } as const;
 
-const stacks = ["dev", "staging", "prod"] as const;
+/** The fixture graph's exposed services, sorted. */
+const exposedOf = (stack: (typeof stacks)[number]) =>
+  Object.entries(fixtureConfig(stack).services)
+    .filter(([, s]) => s.expose)
+    .map(([name]) => name)
+    .sort();
 
 interface Container {
   name: string;
@@ -36,7 +42,7 @@ function readinessProbe(plan: PlanView, service: string) {
 
 describe.each(stacks)("the %s stack's edge", (stack) => {
   it("holds one ALB, the 443 and 80 listeners, and per exposed service a target group, rule and binding", async () => {
-    const plan = await planStack(stack);
+    const plan = await planFixture(stack);
     expect(plan.byType(T.alb)).toHaveLength(1);
     expect(plan.byType(T.listener).map((l) => [l.inputs["port"], l.inputs["protocol"]])).toEqual([
       [80, "HTTP"],
@@ -45,14 +51,16 @@ describe.each(stacks)("the %s stack's edge", (stack) => {
     expect(plan.get(T.listener, "edge-http").inputs["defaultActions"]).toEqual([
       { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
     ]);
-    expect(plan.byType(T.tg).map((r) => r.name)).toEqual(["edge-gateway"]);
-    expect(plan.byType(T.rule).map((r) => r.name)).toEqual(["edge-gateway"]);
-    expect(plan.byType(T.tgb).map((r) => r.name)).toEqual(["edge-gateway"]);
+    const perService = exposedOf(stack).map((name) => `edge-${name}`);
+    expect(perService).toEqual(["edge-gateway"]);
+    expect(plan.byType(T.tg).map((r) => r.name)).toEqual(perService);
+    expect(plan.byType(T.rule).map((r) => r.name)).toEqual(perService);
+    expect(plan.byType(T.tgb).map((r) => r.name)).toEqual(perService);
     expect(plan.byType(T.release).map((r) => r.name)).toContain("aws-load-balancer-controller");
   });
 
   it("checks health on the path and port of the pods' readiness probe", async () => {
-    const plan = await planStack(stack);
+    const plan = await planFixture(stack);
     const tg = plan.get(T.tg, "edge-gateway").inputs;
     const health = tg["healthCheck"] as { path: string; port: string };
     const probe = readinessProbe(plan, "gateway");
@@ -62,7 +70,7 @@ describe.each(stacks)("the %s stack's edge", (stack) => {
   });
 
   it("creates the binding after the controller and the Service, in the app namespace, with the cluster provider", async () => {
-    const plan = await planStack(stack);
+    const plan = await planFixture(stack);
     const tgb = plan.get(T.tgb, "edge-gateway");
     const release = plan.get(T.release, "aws-load-balancer-controller");
     const service = plan.get("kubernetes:core/v1:Service", "gateway");
@@ -78,7 +86,7 @@ describe.each(stacks)("the %s stack's edge", (stack) => {
   });
 
   it("opens no security group to 0.0.0.0/0 except on 80 and 443, and describes every rule", async () => {
-    const plan = await planStack(stack);
+    const plan = await planFixture(stack);
     const rules = plan.resources.filter((r) =>
       /^aws:vpc\/securityGroup(Ingress|Egress)Rule:|^aws:ec2\/securityGroupRule:/.test(r.type),
     );
@@ -104,11 +112,11 @@ describe.each(stacks)("the %s stack's edge", (stack) => {
   });
 
   it("exports the ALB DNS name and the public URL", async () => {
-    const plan = await planStack(stack);
+    const plan = await planFixture(stack);
     const domain = { dev: "dev", staging: "staging", prod: "api" }[stack];
     expect(plan.outputs).toMatchObject({
       albDnsName: "(known after apply)",
-      url: `https://${domain}.causeway.example.com`,
+      url: `https://${domain}.fixture.example.com`,
     });
   });
 });
@@ -117,7 +125,7 @@ describe("edge differences between tiers", () => {
   it("protects, logs and filters prod; keeps dev cheap", async () => {
     const table = [];
     for (const stack of stacks) {
-      const plan = await planStack(stack);
+      const plan = await planFixture(stack);
       const alb = plan.get(T.alb, "edge-alb").inputs;
       table.push([
         stack,
@@ -141,21 +149,21 @@ describe("edge differences between tiers", () => {
 
 describe("edge routing from the graph", () => {
   it("adds a rule for a newly exposed service without moving the existing one", async () => {
-    const before = await planStack("dev");
-    const after = await planStack("dev", {
-      "causeway:services": { orders: { expose: { host: "orders.causeway.example.com" } } },
+    const before = await planFixture("dev");
+    const after = await planFixture("dev", {
+      "causeway:services": { orders: { expose: { host: "orders.fixture.example.com" } } },
     });
     const priority = (p: PlanView, name: string) => p.get(T.rule, name).inputs["priority"];
     expect(priority(after, "edge-gateway")).toBe(priority(before, "edge-gateway"));
     expect(after.get(T.rule, "edge-orders").inputs["conditions"]).toEqual([
-      { hostHeader: { values: ["orders.causeway.example.com"] } },
+      { hostHeader: { values: ["orders.fixture.example.com"] } },
     ]);
     expect(priority(after, "edge-orders")).toBeLessThan(priority(after, "edge-gateway") as number);
     expect(after.byType(T.tgb).map((r) => r.name)).toEqual(["edge-gateway", "edge-orders"]);
   });
 
   it("creates no load balancer when nothing is exposed, but keeps the controller", async () => {
-    const plan = await planStack("dev", {
+    const plan = await planFixture("dev", {
       "causeway:services": { gateway: { expose: null } },
     });
     expect(plan.byType(T.alb)).toEqual([]);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planStack, type PlanView } from "../plan/harness";
+import { FIXTURE_STACKS, fixturePlans, planFixture, WITH_FOURTH_SERVICE } from "../test/fixtures";
 import { schemaErrors, withoutPlaceholders } from "./k8s-schema";
-
-const STACKS = ["dev", "staging", "prod"] as const;
 
 /**
  * Type-token prefixes of planned objects that the schema package does not model, with the
@@ -18,16 +16,18 @@ const NOT_MODELLED: Readonly<Record<string, string>> = {
 };
 const notModelled = (type: string) => Object.keys(NOT_MODELLED).some((p) => type.startsWith(p));
 
-const plans = new Map<string, PlanView>();
-async function plan(stack: string): Promise<PlanView> {
-  if (!plans.has(stack)) plans.set(stack, await planStack(stack));
-  return plans.get(stack)!;
-}
+const fixturePlan = fixturePlans();
+/** The fixture stacks, and the prod fixture with a fourth service. */
+const STACKS = [...FIXTURE_STACKS, "prod with a fourth service"] as const;
+const plan = (stack: (typeof STACKS)[number]) =>
+  stack === "prod with a fourth service"
+    ? planFixture("prod", WITH_FOURTH_SERVICE)
+    : fixturePlan(stack);
 
-const kubernetesObjects = (p: PlanView) =>
+const kubernetesObjects = (p: Awaited<ReturnType<typeof plan>>) =>
   p.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom && !r.read);
 
-describe("every Kubernetes object of every stack's plan is valid against the OpenAPI schema", () => {
+describe("every Kubernetes object of every fixture plan is valid against the OpenAPI schema", () => {
   it.each(STACKS)("%s", async (stack) => {
     const p = await plan(stack);
     const objects = kubernetesObjects(p);

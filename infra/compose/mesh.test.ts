@@ -1,45 +1,23 @@
-import { renderJson } from "@causeway/plan";
 import { describe, expect, it } from "vitest";
-import { ConfigError, edges, parsePlatformConfig } from "../config";
-import { planStack, rawStackConfig, type ConfigOverlay, type PlanView } from "../plan/harness";
+import { renderJson } from "@causeway/plan";
+import { ConfigError, edges } from "../config";
+import type { ConfigOverlay, PlanView } from "../plan/harness";
+import { FIXTURE_STACKS as STACKS, fixtureConfig, planFixture } from "../test/fixtures";
+import { deploymentSpec, INTENTIONS, plannedIntentions } from "../test/queries";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-const INTENTIONS = "kubernetes:consul.hashicorp.com/v1alpha1:ServiceIntentions";
 const CONSUL_CRS = [
   "kubernetes:consul.hashicorp.com/v1alpha1:ServiceDefaults",
   INTENTIONS,
   "kubernetes:consul.hashicorp.com/v1alpha1:ServiceResolver",
   "kubernetes:consul.hashicorp.com/v1alpha1:ServiceRouter",
 ];
-const STACKS = ["dev", "staging", "prod"] as const;
-
-type Source = { name: string; action: string };
-type IntentionsSpec = { destination: { name: string }; sources: Source[] };
-
-/** The stack's typed config, as the program sees it. */
-const configOf = (stack: string, overlay: ConfigOverlay = {}) =>
-  parsePlatformConfig(rawStackConfig(stack, overlay), stack);
-
-/** Every [caller, upstream, action] the planned ServiceIntentions express, sorted. */
-function plannedIntentions(plan: PlanView): [string, string, string][] {
-  return plan
-    .byType(INTENTIONS)
-    .flatMap((r) => {
-      const spec = r.inputs["spec"] as IntentionsSpec;
-      return spec.sources.map((s): [string, string, string] => [
-        s.name,
-        spec.destination.name,
-        s.action,
-      ]);
-    })
-    .sort((a, b) => a.join(" ").localeCompare(b.join(" ")));
-}
 
 describe("the Consul chart release in each stack", () => {
   it("is one release of the pinned chart per stack, with 1/3/5 servers and tier sizing", async () => {
     const table = [];
     for (const stack of STACKS) {
-      const plan = await planStack(stack);
+      const plan = await planFixture(stack);
       const releases = plan.byType(RELEASE).filter((r) => r.inputs["chart"] === "consul");
       expect(releases, stack).toHaveLength(1);
       const { inputs } = releases[0]!;
@@ -104,7 +82,7 @@ describe("the Consul chart release in each stack", () => {
 
   it("hardens every stack the same way: TLS, ACLs, gossip encryption, opt-in injection, ClusterIP UI", async () => {
     for (const stack of STACKS) {
-      const plan = await planStack(stack);
+      const plan = await planFixture(stack);
       const values = plan.get(RELEASE, "consul-chart").inputs["values"] as Record<
         string,
         Record<string, unknown>
@@ -126,7 +104,7 @@ describe("the Consul chart release in each stack", () => {
   });
 
   it("rejects a stack asking for an even number of servers, naming Raft quorum", async () => {
-    await expect(planStack("prod", { "causeway:consul": { servers: 4 } })).rejects.toThrow(
+    await expect(planFixture("prod", { "causeway:consul": { servers: 4 } })).rejects.toThrow(
       new ConfigError(
         [
           {
@@ -149,24 +127,28 @@ describe("the mesh derived from the service graph", () => {
       {
         "causeway:services": {
           orders: { upstreams: ["payments"] },
-          reports: { upstreams: ["orders", "payments"] },
+          // A service with no code here runs an image pinned by digest (nothing to build).
+          reports: {
+            upstreams: ["orders", "payments"],
+            image: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/reports@sha256:${"d".repeat(64)}`,
+          },
         },
       },
     ],
   ])("allows exactly the edges of %s, plus one default deny", async (_, overlay) => {
     for (const stack of STACKS) {
-      const expected = edges(configOf(stack, overlay).services)
+      const expected = edges(fixtureConfig(stack, overlay).services)
         .map((e): [string, string, string] => [e.from, e.to, "allow"])
         .concat([["*", "*", "deny"]])
         .sort((a, b) => a.join(" ").localeCompare(b.join(" ")));
-      const plan = await planStack(stack, overlay);
+      const plan = await planFixture(stack, overlay);
       expect(plannedIntentions(plan), stack).toEqual(expected);
     }
   });
 
   it("gives every service an http ServiceDefaults, a ServiceRouter and a ServiceResolver", async () => {
-    const plan = await planStack("staging");
-    const names = Object.keys(configOf("staging").services).sort();
+    const plan = await planFixture("staging");
+    const names = Object.keys(fixtureConfig("staging").services).sort();
     for (const kind of ["ServiceDefaults", "ServiceRouter", "ServiceResolver"]) {
       const planned = plan
         .byType(`kubernetes:consul.hashicorp.com/v1alpha1:${kind}`)
@@ -177,7 +159,7 @@ describe("the mesh derived from the service graph", () => {
   });
 
   it("creates every config entry after the Consul release (and so deletes it before)", async () => {
-    const plan = await planStack("prod");
+    const plan = await planFixture("prod");
     const release = plan.get(RELEASE, "consul-chart");
     const crs = CONSUL_CRS.flatMap((t) => plan.byType(t));
     expect(crs.length).toBeGreaterThan(0);
@@ -192,9 +174,9 @@ describe("the mesh derived from the service graph", () => {
   });
 
   it("creates the services' pods only once the injector webhook is installed", async () => {
-    const plan = await planStack("dev");
+    const plan = await planFixture("dev");
     const release = plan.get(RELEASE, "consul-chart");
-    for (const name of Object.keys(configOf("dev").services)) {
+    for (const name of Object.keys(fixtureConfig("dev").services)) {
       const deployment = plan.get("kubernetes:apps/v1:Deployment", name);
       expect(deployment.dependencies, name).toContain(release.urn);
     }
@@ -202,14 +184,12 @@ describe("the mesh derived from the service graph", () => {
 });
 
 describe("pods in the mesh", () => {
-  type Template = { metadata: { annotations: Record<string, string> } };
   const annotationsOf = (plan: PlanView, name: string) =>
-    (plan.get("kubernetes:apps/v1:Deployment", name).inputs["spec"] as { template: Template })
-      .template.metadata.annotations;
+    deploymentSpec(plan, name).template.metadata.annotations;
 
-  it("opt every service in with transparent proxy; only exposed ones bypass it inbound", async () => {
-    const plan = await planStack("prod");
-    const config = configOf("prod");
+  it("opt every service in with transparent proxy; exposed ones bypass it inbound, data-store users outbound", async () => {
+    const plan = await planFixture("prod");
+    const config = fixtureConfig("prod");
     const table = Object.keys(config.services)
       .sort()
       .map((name) => {
@@ -219,32 +199,33 @@ describe("pods in the mesh", () => {
           a["consul.hashicorp.com/connect-inject"],
           a["consul.hashicorp.com/transparent-proxy"],
           a["consul.hashicorp.com/transparent-proxy-exclude-inbound-ports"],
+          a["consul.hashicorp.com/transparent-proxy-exclude-outbound-ports"],
         ];
       });
     expect(table).toEqual([
-      ["gateway", "true", "true", String(config.services.gateway!.port)],
-      ["orders", "true", "true", undefined],
-      ["payments", "true", "true", undefined],
+      ["gateway", "true", "true", String(config.services.gateway!.port), undefined],
+      ["orders", "true", "true", undefined, "5432,5671"],
+      ["payments", "true", "true", undefined, "5432,5671"],
     ]);
   });
 
   it("mount the ServiceAccount token the injector's ACL login requires", async () => {
-    const plan = await planStack("dev");
+    const plan = await planFixture("dev");
     const automount = plan.byType("kubernetes:apps/v1:Deployment").map((d) => {
       const spec = d.inputs["spec"] as {
         template: { spec: { automountServiceAccountToken?: boolean } };
       };
       return [d.name, spec.template.spec.automountServiceAccountToken];
     });
-    expect(automount).toEqual([
-      ["gateway", true],
-      ["orders", true],
-      ["payments", true],
-    ]);
+    expect(automount).toEqual(
+      Object.keys(fixtureConfig("dev").services)
+        .sort()
+        .map((name) => [name, true]),
+    );
   });
 
   it("give services their upstreams by cluster DNS name, never by IP", async () => {
-    const plan = await planStack("dev", {
+    const plan = await planFixture("dev", {
       "causeway:services": { orders: { upstreams: ["payments"], port: 8081 } },
     });
     type Env = { name: string; value?: string };
@@ -268,7 +249,7 @@ describe("pods in the mesh", () => {
 
 describe("secrets", () => {
   it("never puts a gossip key value in the plan: the Secret's data prints as [secret]", async () => {
-    const plan = await planStack("prod");
+    const plan = await planFixture("prod");
     const key = plan.get("random:index/randomBytes:RandomBytes", "consul-gossip-key");
     const secret = plan.get("kubernetes:core/v1:Secret", "consul-gossip-key");
     expect(secret.inputs["stringData"]).toBe("[secret]");

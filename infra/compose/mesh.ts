@@ -8,6 +8,7 @@ import {
 } from "@causeway/components";
 import type * as k8s from "@pulumi/kubernetes";
 import type { PlatformConfig, ServiceConfig } from "../config";
+import { dataStoresOf } from "./data-stores";
 import { APP_NAMESPACE } from "./namespace";
 import type { ServiceMesh as MeshWiring } from "./services";
 
@@ -30,10 +31,7 @@ export function podAnnotationsFor(service: ServiceConfig): Record<string, string
   return meshPodAnnotations({
     port: service.port,
     exposed: service.expose !== undefined,
-    excludeOutboundPorts: [
-      ...(service.database ? [Ports.postgres] : []),
-      ...(service.broker ? [Ports.amqps] : []),
-    ],
+    excludeOutboundPorts: dataStoresOf(service).map(([, store]) => store.port),
     metricsPath: HealthPaths.metrics,
     // Envoy outlives the app's preStop sleep and drain, so in-flight upstream calls finish.
     shutdownGraceSeconds: DEREGISTRATION_DELAY_SECONDS,

@@ -1,35 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { parsePlatformConfig } from "../config";
-import { planStack, rawStackConfig, type PlanView } from "../plan/harness";
 import { serviceImageTag } from "@causeway/components";
+import {
+  FIXTURE_STACKS,
+  fixtureConfig,
+  type FixtureStack,
+  fixturePlans,
+  planFixture,
+} from "../test/fixtures";
+import { containerEnv, deploymentSpec as deployment } from "../test/queries";
+import { usersOf } from "./data-stores";
 import { nodeServiceArgs, REPO_ROOT } from "./services";
 
-const STACKS = ["dev", "staging", "prod"] as const;
-const SERVICES = ["gateway", "orders", "payments"] as const;
+const plan = fixturePlans();
+/** The fixture graph's services, sorted. */
+const servicesOf = (stack: FixtureStack) => Object.keys(fixtureConfig(stack).services).sort();
 
-const plans = new Map<string, PlanView>();
-async function plan(stack: string): Promise<PlanView> {
-  if (!plans.has(stack)) plans.set(stack, await planStack(stack));
-  return plans.get(stack)!;
-}
-
-type DeploymentSpec = {
-  replicas?: number;
-  template: {
-    spec: {
-      containers: { image: string; env: { name: string; value?: string; valueFrom?: unknown }[] }[];
-    };
-  };
-};
-const deployment = (p: PlanView, name: string) =>
-  p.get("kubernetes:apps/v1:Deployment", name).inputs["spec"] as DeploymentSpec;
-
-describe("each service of each stack", () => {
-  it.each(STACKS)(
+describe("each service of each fixture stack", () => {
+  it.each(FIXTURE_STACKS)(
     "%s: one NodeService with its objects, and one ServiceImage, per service",
     async (stack) => {
       const p = await plan(stack);
-      for (const name of SERVICES) {
+      for (const name of servicesOf(stack)) {
         const component = p.get("causeway:kubernetes:NodeService", name);
         const kinds = p
           .children(component)
@@ -53,9 +44,9 @@ describe("each service of each stack", () => {
 
   it("tier table: Deployment replicas, HPA range and PDB per stack and service", async () => {
     const rows: unknown[] = [];
-    for (const stack of STACKS) {
+    for (const stack of FIXTURE_STACKS) {
       const p = await plan(stack);
-      for (const name of SERVICES) {
+      for (const name of servicesOf(stack)) {
         const hpa = p
           .byType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
           .find((r) => r.name === name)?.inputs["spec"] as
@@ -85,43 +76,52 @@ describe("each service of each stack", () => {
     ]);
   });
 
-  it("the gateway reaches orders by cluster DNS, never by IP", async () => {
-    const env = deployment(await plan("prod"), "gateway").template.spec.containers[0]!.env;
-    expect(env.find((e) => e.name === "ORDERS_URL")).toEqual({
-      name: "ORDERS_URL",
-      value: "http://orders.causeway.svc.cluster.local:8080",
-    });
-    expect(env.map((e) => e.name)).not.toContain("DATABASE_URL");
+  it("each service reaches its upstreams by cluster DNS, never by IP", async () => {
+    const p = await plan("prod");
+    const urls = servicesOf("prod").flatMap((name) =>
+      containerEnv(p, name)
+        .filter((e) => e.name.endsWith("_URL") && e.value !== undefined)
+        .map((e) => `${name} ${e.name}=${e.value}`),
+    );
+    expect(urls).toEqual(["gateway ORDERS_URL=http://orders.causeway.svc.cluster.local:8080"]);
   });
 
-  it("orders and payments read DATABASE_URL and AMQP_URL from the data plane's Secrets", async () => {
-    for (const name of ["orders", "payments"]) {
-      const env = deployment(await plan("prod"), name).template.spec.containers[0]!.env;
-      expect(env.filter((e) => e.valueFrom)).toEqual([
-        {
-          name: "AMQP_URL",
-          valueFrom: {
-            secretKeyRef: { name: "causeway-broker", key: "AMQP_URL", optional: false },
-          },
-        },
-        {
-          name: "DATABASE_URL",
-          valueFrom: {
-            secretKeyRef: { name: `${name}-database`, key: "DATABASE_URL", optional: false },
-          },
-        },
-      ]);
-      expect(env.find((e) => e.name === "DB_SCHEMA")).toEqual({ name: "DB_SCHEMA", value: name });
-    }
+  it("the database's and the broker's users read DATABASE_URL and AMQP_URL from the data plane's Secrets", async () => {
+    const p = await plan("prod");
+    const services = fixtureConfig("prod").services;
+    const rows = servicesOf("prod").map((name) => [
+      name,
+      containerEnv(p, name).filter((e) => e.valueFrom),
+      containerEnv(p, name).find((e) => e.name === "DB_SCHEMA")?.value,
+    ]);
+    const secretRef = (name: string, key: string) => ({
+      name: key,
+      valueFrom: { secretKeyRef: { name, key, optional: false } },
+    });
+    expect(rows).toEqual([
+      ["gateway", [], undefined],
+      [
+        "orders",
+        [secretRef("causeway-broker", "AMQP_URL"), secretRef("orders-database", "DATABASE_URL")],
+        "orders",
+      ],
+      [
+        "payments",
+        [secretRef("causeway-broker", "AMQP_URL"), secretRef("payments-database", "DATABASE_URL")],
+        "payments",
+      ],
+    ]);
+    // The rows cover every user of each store the fixture graph declares.
+    expect(usersOf(services, "database")).toEqual(["orders", "payments"]);
+    expect(usersOf(services, "broker")).toEqual(["orders", "payments"]);
   });
 
   it("builds each image from services/Dockerfile with a content tag, unless the stack pins one", async () => {
     const digest = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders@sha256:${"c".repeat(64)}`;
-    const p = await planStack("staging", { "causeway:services": { orders: { image: digest } } });
-    expect(p.byType("aws:ecr/repository:Repository").map((r) => r.name)).toEqual([
-      "gateway",
-      "payments",
-    ]);
+    const p = await planFixture("staging", { "causeway:services": { orders: { image: digest } } });
+    expect(p.byType("aws:ecr/repository:Repository").map((r) => r.name)).toEqual(
+      servicesOf("staging").filter((name) => name !== "orders"),
+    );
     expect(deployment(p, "orders").template.spec.containers[0]!.image).toBe(digest);
     const build = p.get("docker:index/image:Image", "payments").inputs["build"];
     expect(build).toEqual({
@@ -133,17 +133,17 @@ describe("each service of each stack", () => {
   });
 });
 
-describe("NodeService arguments derived from the graph (prod)", () => {
-  const config = parsePlatformConfig(rawStackConfig("prod"), "prod");
+describe("NodeService arguments derived from the graph (prod fixture)", () => {
+  const config = fixtureConfig("prod");
   const args = (name: string) => nodeServiceArgs(config, name, "causeway", "image@sha256:x");
 
-  it.each<[string, unknown]>([
+  const rows: [string, unknown][] = [
     [
       "gateway",
       {
         callers: [],
         upstreams: [{ name: "orders", port: 8080 }],
-        ingressCidrs: ["10.30.0.0/20", "10.30.16.0/20", "10.30.32.0/20"],
+        ingressCidrs: ["10.130.0.0/20", "10.130.16.0/20", "10.130.32.0/20"],
         egressCidrs: {},
         secretEnv: {},
         env: {},
@@ -157,10 +157,13 @@ describe("NodeService arguments derived from the graph (prod)", () => {
         ingressCidrs: [],
         egressCidrs: {
           database: {
-            cidrs: ["10.30.128.0/19", "10.30.160.0/19", "10.30.192.0/19"],
+            cidrs: ["10.130.128.0/19", "10.130.160.0/19", "10.130.192.0/19"],
             ports: [5432],
           },
-          broker: { cidrs: ["10.30.128.0/19", "10.30.160.0/19", "10.30.192.0/19"], ports: [5671] },
+          broker: {
+            cidrs: ["10.130.128.0/19", "10.130.160.0/19", "10.130.192.0/19"],
+            ports: [5671],
+          },
         },
         secretEnv: {
           DATABASE_URL: { secretName: "orders-database", key: "DATABASE_URL" },
@@ -177,10 +180,13 @@ describe("NodeService arguments derived from the graph (prod)", () => {
         ingressCidrs: [],
         egressCidrs: {
           database: {
-            cidrs: ["10.30.128.0/19", "10.30.160.0/19", "10.30.192.0/19"],
+            cidrs: ["10.130.128.0/19", "10.130.160.0/19", "10.130.192.0/19"],
             ports: [5432],
           },
-          broker: { cidrs: ["10.30.128.0/19", "10.30.160.0/19", "10.30.192.0/19"], ports: [5671] },
+          broker: {
+            cidrs: ["10.130.128.0/19", "10.130.160.0/19", "10.130.192.0/19"],
+            ports: [5671],
+          },
         },
         secretEnv: {
           DATABASE_URL: { secretName: "payments-database", key: "DATABASE_URL" },
@@ -189,7 +195,13 @@ describe("NodeService arguments derived from the graph (prod)", () => {
         env: { DB_SCHEMA: "payments" },
       },
     ],
-  ])("%s", (name, expected) => {
+  ];
+
+  it("has a row for every service of the graph", () => {
+    expect(rows.map(([name]) => name)).toEqual(Object.keys(config.services).sort());
+  });
+
+  it.each(rows)("%s", (name, expected) => {
     expect(args(name)).toMatchObject(expected as object);
     expect(args(name).meshInboundPort).toBeUndefined();
   });
@@ -231,6 +243,6 @@ describe("graph errors stop the plan before anything is created", () => {
       "causeway:services.orders.replicas: must be at least 2 in prod",
     ],
   ])("%s", async (_, services, message) => {
-    await expect(planStack("prod", { "causeway:services": services })).rejects.toThrow(message);
+    await expect(planFixture("prod", { "causeway:services": services })).rejects.toThrow(message);
   });
 });

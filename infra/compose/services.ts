@@ -1,8 +1,6 @@
 import * as path from "node:path";
 import {
-  databaseSecretName,
   NodeService,
-  Ports,
   ServiceImage,
   serviceImageTag,
   type NodeServiceArgs,
@@ -11,6 +9,7 @@ import {
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { callersOf, type PlatformConfig, type ServiceConfig } from "../config";
+import { dataStoresOf } from "./data-stores";
 
 /**
  * The repository root, read for the content tag. The build itself uses context "." because
@@ -19,12 +18,7 @@ import { callersOf, type PlatformConfig, type ServiceConfig } from "../config";
  */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
-/** The Secrets the data plane creates in the app namespace (issue 6). */
-export const BROKER_SECRET = { name: "causeway-broker", key: "AMQP_URL" } as const;
-export const databaseSecret = (service: string) =>
-  ({ name: databaseSecretName(service), key: "DATABASE_URL" }) as const;
-
-/** The mesh, when the pods join it (issue 5 fills this in). */
+/** The mesh, when the pods join it. */
 export interface ServiceMesh {
   /** Pod annotations for one service (connect-inject and friends). */
   readonly podAnnotations: (
@@ -66,21 +60,16 @@ export function nodeServiceArgs(
   mesh?: ServiceMesh,
 ): NodeServiceArgs {
   const s = config.services[name]!;
-  const { privateSubnetCidrs, publicSubnetCidrs } = config.network;
+  const { publicSubnetCidrs } = config.network;
   const secretEnv: Record<string, SecretEnvRef> = {};
-  if (s.database) {
-    const secret = databaseSecret(name);
-    secretEnv[secret.key] = { secretName: secret.name, key: secret.key };
-  }
-  if (s.broker) {
-    secretEnv[BROKER_SECRET.key] = { secretName: BROKER_SECRET.name, key: BROKER_SECRET.key };
-  }
   const egressCidrs: Record<string, { cidrs: string[]; ports: number[] }> = {};
-  if (s.database) egressCidrs.database = { cidrs: privateSubnetCidrs, ports: [Ports.postgres] };
-  if (s.broker) egressCidrs.broker = { cidrs: privateSubnetCidrs, ports: [Ports.amqps] };
   const env: Record<string, string> = { ...s.env };
-  // The kit keeps each service's tables in its own schema (services/kit DB_SCHEMA).
-  if (s.database && env.DB_SCHEMA === undefined) env.DB_SCHEMA = name.replace(/-/g, "_");
+  for (const [flag, store] of dataStoresOf(s)) {
+    const secret = store.secret(name);
+    secretEnv[secret.key] = { secretName: secret.name, key: secret.key };
+    egressCidrs[flag] = { cidrs: store.egressCidrs(config.network), ports: [store.port] };
+    for (const [key, value] of Object.entries(store.defaultEnv(name))) env[key] ??= value;
+  }
 
   return {
     namespace,

@@ -1,102 +1,55 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseDockerfile, SERVICE_GID, SERVICE_UID } from "@causeway/components";
+import { upstreamEnvName } from "@causeway/components";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
-import { gatewayEnvSchema } from "../gateway/src/config";
-import { ordersEnvSchema } from "../orders/src/config";
-import { paymentsEnvSchema } from "../payments/src/config";
-import type { PlanView } from "../../infra/plan/harness";
-import { planStack } from "../../infra/plan/harness";
+import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
+import { planStack, rawStackConfig, STACKS_DIR, type PlanView } from "../../infra/plan/harness";
+import { knownStacks } from "@causeway/plan";
+import {
+  fixtureConfig,
+  FOURTH_SERVICE,
+  planFixture,
+  WITH_FOURTH_SERVICE,
+} from "../../infra/test/fixtures";
+import {
+  contractProblems,
+  envOf,
+  pod,
+  requiredVars,
+  schemaExportName,
+  serviceEnvSchema,
+  type Container,
+} from "./contract";
 import type { ServiceProcess } from "./support";
 import {
   TEST_AMQP_URL,
   TEST_DATABASE_URL,
   http,
   missingServers,
-  repoRoot,
   skipWithoutServers,
   spawnService,
+  startWaves,
   stopAllServices,
   uniqueName,
   deleteBrokerTopology,
 } from "./support";
 
 /**
- * The infra <-> services contract, checked from both sides: every stack is planned with the real
- * program (offline), and the services' own config schemas, HTTP endpoints and Dockerfile are
- * held against what the plan sets.
+ * The infra <-> services contract, checked from both sides: every shipped stack is planned with
+ * the real program (offline), and each service of its graph is held against its own config
+ * schema, HTTP endpoints and the Dockerfile (./contract).
  */
 
-const STACKS = ["dev", "staging", "prod"] as const;
-const SCHEMAS = {
-  gateway: gatewayEnvSchema,
-  orders: ordersEnvSchema,
-  payments: paymentsEnvSchema,
-} as const;
-type Service = keyof typeof SCHEMAS;
-const SERVICES = Object.keys(SCHEMAS) as Service[];
-
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
-}
-interface Probe {
-  httpGet?: { path: string; port: number | string };
-}
-interface Container {
-  name: string;
-  env: EnvVar[];
-  ports: { name: string; containerPort: number }[];
-  startupProbe?: Probe;
-  livenessProbe?: Probe;
-  readinessProbe?: Probe;
-  securityContext: { runAsUser: number; runAsGroup: number; readOnlyRootFilesystem: boolean };
-}
-interface PodSpec {
-  securityContext: { runAsUser: number; runAsGroup: number };
-  containers: Container[];
-}
-
-/** Variables a schema requires: those with neither a default nor optional. */
-export function requiredVars(schema: z.ZodObject): string[] {
-  return Object.entries(schema.shape)
-    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
-    .map(([k]) => k)
-    .sort();
-}
-
-/** Stand-ins for Secret values (the plan never holds them), valid for the schemas. */
-const SECRET_SAMPLES: Record<string, string> = {
-  DATABASE_URL: "postgresql://svc:pw@db.internal:5432/causeway",
-  AMQP_URL: "amqps://svc:pw@mq.internal:5671",
-};
+const STACKS = knownStacks(STACKS_DIR);
+const configs = new Map<string, PlatformConfig>(
+  STACKS.map((stack) => [stack, parsePlatformConfig(rawStackConfig(stack), stack)]),
+);
+/** The services of a shipped stack's graph, sorted. */
+const servicesOf = (stack: string) => Object.keys(configs.get(stack)!.services).sort();
 
 const plans = new Map<string, PlanView>();
 async function plan(stack: string): Promise<PlanView> {
   if (!plans.has(stack)) plans.set(stack, await planStack(stack));
   return plans.get(stack)!;
-}
-
-function pod(p: PlanView, service: string): { pod: PodSpec; container: Container } {
-  const spec = p.get("kubernetes:apps/v1:Deployment", service).inputs["spec"] as {
-    template: { spec: PodSpec };
-  };
-  const container = spec.template.spec.containers.find((c) => c.name === service)!;
-  return { pod: spec.template.spec, container };
-}
-
-/** The container's env as the process would see it (Secrets replaced by samples). */
-function envOf(container: Container): Record<string, string> {
-  return Object.fromEntries(
-    container.env.map((e) => {
-      if (e.value !== undefined) return [e.name, e.value];
-      if (e.valueFrom?.secretKeyRef) return [e.name, SECRET_SAMPLES[e.name] ?? "secret"];
-      throw new Error(`env ${e.name} has neither value nor secretKeyRef`);
-    }),
-  );
 }
 
 /** Every HTTP probe of the container as [kind, path, port number]. */
@@ -109,111 +62,129 @@ function probes(container: Container): Array<[string, string, number]> {
   });
 }
 
-describe("infra <-> services contract, per stack", () => {
-  it("the services' config schemas require exactly these variables", () => {
-    expect(Object.fromEntries(SERVICES.map((s) => [s, requiredVars(SCHEMAS[s])]))).toEqual({
+describe("the services' config schemas", () => {
+  it("require exactly these variables", async () => {
+    const services = [...new Set(STACKS.flatMap(servicesOf))].sort();
+    const required: Record<string, string[]> = {};
+    for (const service of services) {
+      const found = await serviceEnvSchema(service);
+      required[service] = "schema" in found ? requiredVars(found.schema) : [found.problem];
+    }
+    expect(required).toEqual({
       gateway: ["ORDERS_URL", "SERVICE_NAME"],
       orders: ["AMQP_URL", "DATABASE_URL", "SERVICE_NAME"],
       payments: ["AMQP_URL", "DATABASE_URL", "SERVICE_NAME"],
     });
   });
 
-  describe.each(STACKS)("%s", (stack) => {
-    it.each(SERVICES)(
-      "%s: every required env var is set on the container (value or secretKeyRef), and the env parses",
-      async (service) => {
-        const { container } = pod(await plan(stack), service);
-        const set = container.env.filter(
-          (e) => e.value !== undefined || e.valueFrom?.secretKeyRef !== undefined,
-        );
-        const names = set.map((e) => e.name);
-        for (const v of requiredVars(SCHEMAS[service]))
-          expect(names, `${stack}/${service}`).toContain(v);
-        for (const e of container.env.filter((x) => x.valueFrom)) {
-          expect(e.valueFrom!.secretKeyRef!.key, e.name).toBe(e.name);
-        }
-        // The whole env, as the container gets it, is a valid config for the service, and the
-        // service listens on the container port the probes and the Service use.
-        const config = SCHEMAS[service].parse(envOf(container)) as { PORT: number; HOST: string };
-        expect(container.ports.map((p) => p.containerPort)).toEqual([config.PORT]);
-        expect(config.HOST).toBe("0.0.0.0");
-        const env = envOf(container);
-        if (service !== "gateway") {
-          expect(env.DB_SCHEMA ?? service).toBe(service);
-          expect(
-            container.env.find((e) => e.name === "DATABASE_URL")!.valueFrom!.secretKeyRef!.name,
-          ).toBe(`${service}-database`);
-        } else {
-          expect(env.ORDERS_URL).toMatch(/^http:\/\/orders\.[a-z0-9-]+\.svc\.cluster\.local:8080$/);
-        }
-      },
-      120_000,
-    );
-
-    it.each(SERVICES)(
-      "%s: the image's UID equals the pod's runAsUser, and the root filesystem is read-only",
-      async (service) => {
-        const { pod: spec, container } = pod(await plan(stack), service);
-        const { stages } = parseDockerfile(
-          readFileSync(join(repoRoot, "services/Dockerfile"), "utf8"),
-        );
-        const user = stages
-          .at(-1)!
-          .instructions.filter((i) => i.keyword === "USER")
-          .at(-1)!.args;
-        const [uid, gid] = user.split(":").map(Number);
-        expect([uid, gid]).toEqual([SERVICE_UID, SERVICE_GID]);
-        expect([spec.securityContext.runAsUser, spec.securityContext.runAsGroup]).toEqual([
-          uid,
-          gid,
-        ]);
-        expect([container.securityContext.runAsUser, container.securityContext.runAsGroup]).toEqual(
-          [uid, gid],
-        );
-        expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
-      },
-      120_000,
-    );
+  it("are found by the export name of the convention", () => {
+    expect(["gateway", "inventory-sync"].map(schemaExportName)).toEqual([
+      "gatewayEnvSchema",
+      "inventorySyncEnvSchema",
+    ]);
   });
 });
+
+describe("infra <-> services contract, per shipped stack", () => {
+  it.each(STACKS)(
+    "%s: holds for every service of the graph (env, Secrets, ports, upstreams, UID, read-only root)",
+    async (stack) => {
+      const p = await plan(stack);
+      const config = configs.get(stack)!;
+      const problems: Record<string, string[]> = {};
+      for (const service of servicesOf(stack)) {
+        problems[service] = await contractProblems(p, config, service);
+      }
+      expect(problems).toEqual(Object.fromEntries(servicesOf(stack).map((s) => [s, []])));
+    },
+    120_000,
+  );
+});
+
+describe("the contract check on the fixture graph", () => {
+  it(`fails for a fourth service, "${FOURTH_SERVICE}", that has no code, naming the missing package`, async () => {
+    const p = await planFixture("dev", WITH_FOURTH_SERVICE);
+    const config = fixtureConfig("dev", WITH_FOURTH_SERVICE);
+    const problems: Record<string, string[]> = {};
+    for (const service of Object.keys(config.services).sort()) {
+      problems[service] = await contractProblems(p, config, service);
+    }
+    expect(problems).toEqual({
+      gateway: [],
+      inventory: [
+        "service \"inventory\" is in the stack's graph, but services/inventory has no package: add the service's code there (package.json, src/config.ts exporting inventoryEnvSchema) or remove it from causeway:services",
+      ],
+      orders: [],
+      payments: [],
+    });
+  }, 120_000);
+
+  it("fails for a service the graph denies a data store its code requires", async () => {
+    const overlay = { "causeway:services": { payments: { database: false } } };
+    const p = await planFixture("dev", overlay);
+    expect(await contractProblems(p, fixtureConfig("dev", overlay), "payments")).toEqual([
+      "DATABASE_URL: required by paymentsEnvSchema, not set on the container",
+      "env DATABASE_URL: Invalid input: expected string, received undefined",
+    ]);
+  }, 120_000);
+});
+
+/**
+ * The queues each broker user declares, as suffixes of its QUEUE_PREFIX (they live in the
+ * services' code), so the test deletes what the services declared.
+ */
+const QUEUE_SUFFIXES: Readonly<Record<string, readonly string[]>> = {
+  orders: ["payment-succeeded", "payment-failed"],
+  payments: ["order-placed"],
+};
 
 describe("probe paths and the ALB health check answer 200 on the running services", () => {
   const run = uniqueName("contract");
   const exchange = `causeway.events.${run}`;
-  const schemas = { orders: `orders_${run}`, payments: `payments_${run}` };
-  const queues = [
-    `orders.${run}.payment-succeeded`,
-    `orders.${run}.payment-failed`,
-    `payments.${run}.order-placed`,
-  ].flatMap((q) => [q, `${q}.dlq`, ...[1, 2, 3, 4].map((i) => `${q}.retry.${i}`)]);
-  const running = new Map<Service, ServiceProcess>();
+  const graph = configs.get("dev")!.services;
+  const schemas = Object.keys(graph)
+    .filter((s) => graph[s]!.database)
+    .map((s) => `${s.replace(/-/g, "_")}_${run}`);
+  const queues = Object.keys(graph)
+    .filter((s) => graph[s]!.broker)
+    .flatMap((s) => (QUEUE_SUFFIXES[s] ?? []).map((q) => `${s}.${run}.${q}`))
+    .flatMap((q) => [q, `${q}.dlq`, ...[1, 2, 3, 4].map((i) => `${q}.retry.${i}`)]);
+  const running = new Map<string, ServiceProcess>();
 
   beforeAll(async () => {
     if ((await missingServers()).length > 0) return;
-    // Each service runs with the env of its dev Deployment (Secrets -> local servers), except the
-    // listen address, the per-run schema/queue/exchange names and the in-cluster upstream URL.
+    const unknownQueues = Object.keys(graph).filter((s) => graph[s]!.broker && !QUEUE_SUFFIXES[s]);
+    if (unknownQueues.length > 0) {
+      throw new Error(
+        `add the queues ${unknownQueues.join(", ")} declare to QUEUE_SUFFIXES, so this test deletes them`,
+      );
+    }
+    // Each service of the dev graph runs with the env of its dev Deployment (Secrets -> local
+    // servers), except the listen address, the per-run schema/queue/exchange names and the
+    // upstream URLs (the running upstreams instead of cluster DNS names).
     const p = await plan("dev");
-    const envFor = (service: Service): Record<string, string> => ({
-      ...envOf(pod(p, service).container),
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DRAIN_DELAY_MS: "0",
-      DATABASE_URL: TEST_DATABASE_URL,
-      AMQP_URL: TEST_AMQP_URL,
-      EVENTS_EXCHANGE: exchange,
-      ...(service === "gateway"
-        ? {}
-        : { DB_SCHEMA: schemas[service], QUEUE_PREFIX: `${service}.${run}` }),
-    });
-    const [orders, payments] = await Promise.all([
-      spawnService("orders", envFor("orders")),
-      spawnService("payments", envFor("payments")),
-    ]);
-    running.set("orders", orders).set("payments", payments);
-    running.set(
-      "gateway",
-      await spawnService("gateway", { ...envFor("gateway"), ORDERS_URL: orders.address }),
-    );
+    const envFor = (service: string): Record<string, string> => {
+      const s = graph[service]!;
+      return {
+        ...envOf(pod(p, service).container),
+        HOST: "127.0.0.1",
+        PORT: "0",
+        DRAIN_DELAY_MS: "0",
+        EVENTS_EXCHANGE: exchange,
+        ...(s.database && {
+          DATABASE_URL: TEST_DATABASE_URL,
+          DB_SCHEMA: `${service.replace(/-/g, "_")}_${run}`,
+        }),
+        ...(s.broker && { AMQP_URL: TEST_AMQP_URL, QUEUE_PREFIX: `${service}.${run}` }),
+        ...Object.fromEntries(
+          s.upstreams.map((u) => [upstreamEnvName(u), running.get(u)!.address]),
+        ),
+      };
+    };
+    for (const wave of startWaves(graph)) {
+      const started = await Promise.all(wave.map((s) => spawnService(s, envFor(s))));
+      wave.forEach((s, i) => running.set(s, started[i]!));
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -226,7 +197,7 @@ describe("probe paths and the ALB health check answer 200 on the running service
         () => false,
       )
     ) {
-      for (const s of Object.values(schemas))
+      for (const s of schemas)
         await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
       await pg.end();
     }
@@ -240,7 +211,9 @@ describe("probe paths and the ALB health check answer 200 on the running service
       if (await skipWithoutServers(ctx)) return;
       const p = await plan(stack);
       const checked: string[] = [];
-      for (const service of SERVICES) {
+      // Every service of this stack's graph runs (from the dev graph).
+      expect([...running.keys()]).toEqual(expect.arrayContaining(servicesOf(stack)));
+      for (const service of servicesOf(stack)) {
         const { container } = pod(p, service);
         const svc = running.get(service)!;
         const ps = probes(container);
@@ -260,8 +233,8 @@ describe("probe paths and the ALB health check answer 200 on the running service
       const groups = p.byType("aws:lb/targetGroup:TargetGroup");
       expect(groups.length).toBeGreaterThan(0);
       for (const tg of groups) {
-        const service = tg.name.replace(/^edge-/, "") as Service;
-        expect(SERVICES).toContain(service);
+        const service = tg.name.replace(/^edge-/, "");
+        expect(servicesOf(stack)).toContain(service);
         const health = tg.inputs["healthCheck"] as { path: string; port: string; matcher: string };
         expect(health.port).toBe("traffic-port");
         expect(tg.inputs["port"]).toBe(Number(envOf(pod(p, service).container).PORT));
@@ -270,6 +243,6 @@ describe("probe paths and the ALB health check answer 200 on the running service
         expect(health.matcher).toBe("200");
         checked.push(`${tg.name} healthCheck ${health.path}`);
       }
-      expect(checked).toHaveLength(SERVICES.length * 3 + groups.length);
+      expect(checked).toHaveLength(servicesOf(stack).length * 3 + groups.length);
     }, 120_000);
 });

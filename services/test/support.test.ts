@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { spawnService, stopAllServices } from "./support";
+import { fixtureConfig, WITH_FOURTH_SERVICE } from "../../infra/test/fixtures";
+import { spawnService, startWaves, stopAllServices } from "./support";
 
 const node = (script: string) => ({ command: process.execPath, args: ["-e", script] });
 
@@ -24,5 +25,20 @@ describe("spawnService", () => {
     expect(survivor!.exitCode).toBeNull();
     await stopAllServices();
     expect(survivor!.exitCode).toBe(0);
+  });
+});
+
+describe("startWaves", () => {
+  it("starts upstreams first, in waves derived from the graph", () => {
+    expect(startWaves(fixtureConfig("dev", WITH_FOURTH_SERVICE).services)).toEqual([
+      ["orders", "payments"],
+      ["inventory"],
+      ["gateway"],
+    ]);
+  });
+
+  it("names the services of a call cycle", () => {
+    const cycle = { a: { upstreams: ["b"] }, b: { upstreams: ["a"] }, c: { upstreams: [] } };
+    expect(() => startWaves(cycle)).toThrow("no start order for a, b: a call cycle");
   });
 });

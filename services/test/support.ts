@@ -187,3 +187,23 @@ export async function deleteBrokerTopology(
     await amqp.close();
   }
 }
+
+/**
+ * The services of a graph in start waves, upstreams first: every upstream of a wave's services
+ * is in an earlier wave, so each service starts with its upstreams' addresses known.
+ */
+export function startWaves(
+  services: Readonly<Record<string, { readonly upstreams: readonly string[] }>>,
+): string[][] {
+  const waves: string[][] = [];
+  const started = new Set<string>();
+  let left = Object.keys(services).sort();
+  while (left.length > 0) {
+    const wave = left.filter((s) => services[s]!.upstreams.every((u) => started.has(u)));
+    if (wave.length === 0) throw new Error(`no start order for ${left.join(", ")}: a call cycle`);
+    waves.push(wave);
+    wave.forEach((s) => started.add(s));
+    left = left.filter((s) => !started.has(s));
+  }
+  return waves;
+}
