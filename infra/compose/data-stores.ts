@@ -1,4 +1,9 @@
-import { databaseSecretName, MESSAGE_BROKER_DEFAULTS, Ports } from "@causeway/components";
+import {
+  DATABASE_SECRET_KEY,
+  databaseSecretName,
+  MESSAGE_BROKER_DEFAULTS,
+  Ports,
+} from "@causeway/components";
 import type { ServiceConfig, ServicesConfig } from "../config";
 import type { NetworkConfig } from "../config/sections/network";
 
@@ -33,14 +38,17 @@ export interface DataStore {
 export const DATA_STORES: Readonly<Record<DataStoreFlag, DataStore>> = {
   database: {
     port: Ports.postgres,
-    secret: (service) => ({ name: databaseSecretName(service), key: "DATABASE_URL" }),
+    secret: (service) => ({ name: databaseSecretName(service), key: DATABASE_SECRET_KEY }),
     egressCidrs: (network) => [...network.privateSubnetCidrs],
     // The kit keeps each service's tables in its own schema (services/kit DB_SCHEMA).
     defaultEnv: (service) => ({ DB_SCHEMA: service.replace(/-/g, "_") }),
   },
   broker: {
     port: Ports.amqps,
-    secret: () => ({ name: MESSAGE_BROKER_DEFAULTS.connectionSecretName, key: "AMQP_URL" }),
+    secret: () => ({
+      name: MESSAGE_BROKER_DEFAULTS.connectionSecretName,
+      key: MESSAGE_BROKER_DEFAULTS.connectionSecretKey,
+    }),
     egressCidrs: (network) => [...network.privateSubnetCidrs],
     defaultEnv: () => ({}),
   },

@@ -14,6 +14,9 @@ export function parameterGroupFamily(majorVersion: string): string {
   return `postgres${majorVersion}`;
 }
 
+/** The key of each service's database Secret: the environment variable the services read. */
+export const DATABASE_SECRET_KEY = "DATABASE_URL";
+
 /**
  * The Kubernetes Secret that holds a service's `DATABASE_URL`: `<service>-database`.
  * (The contract with the services; see infra/components/README.md.)

@@ -2,6 +2,7 @@ export * from "./database";
 export * from "./rules";
 export {
   DATABASE_PASSWORD_SPEC,
+  DATABASE_SECRET_KEY,
   databaseSecretName,
   parameterGroupFamily,
   postgresUrl,

@@ -60,15 +60,15 @@ export interface MessageBrokerArgs {
   readonly consoleAllowedCidrs?: readonly string[];
   /** Amazon MQ broker name (1-50 letters, digits, `-`, `_`). Default: the component name. */
   readonly brokerName?: string;
-  /** RabbitMQ engine version, major.minor only. Default `4.2`. */
+  /** RabbitMQ engine version, major.minor only. Default `MESSAGE_BROKER_DEFAULTS.engineVersion`. */
   readonly engineVersion?: string;
-  /** Host instance type. Default `mq.m7g.large` (the smallest AWS recommends for production). */
+  /** Host instance type. Default `MESSAGE_BROKER_DEFAULTS.instanceType` (the smallest AWS recommends for production). */
   readonly instanceType?: string;
-  /** Default `CLUSTER_MULTI_AZ` (three nodes across AZs). */
+  /** Default `MESSAGE_BROKER_DEFAULTS.deploymentMode` (three nodes across AZs). */
   readonly deploymentMode?: BrokerDeploymentMode;
   /** Weekly window for minor version upgrades and patches. Default Sunday 03:00 UTC. */
   readonly maintenanceWindow?: BrokerMaintenanceWindow;
-  /** The admin user's name. Default `causeway-admin`. Its password is always generated. */
+  /** The admin user's name. Default `MESSAGE_BROKER_DEFAULTS.adminUsername`. Its password is always generated. */
   readonly adminUsername?: string;
   /** Write `AMQP_URL` to a Kubernetes Secret. Default: no Secret. */
   readonly connectionSecret?: BrokerConnectionSecret;
@@ -88,6 +88,8 @@ export const MESSAGE_BROKER_DEFAULTS = {
   maintenanceWindow: { dayOfWeek: WeekDay.sunday, timeOfDay: "03:00", timeZone: "UTC" },
   adminUsername: "causeway-admin",
   connectionSecretName: "causeway-broker",
+  /** The key of the connection Secret: the environment variable the services read. */
+  connectionSecretKey: "AMQP_URL",
 } as const;
 
 /**
@@ -271,7 +273,7 @@ export class MessageBroker extends pulumi.ComponentResource {
             },
           },
           type: "Opaque",
-          stringData: { AMQP_URL: this.connectionUrl },
+          stringData: { [MESSAGE_BROKER_DEFAULTS.connectionSecretKey]: this.connectionUrl },
         },
         { parent: this, provider: args.connectionSecret.provider },
       );

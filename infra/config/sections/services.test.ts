@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
-import { upstreamEnvName } from "./services";
 import { configProblems } from "../../test/config-problems";
 
 const problems = configProblems;
@@ -101,12 +100,4 @@ describe("causeway:services checks that need the tier or several fields", () => 
     const raw = rawStackConfig("prod", { "causeway:services": { orders: { image } } });
     expect(parsePlatformConfig(raw, "prod").services.orders!.image).toBe(image);
   });
-});
-
-describe("upstreamEnvName", () => {
-  it.each([
-    ["orders", "ORDERS_URL"],
-    ["tax-rates", "TAX_RATES_URL"],
-    ["a1", "A1_URL"],
-  ])("%s -> %s", (name, env) => expect(upstreamEnvName(name)).toBe(env));
 });

@@ -1,3 +1,8 @@
+import {
+  DATABASE_SECRET_KEY,
+  MESSAGE_BROKER_DEFAULTS,
+  upstreamEnvName,
+} from "@causeway/components";
 import { z } from "zod";
 import type { ByTier } from "../environment";
 import type { ConfigIssue } from "../errors";
@@ -171,8 +176,8 @@ export function checkServices(services: ServicesConfig, { env }: CheckContext): 
     const derived = new Set<string>([
       ...RESERVED_ENV,
       ...s.upstreams.map(upstreamEnvName),
-      ...(s.database ? ["DATABASE_URL"] : []),
-      ...(s.broker ? ["AMQP_URL"] : []),
+      ...(s.database ? [DATABASE_SECRET_KEY] : []),
+      ...(s.broker ? [MESSAGE_BROKER_DEFAULTS.connectionSecretKey] : []),
     ]);
     for (const key of Object.keys(s.env).sort()) {
       if (derived.has(key)) {
@@ -184,14 +189,6 @@ export function checkServices(services: ServicesConfig, { env }: CheckContext): 
     }
   }
   return issues;
-}
-
-/**
- * The env var that holds an upstream's URL: `orders` -> `ORDERS_URL`. Same rule as NodeService's
- * (infra/components/node-service/naming.ts); a test keeps them equal.
- */
-export function upstreamEnvName(service: string): string {
-  return `${service.toUpperCase().replace(/-/g, "_")}_URL`;
 }
 
 /** `causeway:services`, as the loader reads it: tier defaults apply to each service. */
