@@ -10,6 +10,7 @@ import {
   COMPONENTS_README,
   componentsReadme,
   readComponentDoc,
+  resolveDefaults,
 } from "./docs";
 
 describe("infra/components/README.md is true to the code (regenerate with `npm run docs`)", () => {
@@ -57,5 +58,19 @@ describe("infra/components/README.md is true to the code (regenerate with `npm r
     const plan = await planProgram(async () => example());
     const doc = readComponentDoc(folder);
     expect(plan.resources.some((r) => r.type === doc.typeToken)).toBe(true);
+  });
+});
+
+describe("defaults named in prose", () => {
+  it("show the value read from the object that holds them, once", () => {
+    const exports = { DEFAULTS: { a: "17", nested: { b: true } }, OTHER: 1 };
+    expect(resolveDefaults("Default `DEFAULTS.a`.", exports)).toBe('Default `DEFAULTS.a` ("17").');
+    expect(resolveDefaults("Default `DEFAULTS.nested.b`.", exports)).toBe(
+      "Default `DEFAULTS.nested.b` (true).",
+    );
+    // Not an exported object's key: left as written.
+    expect(resolveDefaults("See `DEFAULTS.missing` and `Ports.http`.", exports)).toBe(
+      "See `DEFAULTS.missing` and `Ports.http`.",
+    );
   });
 });

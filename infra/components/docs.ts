@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { format } from "prettier";
 import * as ts from "typescript";
+import * as componentExports from "./index";
 
 /**
  * Generates this package's README.md from the code: for each component, its purpose (the class's
@@ -41,6 +42,24 @@ export interface ComponentDoc {
   readonly args: readonly DocMember[];
   readonly outputs: readonly DocMember[];
   readonly example: string;
+}
+
+/**
+ * A default named in prose as `<EXPORTED_OBJECT>.<key>` (e.g. `DATABASE_DEFAULTS.engineVersion`)
+ * is written once, in that object; the README shows the name and the value read from it.
+ */
+export function resolveDefaults(text: string, exports: Readonly<Record<string, unknown>>): string {
+  return text.replace(
+    /`([A-Z][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)+)`/g,
+    (ref, root: string, keys: string) => {
+      let value: unknown = exports[root];
+      for (const key of keys.slice(1).split(".")) {
+        if (typeof value !== "object" || value === null || !(key in value)) return ref;
+        value = (value as Record<string, unknown>)[key];
+      }
+      return `${ref} (${JSON.stringify(value)})`;
+    },
+  );
 }
 
 /** Reads one component folder's docs from its sources. */
@@ -91,7 +110,8 @@ export function readComponentDoc(folder: string, dir = COMPONENTS_DIR): Componen
 
 /** The README of `@causeway/components`, generated and formatted as the repository formats it. */
 export async function componentsReadme(dir = COMPONENTS_DIR): Promise<string> {
-  return format(renderComponentsReadme(dir), { parser: "markdown", printWidth: 100 });
+  const text = resolveDefaults(renderComponentsReadme(dir), componentExports);
+  return format(text, { parser: "markdown", printWidth: 100 });
 }
 
 function renderComponentsReadme(dir: string): string {

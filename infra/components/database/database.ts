@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Ports } from "../shared/contract";
 import {
+  DATABASE_SECRET_KEY,
   DATABASE_PASSWORD_SPEC,
   databaseSecretName,
   parameterGroupFamily,
@@ -39,25 +40,25 @@ export interface DatabaseArgs {
   readonly clientSecurityGroupIds: Readonly<Record<string, pulumi.Input<string>>>;
   /** RDS instance identifier. Default: the component name. */
   readonly identifier?: string;
-  /** PostgreSQL major version, pinned; RDS applies minor versions. Default `17`. */
+  /** PostgreSQL major version, pinned; RDS applies minor versions. Default `DATABASE_DEFAULTS.engineVersion`. */
   readonly engineVersion?: string;
-  /** Default `db.m7g.large`. */
+  /** RDS instance class. Default `DATABASE_DEFAULTS.instanceClass`. */
   readonly instanceClass?: string;
-  /** gp3 storage in GiB (20-65536). Default 100. */
+  /** gp3 storage in GiB (20-65536). Default `DATABASE_DEFAULTS.allocatedStorage`. */
   readonly allocatedStorage?: number;
   /** Storage autoscaling ceiling in GiB, at least 10% above allocatedStorage; 0 is off. Default: off. */
   readonly maxAllocatedStorage?: number;
-  /** Standby in a second AZ. Default true. */
+  /** Standby in a second AZ. Default `DATABASE_DEFAULTS.multiAz`. */
   readonly multiAz?: boolean;
-  /** Automated backup retention in days (0-35). Default 7. */
+  /** Automated backup retention in days (0-35). Default `DATABASE_DEFAULTS.backupRetentionDays`. */
   readonly backupRetentionDays?: number;
-  /** Refuse DeleteDBInstance. Default true. */
+  /** Refuse DeleteDBInstance. Default `DATABASE_DEFAULTS.deletionProtection`. */
   readonly deletionProtection?: boolean;
-  /** Take a final snapshot `<identifier>-final` on deletion. Default true. */
+  /** Take a final snapshot `<identifier>-final` on deletion. Default `DATABASE_DEFAULTS.finalSnapshot`. */
   readonly finalSnapshot?: boolean;
-  /** The database the services share (each in its own schema). Default `causeway`. */
+  /** The database the services share (each in its own schema). Default `DATABASE_DEFAULTS.databaseName`. */
   readonly databaseName?: string;
-  /** Master user name. Default `causeway_admin`. Its password is always generated. */
+  /** Master user name. Default `DATABASE_DEFAULTS.masterUsername`. Its password is always generated. */
   readonly masterUsername?: string;
   /** Write each service's `DATABASE_URL` to a Kubernetes Secret. Default: no Secrets. */
   readonly serviceSecrets?: DatabaseServiceSecrets;
@@ -279,7 +280,7 @@ export class Database extends pulumi.ComponentResource {
             },
           },
           type: "Opaque",
-          stringData: { DATABASE_URL: this.connectionUrl },
+          stringData: { [DATABASE_SECRET_KEY]: this.connectionUrl },
         },
         { parent: this, provider: secrets!.provider },
       );

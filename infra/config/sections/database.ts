@@ -1,5 +1,6 @@
 import {
   checkDatabaseSettings,
+  DATABASE_DEFAULTS,
   GP3_STORAGE_GIB,
   POSTGRES_MAJOR_VERSIONS,
 } from "@causeway/components";
@@ -12,11 +13,10 @@ import type { CheckContext, Section } from "./section";
 
 const KEY = "causeway:database";
 
-const common = {
-  engineVersion: "17",
-  databaseName: "causeway",
-  masterUsername: "causeway_admin",
-};
+// The Database component's defaults are production defaults: every tier takes its engine and
+// names, and prod its sizing and protections, from that one table.
+const { engineVersion, databaseName, masterUsername } = DATABASE_DEFAULTS;
+const common = { engineVersion, databaseName, masterUsername };
 
 /**
  * Tier defaults: a small single-AZ instance in dev, a protected multi-AZ one in prod. The one
@@ -45,13 +45,13 @@ const tierDefaults = {
   },
   prod: {
     ...common,
-    instanceClass: "db.m7g.large",
-    allocatedStorage: 100,
+    instanceClass: DATABASE_DEFAULTS.instanceClass,
+    allocatedStorage: DATABASE_DEFAULTS.allocatedStorage,
     maxAllocatedStorage: 1000,
-    multiAz: true,
+    multiAz: DATABASE_DEFAULTS.multiAz,
     backupRetentionDays: 14,
-    deletionProtection: true,
-    finalSnapshot: true,
+    deletionProtection: DATABASE_DEFAULTS.deletionProtection,
+    finalSnapshot: DATABASE_DEFAULTS.finalSnapshot,
   },
 };
 
