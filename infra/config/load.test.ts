@@ -1,7 +1,7 @@
-import { toRawConfig } from "@causeway/plan";
+import { knownStacks, toRawConfig } from "@causeway/plan";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { rawStackConfig } from "../plan/harness";
+import { rawStackConfig, STACKS_DIR } from "../plan/harness";
 import {
   parsePlatformConfig,
   type PlatformConfig,
@@ -20,13 +20,16 @@ const secretValue = (o: pulumi.Output<string>) =>
   });
 
 describe("parsePlatformConfig: the stacks in this repository", () => {
-  it.each(["dev", "staging", "prod"])("accepts stack %s", (stack) => {
-    const config = parsePlatformConfig(rawStackConfig(stack), stack);
-    expect(config.environment).toBe(stack);
-    expect(Object.keys(config.services).sort()).toEqual(["gateway", "orders", "payments"]);
-    expect(config.services.gateway!.upstreams).toEqual(["orders"]);
-    expect(config.services.gateway!.expose).toEqual({ path: "/" });
-  });
+  it.each(knownStacks(STACKS_DIR))(
+    "accepts stack %s, keeping every service of its graph",
+    (stack) => {
+      const raw = rawStackConfig(stack);
+      const config = parsePlatformConfig(raw, stack);
+      expect(config.environment).toBe(raw.values["causeway:environment"]);
+      const declared = JSON.parse(raw.values["causeway:services"]!) as Record<string, unknown>;
+      expect(Object.keys(config.services).sort()).toEqual(Object.keys(declared).sort());
+    },
+  );
 
   it("fills tier defaults where the stack is silent, and lets the stack override them", () => {
     const table = ["dev", "staging", "prod"].map((stack) => {
