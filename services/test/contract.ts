@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDockerfile, SERVICE_GID, SERVICE_UID, upstreamEnvName } from "@causeway/components";
+import {
+  DATABASE_SECRET_KEY,
+  MESSAGE_BROKER_DEFAULTS,
+  parseDockerfile,
+  SERVICE_GID,
+  SERVICE_UID,
+  upstreamEnvName,
+} from "@causeway/components";
 import type { z } from "zod";
 import { DATA_STORES, dataStoresOf } from "../../infra/compose/data-stores";
 import type { PlatformConfig } from "../../infra/config";
@@ -46,8 +53,8 @@ export function pod(p: PlanView, service: string): { pod: PodSpec; container: Co
 
 /** Stand-ins for Secret values (the plan never holds them), valid for the schemas. */
 const SECRET_SAMPLES: Record<string, string> = {
-  DATABASE_URL: "postgresql://svc:pw@db.internal:5432/causeway",
-  AMQP_URL: "amqps://svc:pw@mq.internal:5671",
+  [DATABASE_SECRET_KEY]: "postgresql://svc:pw@db.internal:5432/causeway",
+  [MESSAGE_BROKER_DEFAULTS.connectionSecretKey]: "amqps://svc:pw@mq.internal:5671",
 };
 
 /** The container's env as the process would see it (Secrets replaced by samples). */

@@ -12,6 +12,8 @@ export interface DockerBuildSpec {
   readonly dockerfile: string;
   /** Build args that COPY sources may use (e.g. `SERVICE`). */
   readonly args?: Readonly<Record<string, string>>;
+  /** Target platform, e.g. `linux/amd64`: another platform is another image. */
+  readonly platform?: string;
 }
 
 /** One source that a COPY or ADD takes from the build context, build args substituted. */
@@ -29,9 +31,10 @@ const NEVER_WALKED = new Set([".git"]);
  * The sources every COPY and ADD instruction takes from the build context, in Dockerfile order.
  * Not from the context: `COPY --from=<stage>`, ADD of a URL or git repository, and heredocs;
  * these are part of the Dockerfile's own text, which the content tag hashes too.
- * Build args are substituted as BuildKit does (`$NAME`, `${NAME}`), from `args` or the ARG's
- * default; a source naming an arg with no value is an error, since the build would copy the
- * wrong folder.
+ * Variables are substituted as BuildKit does (`$NAME`, `${NAME}`, `${NAME:-word}`,
+ * `${NAME:+word}`): an ENV of the stage wins over a build arg, which comes from `args` or the
+ * ARG's default. A source naming a variable with no value is an error, since the build would
+ * copy the wrong folder.
  */
 export function contextSources(
   dockerfileText: string,
@@ -45,12 +48,14 @@ export function contextSources(
     let scope: Record<string, string | undefined> = {};
     for (const ins of stage.instructions) {
       if (ins.keyword === "ARG") scope = argDefaults([ins], args, { ...globalDefaults, ...scope });
+      if (ins.keyword === "ENV") scope = { ...scope, ...envValues(ins, scope, dockerfileName) };
       if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
       const words = instructionWords(ins);
       if (words.some((w) => w.startsWith("--from="))) continue;
       const sources = words.filter((w) => !w.startsWith("--")).slice(0, -1);
       for (const raw of sources) {
-        if (raw.startsWith("<<") || /^(https?:\/\/|git@)/.test(raw)) continue;
+        // Heredocs and remote sources (URLs, git repositories) are the Dockerfile's own text.
+        if (raw.startsWith("<<") || /^([a-z][a-z0-9+.-]*:\/\/|git@)/i.test(raw)) continue;
         out.push({ source: substitute(raw, scope, ins, dockerfileName), line: ins.line });
       }
     }
@@ -169,16 +174,38 @@ function substitute(
   ins: Instruction,
   dockerfileName: string,
 ): string {
-  return raw.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string | undefined, bare: string) => {
-    const name = braced ?? bare;
-    const value = scope[name];
-    if (value === undefined || value === "") {
-      throw new Error(
-        `${dockerfileName} line ${ins.line}: ${ins.keyword} source "${raw}" uses the build arg ${name}, which has no value; pass it in the build's args`,
-      );
-    }
-    return value;
-  });
+  return raw.replace(
+    /\$\{(\w+)(?::([-+])([^}]*))?\}|\$(\w+)/g,
+    (_, braced: string | undefined, op: string | undefined, word: string, bare: string) => {
+      const name = braced ?? bare;
+      const value = scope[name];
+      const set = value !== undefined && value !== "";
+      if (op === "-") return set ? value : word;
+      if (op === "+") return set ? word : "";
+      if (!set) {
+        throw new Error(
+          `${dockerfileName} line ${ins.line}: ${ins.keyword} source "${raw}" uses ${name}, which has no value; pass it in the build's args`,
+        );
+      }
+      return value;
+    },
+  );
+}
+
+/** The variables an ENV instruction sets: `ENV A=1 B="x y"`, or the legacy `ENV A 1`. */
+function envValues(
+  ins: Instruction,
+  scope: Readonly<Record<string, string | undefined>>,
+  dockerfileName: string,
+): Record<string, string> {
+  const text = ins.args.trim();
+  const legacy = /^(\w+)\s+(?!\S*=)(.*)$/.exec(text);
+  if (legacy) return { [legacy[1]!]: substitute(legacy[2]!, scope, ins, dockerfileName) };
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/(\w+)=("([^"]*)"|'([^']*)'|(\S*))/g)) {
+    out[m[1]!] = substitute(m[3] ?? m[4] ?? m[5] ?? "", scope, ins, dockerfileName);
+  }
+  return out;
 }
 
 function unquote(s: string): string {

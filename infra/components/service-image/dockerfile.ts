@@ -16,14 +16,22 @@ export interface Stage {
 
 /**
  * A Dockerfile parsed the way BuildKit reads it: comments and parser directives dropped, `\`
- * continuations joined (comment lines inside a continuation are skipped), one instruction per
- * logical line, grouped into stages by FROM. Global ARGs (before the first FROM) are kept apart.
+ * continuations joined (comment lines inside a continuation are skipped), heredoc bodies
+ * (`RUN <<EOF ... EOF`) kept out of the instructions, one instruction per logical line, grouped
+ * into stages by FROM. Global ARGs (before the first FROM) are kept apart.
  */
 export function parseDockerfile(text: string): { globalArgs: Instruction[]; stages: Stage[] } {
   const logical: Instruction[] = [];
   let current: { text: string; line: number } | undefined;
+  /** Heredoc terminators still to be met, in order; their bodies are not instructions. */
+  const heredocs: { word: string; dash: boolean }[] = [];
   text.split("\n").forEach((raw, i) => {
     const trimmed = raw.trim();
+    if (heredocs.length > 0) {
+      const { word, dash } = heredocs[0]!;
+      if ((dash ? raw.replace(/^\t+/, "") : raw) === word) heredocs.shift();
+      return;
+    }
     if (trimmed.startsWith("#") || (trimmed === "" && !current)) return;
     const continued = trimmed.endsWith("\\");
     const part = continued ? trimmed.slice(0, -1).trim() : trimmed;
@@ -33,6 +41,9 @@ export function parseDockerfile(text: string): { globalArgs: Instruction[]; stag
     if (!continued) {
       const m = /^(\S+)\s*(.*)$/.exec(current.text)!;
       logical.push({ keyword: m[1]!.toUpperCase(), args: m[2]!, line: current.line });
+      for (const h of current.text.matchAll(/<<(-?)\s*(["']?)([A-Za-z_][\w]*)\2/g)) {
+        heredocs.push({ word: h[3]!, dash: h[1] === "-" });
+      }
       current = undefined;
     }
   });
@@ -40,7 +51,8 @@ export function parseDockerfile(text: string): { globalArgs: Instruction[]; stag
   const stages: Stage[] = [];
   for (const ins of logical) {
     if (ins.keyword === "FROM") {
-      const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(ins.args);
+      // FROM [--platform=<platform>] <image> [AS <name>]
+      const m = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(ins.args);
       if (!m) throw new Error(`line ${ins.line}: cannot parse FROM ${ins.args}`);
       stages.push({ from: m[1]!, name: m[2], instructions: [] });
     } else if (stages.length === 0) {

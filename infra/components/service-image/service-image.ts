@@ -66,6 +66,7 @@ export function serviceImageTag(
     context: contextDir,
     dockerfile: build.dockerfile ?? ServiceImageDefaults.dockerfile,
     args: { SERVICE: name, ...build.args },
+    platform: build.platform ?? ServiceImageDefaults.platform,
   });
 }
 

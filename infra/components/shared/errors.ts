@@ -26,13 +26,3 @@ export class ComponentArgsError extends pulumi.ResourceError {
     this.problems = problems;
   }
 }
-
-/** Throws a ComponentArgsError when `problems` is not empty. */
-export function assertNoProblems(
-  type: string,
-  name: string,
-  problems: readonly string[],
-  resource?: pulumi.Resource,
-): void {
-  if (problems.length > 0) throw new ComponentArgsError(type, name, problems, resource);
-}

@@ -1,5 +1,6 @@
 import {
   DATABASE_SECRET_KEY,
+  DEFAULT_SERVICE_PORT,
   MESSAGE_BROKER_DEFAULTS,
   upstreamEnvName,
 } from "@causeway/components";
@@ -111,7 +112,7 @@ export type ServicesConfig = z.infer<typeof servicesSchema>;
 /** Per-service tier defaults; a stack sets only what differs. */
 export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">> = {
   dev: {
-    port: 8080,
+    port: DEFAULT_SERVICE_PORT,
     replicas: 1,
     autoscaling: { enabled: false, maxReplicas: 3, targetCpuUtilization: 70 },
     resources: { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi" },
@@ -121,7 +122,7 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
     broker: false,
   },
   staging: {
-    port: 8080,
+    port: DEFAULT_SERVICE_PORT,
     replicas: 2,
     autoscaling: { enabled: true, maxReplicas: 4, targetCpuUtilization: 70 },
     resources: { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" },
@@ -131,7 +132,7 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
     broker: false,
   },
   prod: {
-    port: 8080,
+    port: DEFAULT_SERVICE_PORT,
     replicas: 3,
     autoscaling: { enabled: true, maxReplicas: 10, targetCpuUtilization: 70 },
     resources: { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" },
