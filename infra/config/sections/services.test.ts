@@ -75,6 +75,14 @@ describe("causeway:services checks that need the tier or several fields", () => 
       ],
     ],
     [
+      "a queue argument that an existing queue cannot take",
+      "dev",
+      { payments: { env: { CONSUMER_DELIVERY_LIMIT: "20", CONSUMER_RETRY_MAX_ATTEMPTS: "8" } } },
+      [
+        "causeway:services.payments.env.CONSUMER_DELIVERY_LIMIT: is fixed on the service's queues when RabbitMQ first declares them (x-delivery-limit): a different value on an existing queue is refused (PRECONDITION_FAILED), so the service's pods would stop at start; remove it from env, and tune retries with CONSUMER_RETRY_MAX_ATTEMPTS, or lower the limit with a RabbitMQ delivery-limit policy",
+      ],
+    ],
+    [
       "an image that is not pinned by digest",
       "staging",
       { orders: { image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders:latest" } },

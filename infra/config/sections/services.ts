@@ -186,11 +186,24 @@ export function checkServices(services: ServicesConfig, { env }: CheckContext): 
           path: `${at}.env.${key}`,
           message: `is set by the platform (from the service's port, upstreams, database or broker); remove it from env`,
         });
+      } else if (key === QUEUE_FIXED_ENV) {
+        issues.push({ path: `${at}.env.${key}`, message: QUEUE_FIXED_MESSAGE });
       }
     }
   }
   return issues;
 }
+
+/**
+ * The kit's consumer setting (services/kit CONSUMER_DELIVERY_LIMIT) that RabbitMQ fixes on a
+ * queue when it is first declared (`x-delivery-limit`): redeclaring an existing queue with another
+ * value fails with PRECONDITION_FAILED (checked on RabbitMQ 3.10 here), so a stack that changed it
+ * would stop the service's pods at start, mid-deploy. The retry timing (CONSUMER_RETRY_*) is free
+ * to change.
+ */
+const QUEUE_FIXED_ENV = "CONSUMER_DELIVERY_LIMIT";
+const QUEUE_FIXED_MESSAGE =
+  "is fixed on the service's queues when RabbitMQ first declares them (x-delivery-limit): a different value on an existing queue is refused (PRECONDITION_FAILED), so the service's pods would stop at start; remove it from env, and tune retries with CONSUMER_RETRY_MAX_ATTEMPTS, or lower the limit with a RabbitMQ delivery-limit policy";
 
 /** `causeway:services`, as the loader reads it: tier defaults apply to each service. */
 export const servicesSection = {
