@@ -36,7 +36,12 @@ export function aliasUrns(resource: PlannedResource): string[] {
   return out;
 }
 
-/** Builds a URN the way the engine does: the parent's own type, `$`, then the type. */
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Builds a URN the way the SDK does: the parent's whole qualified type (its chain of ancestor
+ * types), `$`, then the type; a grandchild's URN names its grandparent's type too.
+ */
 export function makeUrn(
   stack: string,
   project: string,
@@ -46,8 +51,10 @@ export function makeUrn(
 ): string {
   let qualified = type;
   if (parent) {
-    const parentType = (parent.split("::")[2] ?? "").split("$").pop() ?? "";
-    if (parentType) qualified = `${parentType}$${type}`;
+    // The engine leaves the root stack out of a descendant's chain (see normalizeUrn).
+    const chain = parent.split("::")[2] ?? "";
+    const parentChain = chain === STACK_TYPE ? chain : chain.replace(`${STACK_TYPE}$`, "");
+    if (parentChain) qualified = `${parentChain}$${type}`;
   }
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }

@@ -105,6 +105,18 @@ describe("aliases", () => {
     expect(makeUrn("dev", "causeway", STACK_URN, "aws:mq/broker:Broker", "b")).toBe(
       "urn:pulumi:dev::causeway::pulumi:pulumi:Stack$aws:mq/broker:Broker::b",
     );
+    // A grandchild's URN carries its whole ancestry of types, as the SDK builds it.
+    expect(
+      makeUrn(
+        "dev",
+        "causeway",
+        "urn:pulumi:dev::causeway::causeway:edge:PublicLoadBalancer$causeway:edge:AccessLogBucket::logs",
+        "aws:s3/bucketV2:BucketV2",
+        "logs",
+      ),
+    ).toBe(
+      "urn:pulumi:dev::causeway::causeway:edge:PublicLoadBalancer$causeway:edge:AccessLogBucket$aws:s3/bucketV2:BucketV2::logs",
+    );
     expect(normalizeUrn("urn:pulumi:dev::causeway::pulumi:pulumi:Stack$a:b:C::n")).toBe(
       "urn:pulumi:dev::causeway::a:b:C::n",
     );
