@@ -3,6 +3,7 @@ import {
   brokerDeploymentModes,
   checkBrokerSettings,
   EVALUATION_INSTANCE_TYPES,
+  MESSAGE_BROKER_DEFAULTS,
   WeekDay,
 } from "@causeway/components";
 import { z } from "zod";
@@ -15,10 +16,12 @@ import type { CheckContext, Section } from "./section";
 
 const KEY = "causeway:broker";
 
+// The MessageBroker component's defaults are production defaults: every tier takes its engine
+// and admin name, and prod its instance, cluster and window, from that one table.
 const common = {
-  engineVersion: "4.2",
+  engineVersion: MESSAGE_BROKER_DEFAULTS.engineVersion,
   consoleAllowedCidrs: [],
-  adminUsername: "causeway-admin",
+  adminUsername: MESSAGE_BROKER_DEFAULTS.adminUsername,
 };
 
 /**
@@ -42,9 +45,9 @@ const tierDefaults = {
   },
   prod: {
     ...common,
-    instanceType: "mq.m7g.large",
-    deploymentMode: BrokerDeploymentMode.clusterMultiAz,
-    maintenanceWindow: { dayOfWeek: WeekDay.sunday, timeOfDay: "03:00", timeZone: "UTC" },
+    instanceType: MESSAGE_BROKER_DEFAULTS.instanceType,
+    deploymentMode: MESSAGE_BROKER_DEFAULTS.deploymentMode,
+    maintenanceWindow: { ...MESSAGE_BROKER_DEFAULTS.maintenanceWindow },
   },
 };
 
