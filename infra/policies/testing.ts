@@ -1,4 +1,4 @@
-import type { Plan, PlannedResource } from "@causeway/plan";
+import { DEFAULT_RESOURCE_OPTIONS, type Plan, type PlannedResource } from "@causeway/plan";
 import { evaluatePack, type Evaluation, type PackDefinition } from "./evaluate";
 import { causewayPack } from "./policies";
 
@@ -20,21 +20,13 @@ export function testPlan(resources: readonly TestResource[], stack = "dev"): Pla
     type: r.type,
     name: r.name,
     parent: `urn:pulumi:${stack}::causeway::pulumi:pulumi:Stack::causeway-${stack}`,
-    custom: true,
-    read: false,
+    ...DEFAULT_RESOURCE_OPTIONS,
     inputs: r.props,
     dependencies: (r.dependsOn ?? []).map((n) => {
       const u = byName.get(n);
       if (!u) throw new Error(`test resource ${r.name} depends on unknown ${n}`);
       return u;
     }),
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    provider: null,
-    aliases: [],
-    ignoreChanges: [],
-    replaceOnChanges: [],
   }));
   return { project: "causeway", stack, resources: planned, outputs: {} };
 }

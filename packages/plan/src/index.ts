@@ -17,6 +17,7 @@ export {
 } from "./core/invokes";
 export { containsSecret, mask } from "./core/mask";
 export {
+  DEFAULT_RESOURCE_OPTIONS,
   knownAfterApply,
   SECRET,
   type Plan,

@@ -1,4 +1,4 @@
-import type { Plan, PlannedResource } from "../src/core/model";
+import { DEFAULT_RESOURCE_OPTIONS, type Plan, type PlannedResource } from "../src/core/model";
 
 /** Synthetic plans for the diff and Markdown tests. */
 
@@ -18,17 +18,8 @@ export function res(
     type,
     name,
     parent,
-    custom: true,
-    read: false,
+    ...DEFAULT_RESOURCE_OPTIONS,
     inputs,
-    dependencies: [],
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    provider: null,
-    aliases: [],
-    ignoreChanges: [],
-    replaceOnChanges: [],
     ...extra,
   };
 }

@@ -25,6 +25,23 @@ export interface PlannedResource {
   readonly replaceOnChanges: readonly string[];
 }
 
+/**
+ * The options of a custom resource registered with none set: a base for plans built by hand
+ * (tests of a diff or a policy pack).
+ */
+export const DEFAULT_RESOURCE_OPTIONS = {
+  custom: true,
+  read: false,
+  dependencies: [],
+  protect: false,
+  retainOnDelete: false,
+  deleteBeforeReplace: false,
+  provider: null,
+  aliases: [],
+  ignoreChanges: [],
+  replaceOnChanges: [],
+} as const satisfies Partial<PlannedResource>;
+
 /** The whole offline plan of one stack. */
 export interface Plan {
   readonly project: string;
