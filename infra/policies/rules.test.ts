@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { causewayPack } from "./policies";
-import { evaluateOne, violationsOf, type TestResource } from "./testing";
+import { evaluateOne, violationsOf, type TestResource } from "./test/support";
 
 /** Every rule of the pack, with resources that pass it and resources that fail it. */
 

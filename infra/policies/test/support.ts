@@ -1,6 +1,6 @@
 import { DEFAULT_RESOURCE_OPTIONS, type Plan, type PlannedResource } from "@causeway/plan";
-import { evaluatePack, type Evaluation, type PackDefinition } from "./evaluate";
-import { causewayPack } from "./policies";
+import { evaluatePack, type Evaluation, type PackDefinition } from "../evaluate";
+import { causewayPack } from "../policies";
 
 /** Synthetic resources for policy tests: the offline plan's shape, with dependencies by name. */
 export interface TestResource {
