@@ -11,8 +11,12 @@ import {
 } from ".";
 import type { DatabaseConfig } from "./sections/database";
 import { configProblems } from "../test/config-problems";
+import { fixtureConfig, rawFixtureConfig } from "../test/fixtures";
 
 const problems = configProblems;
+
+/** The dev fixture's network, which some rejected overlays below edit. */
+const devNetwork = fixtureConfig("dev").network;
 
 const secretValue = (o: pulumi.Output<string>) =>
   new Promise<{ value: string; secret: boolean }>((resolve) => {
@@ -46,7 +50,7 @@ describe("parsePlatformConfig: the stacks in this repository", () => {
 
 describe("parsePlatformConfig: bad config is reported all at once, with key paths", () => {
   it("names an unknown environment and a misspelt key together", () => {
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       "causeway:environment": "qa",
       "causeway:servces": { gateway: {} },
     });
@@ -57,21 +61,21 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
   });
 
   it("the ConfigError message lists every problem, one per line", () => {
-    const raw = rawStackConfig("dev", { "causeway:environment": "qa", "causeway:servces": {} });
+    const raw = rawFixtureConfig("dev", { "causeway:environment": "qa", "causeway:servces": {} });
     expect(() => parsePlatformConfig(raw, "dev")).toThrow(
       'Invalid Causeway config for stack "dev": 2 problems.\n  - causeway:servces: unknown key',
     );
   });
 
   it("suggests the nearest key for a typo inside a section", () => {
-    const raw = rawStackConfig("dev", { "causeway:services": { orders: { replcas: 2 } } });
+    const raw = rawFixtureConfig("dev", { "causeway:services": { orders: { replcas: 2 } } });
     expect(problems(raw)).toEqual([
       'causeway:services.orders: unknown key "replcas" (did you mean "replicas"?); valid keys: port, replicas, autoscaling, resources, env, upstreams, expose, database, broker, image',
     ]);
   });
 
   it("reports a missing required key with what it holds", () => {
-    const raw = rawStackConfig("dev", { "causeway:network": null });
+    const raw = rawFixtureConfig("dev", { "causeway:network": null });
     expect(problems(raw)).toEqual([
       "causeway:network: is required: The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs. Set it in stacks/Pulumi.<stack>.yaml.",
     ]);
@@ -85,8 +89,8 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
     ],
     [
       "a single public subnet",
-      { "causeway:network": { publicSubnetIds: ["subnet-0a10000000000000a"] } },
-      'causeway:network.publicSubnetIds: needs at least 2 public subnets in different Availability Zones (found ["subnet-0a10000000000000a"])',
+      { "causeway:network": { publicSubnetIds: [devNetwork.publicSubnetIds[0]] } },
+      `causeway:network.publicSubnetIds: needs at least 2 public subnets in different Availability Zones (found ${JSON.stringify([devNetwork.publicSubnetIds[0]])})`,
     ],
     [
       "a malformed VPC id",
@@ -115,8 +119,8 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
     ],
     [
       "an OIDC ARN that is not an OIDC provider",
-      { "causeway:cluster": { oidcProviderArn: "arn:aws:iam::111122223333:role/x" } },
-      'causeway:cluster.oidcProviderArn: must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id> (found "arn:aws:iam::111122223333:role/x")',
+      { "causeway:cluster": { oidcProviderArn: "arn:aws:iam::444455556666:role/x" } },
+      'causeway:cluster.oidcProviderArn: must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id> (found "arn:aws:iam::444455556666:role/x")',
     ],
     [
       "both a kubeconfig and a stack reference",
@@ -129,11 +133,11 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
       "causeway:services: is not valid structured config (Expected property name or '}' in JSON at position 1 (line 1 column 2))",
     ],
   ])("rejects %s", (_, overlay, expected) => {
-    expect(problems(rawStackConfig("dev", overlay))).toEqual([expected]);
+    expect(problems(rawFixtureConfig("dev", overlay))).toEqual([expected]);
   });
 
   it("refuses a credential given in plaintext, without repeating it", () => {
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       "causeway:cluster": { stackReference: null, kubeconfig: "apiVersion: v1" },
     });
     expect(problems(raw)).toEqual([
@@ -142,7 +146,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
   });
 
   it("refuses a plaintext credential when the engine only says which keys are secret", () => {
-    const values = { ...rawStackConfig("dev").values };
+    const values = { ...rawFixtureConfig("dev").values };
     const cluster = JSON.parse(values["causeway:cluster"]!) as Record<string, unknown>;
     delete cluster.stackReference;
     cluster.kubeconfig = "apiVersion: v1";
@@ -151,18 +155,18 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
       "causeway:cluster.kubeconfig: holds a credential in plaintext; store it as a secret instead: pulumi config set --secret --path causeway:cluster.kubeconfig <value>",
     ]);
     const secret = { values, secretKeys: new Set(["causeway:cluster"]) };
-    expect(parsePlatformConfig(secret, "dev").cluster.name).toBe("causeway-dev");
+    expect(parsePlatformConfig(secret, "dev").cluster.name).toBe(fixtureConfig("dev").cluster.name);
   });
 
   it("refuses a secret on a field that holds no credential, so it is never printed", () => {
-    const raw = rawStackConfig("dev", { "causeway:network": { vpcId: { secure: "v1:abc" } } });
+    const raw = rawFixtureConfig("dev", { "causeway:network": { vpcId: { secure: "v1:abc" } } });
     expect(problems(raw)).toEqual([
       "causeway:network.vpcId: is stored as a secret, but no field of causeway:network holds a credential, so store it as plain config",
     ]);
   });
 
   it("refuses a secret key with no sensitive field when only the key is known to be secret", () => {
-    const raw = rawStackConfig("dev");
+    const raw = rawFixtureConfig("dev");
     const engineView: RawConfig = {
       values: raw.values,
       secretKeys: new Set(["causeway:network"]),
@@ -176,7 +180,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
 describe("parsePlatformConfig: secrets", () => {
   it("keeps a secure kubeconfig a Pulumi secret", async () => {
     const raw = toRawConfig({
-      ...Object.fromEntries(Object.entries(rawStackConfig("dev").values).map(([k, v]) => [k, v])),
+      ...Object.fromEntries(Object.entries(rawFixtureConfig("dev").values).map(([k, v]) => [k, v])),
     });
     const values = { ...raw.values };
     const cluster = JSON.parse(values["causeway:cluster"]!) as Record<string, unknown>;
@@ -200,7 +204,7 @@ describe("parsePlatformConfig: secrets", () => {
 
 describe("parsePlatformConfig: each section's check", () => {
   it("runs once every section is parsed, in table order, after the sections' own problems", () => {
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       "causeway:services": { orders: { upstreams: ["orders"] } },
       "causeway:consul": { servers: 2 },
       "causeway:database": { backupRetentionDays: 40 },
@@ -213,15 +217,20 @@ describe("parsePlatformConfig: each section's check", () => {
   });
 
   it("is skipped while a section it reads has problems of its own", () => {
+    const services = fixtureConfig("dev").services;
+    const exposed = Object.keys(services)
+      .filter((name) => services[name]!.expose !== undefined)
+      .sort()
+      .join(", ");
     const checked = {
       "causeway:database": { backupRetentionDays: 40 },
       "causeway:edge": { certificateArn: null, domain: null, zoneId: null },
     };
-    expect(problems(rawStackConfig("dev", checked))).toEqual([
-      "causeway:edge: HTTPS is requested (exposed: gateway) but there is no certificate: set certificateArn, or domain and zoneId for a DNS-validated ACM certificate",
+    expect(problems(rawFixtureConfig("dev", checked))).toEqual([
+      `causeway:edge: HTTPS is requested (exposed: ${exposed}) but there is no certificate: set certificateArn, or domain and zoneId for a DNS-validated ACM certificate`,
       "causeway:database.backupRetentionDays: must be a whole number of days from 0 to 35 (found 40)",
     ]);
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       ...checked,
       "causeway:network": { vpcId: "vpc-123" },
       "causeway:services": { orders: { replicas: 0 } },
@@ -235,7 +244,7 @@ describe("parsePlatformConfig: each section's check", () => {
 
 describe("PlatformConfig", () => {
   it("types each field by its section's schema, with credentials as secrets", () => {
-    const config = parsePlatformConfig(rawStackConfig("prod"), "prod");
+    const config = parsePlatformConfig(rawFixtureConfig("prod"), "prod");
     expectTypeOf(config).toEqualTypeOf<PlatformConfig>();
     expectTypeOf(config.services).toEqualTypeOf<ServicesConfig>();
     expectTypeOf(config.services.orders!).toEqualTypeOf<ServiceConfig>();

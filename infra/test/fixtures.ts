@@ -1,5 +1,10 @@
 import * as path from "node:path";
-import { loadPlatformConfig, parsePlatformConfig, type PlatformConfig } from "../config";
+import {
+  loadPlatformConfig,
+  parsePlatformConfig,
+  type PlatformConfig,
+  type RawConfig,
+} from "../config";
 import { applyOverlay, planProgram, type ConfigOverlay, type PlanView } from "../plan/harness";
 import { toRawConfig } from "@causeway/plan";
 import { readStackFile } from "../plan/stack-file";
@@ -31,9 +36,14 @@ export function planFixture(stack: FixtureStack, overlay: ConfigOverlay = {}): P
   });
 }
 
+/** The raw config the engine would hand the program for a fixture stack (with overlay). */
+export function rawFixtureConfig(stack: FixtureStack, overlay: ConfigOverlay = {}): RawConfig {
+  return toRawConfig(fixtureMapping(stack, overlay));
+}
+
 /** The typed config the program sees for a fixture stack. */
 export function fixtureConfig(stack: FixtureStack, overlay: ConfigOverlay = {}): PlatformConfig {
-  return parsePlatformConfig(toRawConfig(fixtureMapping(stack, overlay)), stack);
+  return parsePlatformConfig(rawFixtureConfig(stack, overlay), stack);
 }
 
 /** A per-file cache of the plain fixture plans (each plan takes seconds). */

@@ -1,22 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { rawStackConfig, type ConfigOverlay } from "../../plan/harness";
+import type { ConfigOverlay } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
 import { configProblems } from "../../test/config-problems";
+import {
+  FIXTURE_STACKS,
+  fixtureConfig,
+  rawFixtureConfig,
+  type FixtureStack,
+} from "../../test/fixtures";
 import { brokerSubnets, brokerTierDefaults } from "./broker";
 
 /** The `causeway:broker` problems parsing `stack` with `overlay` reports. */
-function brokerProblems(stack: string, overlay: ConfigOverlay): string[] {
-  return configProblems(rawStackConfig(stack, overlay), stack).filter((line) =>
+function brokerProblems(stack: FixtureStack, overlay: ConfigOverlay): string[] {
+  return configProblems(rawFixtureConfig(stack, overlay), stack).filter((line) =>
     line.startsWith("causeway:broker"),
   );
 }
+
+/** The fixture stacks' networks, whose subnets the overlays below pick from. */
+const network = (stack: FixtureStack) => fixtureConfig(stack).network;
+const dev = network("dev");
+const staging = network("staging");
+const prod = network("prod");
 
 const broker = (b: Record<string, unknown>) => ({ "causeway:broker": b });
 
 describe("causeway:broker tier defaults", () => {
   it("fills every tier, with a private cluster in staging and prod", () => {
-    const table = ["dev", "staging", "prod"].map((stack) => {
-      const c = parsePlatformConfig(rawStackConfig(stack), stack);
+    const table = FIXTURE_STACKS.map((stack) => {
+      const c = parsePlatformConfig(rawFixtureConfig(stack), stack);
       return [
         stack,
         c.broker.engineVersion,
@@ -35,15 +47,15 @@ describe("causeway:broker tier defaults", () => {
 
   it("lets a stack override one key and keeps the others", () => {
     const c = parsePlatformConfig(
-      rawStackConfig("dev", broker({ consoleAllowedCidrs: ["10.10.0.0/16"] })),
+      rawFixtureConfig("dev", broker({ consoleAllowedCidrs: [dev.vpcCidr] })),
       "dev",
     );
-    expect(c.broker).toEqual({ ...brokerTierDefaults.dev, consoleAllowedCidrs: ["10.10.0.0/16"] });
+    expect(c.broker).toEqual({ ...brokerTierDefaults.dev, consoleAllowedCidrs: [dev.vpcCidr] });
   });
 });
 
 describe("causeway:broker: what Amazon MQ would reject at apply time, at plan time", () => {
-  it.each<[string, string, Record<string, unknown>, string]>([
+  it.each<[string, FixtureStack, Record<string, unknown>, string]>([
     [
       "a patch version",
       "dev",
@@ -77,26 +89,26 @@ describe("causeway:broker: what Amazon MQ would reject at apply time, at plan ti
     [
       "a single instance given two subnets",
       "dev",
-      broker({ subnetIds: ["subnet-0a20000000000000a", "subnet-0a20000000000000b"] }),
-      'causeway:broker.subnetIds: a SINGLE_INSTANCE broker takes exactly one subnet, found 2 (found ["subnet-0a20000000000000a","subnet-0a20000000000000b"])',
+      broker({ subnetIds: [dev.privateSubnetIds[0]!, dev.privateSubnetIds[1]!] }),
+      `causeway:broker.subnetIds: a SINGLE_INSTANCE broker takes exactly one subnet, found 2 (found ${JSON.stringify([dev.privateSubnetIds[0]!, dev.privateSubnetIds[1]!])})`,
     ],
     [
       "a cluster given one subnet",
       "staging",
-      broker({ subnetIds: ["subnet-0b20000000000000a"] }),
-      'causeway:broker.subnetIds: a CLUSTER_MULTI_AZ broker needs private subnets in at least two Availability Zones, found 1 (found ["subnet-0b20000000000000a"])',
+      broker({ subnetIds: [staging.privateSubnetIds[0]!] }),
+      `causeway:broker.subnetIds: a CLUSTER_MULTI_AZ broker needs private subnets in at least two Availability Zones, found 1 (found ${JSON.stringify([staging.privateSubnetIds[0]!])})`,
     ],
     [
       "a subnet listed twice",
       "staging",
-      broker({ subnetIds: ["subnet-0b20000000000000a", "subnet-0b20000000000000a"] }),
-      'causeway:broker.subnetIds: lists a subnet more than once (found ["subnet-0b20000000000000a","subnet-0b20000000000000a"])',
+      broker({ subnetIds: [staging.privateSubnetIds[0]!, staging.privateSubnetIds[0]!] }),
+      `causeway:broker.subnetIds: lists a subnet more than once (found ${JSON.stringify([staging.privateSubnetIds[0]!, staging.privateSubnetIds[0]!])})`,
     ],
     [
       "a public subnet",
       "dev",
-      broker({ subnetIds: ["subnet-0a10000000000000a"] }),
-      'causeway:broker.subnetIds: must be private subnets listed in causeway:network.privateSubnetIds (found ["subnet-0a10000000000000a"])',
+      broker({ subnetIds: [dev.publicSubnetIds[0]!] }),
+      `causeway:broker.subnetIds: must be private subnets listed in causeway:network.privateSubnetIds (found ${JSON.stringify([dev.publicSubnetIds[0]!])})`,
     ],
     [
       "a username with a tilde",
@@ -154,7 +166,7 @@ describe("causeway:broker: what Amazon MQ would reject at apply time, at plan ti
     expect(
       brokerProblems(
         "prod",
-        broker({ deploymentMode: "SINGLE_INSTANCE", subnetIds: ["subnet-0c20000000000000a"] }),
+        broker({ deploymentMode: "SINGLE_INSTANCE", subnetIds: [prod.privateSubnetIds[0]!] }),
       ),
     ).toEqual([
       'causeway:broker.deploymentMode: must be CLUSTER_MULTI_AZ in prod: a single instance is a single point of failure (found "SINGLE_INSTANCE")',
@@ -169,7 +181,7 @@ describe("causeway:broker: what Amazon MQ would reject at apply time, at plan ti
           engineVersion: "3.13",
           instanceType: "mq.t3.micro",
           deploymentMode: "SINGLE_INSTANCE",
-          subnetIds: ["subnet-0c20000000000000a"],
+          subnetIds: [prod.privateSubnetIds[0]!],
         }),
       ),
     ).toEqual([

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "../load";
 import { EVEN_SERVERS_MESSAGE } from "@causeway/components";
 import { consulTierDefaults } from "./consul";
 import { configProblems } from "../../test/config-problems";
+import { FIXTURE_STACKS, rawFixtureConfig } from "../../test/fixtures";
 
 const problems = configProblems;
 
 describe("causeway:consul", () => {
   it("fills every field from the tier defaults when a stack is silent", () => {
-    const table = (["dev", "staging", "prod"] as const).map((stack) => {
+    const table = FIXTURE_STACKS.map((stack) => {
       const c = parsePlatformConfig(
-        rawStackConfig(stack, { "causeway:consul": null }),
+        rawFixtureConfig(stack, { "causeway:consul": null }),
         stack,
       ).consul;
       return [stack, c.servers, c.storageSize, c.resources.cpu, c.resources.memory];
@@ -34,7 +34,7 @@ describe("causeway:consul", () => {
 
   it("lets a stack override one field and keeps the tier defaults for the rest", () => {
     const c = parsePlatformConfig(
-      rawStackConfig("prod", { "causeway:consul": { servers: 7, resources: { cpu: "1" } } }),
+      rawFixtureConfig("prod", { "causeway:consul": { servers: 7, resources: { cpu: "1" } } }),
       "prod",
     ).consul;
     expect(c).toEqual({
@@ -45,13 +45,13 @@ describe("causeway:consul", () => {
   });
 
   it.each([2, 4, 6])("rejects %i servers, explaining Raft quorum", (servers) => {
-    expect(problems(rawStackConfig("staging", { "causeway:consul": { servers } }))).toEqual([
+    expect(problems(rawFixtureConfig("staging", { "causeway:consul": { servers } }))).toEqual([
       `causeway:consul.servers: ${EVEN_SERVERS_MESSAGE} (found ${servers})`,
     ]);
   });
 
   it("states the even-server rule in words a stack owner can act on", () => {
-    expect(problems(rawStackConfig("prod", { "causeway:consul": { servers: 4 } }))).toEqual([
+    expect(problems(rawFixtureConfig("prod", { "causeway:consul": { servers: 4 } }))).toEqual([
       "causeway:consul.servers: must be odd (1, 3, 5 or 7): Raft needs a majority of servers for quorum, so an even count tolerates no more failures than one server fewer (2 tolerate none, like 1; 4 tolerate one, like 3) and only adds cost (found 4)",
     ]);
   });
@@ -84,6 +84,6 @@ describe("causeway:consul", () => {
       'causeway:consul: unknown key "replicas"; valid keys: servers, chartVersion, consulVersion, storageSize, storageClass, resources',
     ],
   ])("rejects %s", (_, consul, expected) => {
-    expect(problems(rawStackConfig("dev", { "causeway:consul": consul }))).toEqual([expected]);
+    expect(problems(rawFixtureConfig("dev", { "causeway:consul": consul }))).toEqual([expected]);
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { rawStackConfig, type ConfigOverlay } from "../../plan/harness";
+import type { ConfigOverlay } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
 import { configProblems } from "../../test/config-problems";
+import { FIXTURE_STACKS, rawFixtureConfig, type FixtureStack } from "../../test/fixtures";
 import { databaseIdentifier } from "./database";
 
 /** The problems about the database that parsing `stack` with `overlay` reports. */
-function databaseProblems(stack: string, overlay: ConfigOverlay): string[] {
-  return configProblems(rawStackConfig(stack, overlay), stack).filter(
+function databaseProblems(stack: FixtureStack, overlay: ConfigOverlay): string[] {
+  return configProblems(rawFixtureConfig(stack, overlay), stack).filter(
     (line) => line.startsWith("causeway:database") || line.includes("DB subnet"),
   );
 }
@@ -15,8 +16,8 @@ const database = (d: Record<string, unknown>) => ({ "causeway:database": d });
 
 describe("causeway:database tier defaults", () => {
   it("fills every tier: small and disposable in dev, multi-AZ and protected in prod", () => {
-    const table = ["dev", "staging", "prod"].map((stack) => {
-      const d = parsePlatformConfig(rawStackConfig(stack), stack).database;
+    const table = FIXTURE_STACKS.map((stack) => {
+      const d = parsePlatformConfig(rawFixtureConfig(stack), stack).database;
       return [
         stack,
         databaseIdentifier(d, stack),
@@ -39,7 +40,7 @@ describe("causeway:database tier defaults", () => {
 });
 
 describe("causeway:database: what RDS would reject at apply time, at plan time", () => {
-  it.each<[string, string, Record<string, unknown>, string]>([
+  it.each<[string, FixtureStack, Record<string, unknown>, string]>([
     [
       "an identifier starting with a digit",
       "dev",

@@ -1,14 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "../load";
 import { configProblems } from "../../test/config-problems";
+import {
+  FIXTURE_STACKS,
+  fixtureConfig,
+  rawFixtureConfig,
+  type FixtureStack,
+} from "../../test/fixtures";
 
 const problems = configProblems;
 
+/** The services a fixture stack exposes through the load balancer, as the edge names them. */
+function exposedServices(stack: FixtureStack): string[] {
+  const services = fixtureConfig(stack).services;
+  return Object.keys(services)
+    .filter((name) => services[name]!.expose !== undefined)
+    .sort();
+}
+
 describe("causeway:edge tier defaults", () => {
   it("keeps dev cheap and makes prod protected, logged and filtered", () => {
-    const table = (["dev", "staging", "prod"] as const).map((stack) => {
-      const e = parsePlatformConfig(rawStackConfig(stack), stack).edge;
+    const table = FIXTURE_STACKS.map((stack) => {
+      const e = parsePlatformConfig(rawFixtureConfig(stack), stack).edge;
       return [
         stack,
         e.deletionProtection,
@@ -31,7 +44,7 @@ describe("causeway:edge tier defaults", () => {
 
   it("lets a stack override a default and keeps the rest", () => {
     const e = parsePlatformConfig(
-      rawStackConfig("prod", {
+      rawFixtureConfig("prod", {
         "causeway:edge": { allowedCidrs: ["203.0.113.0/24"], accessLogs: { retentionDays: 365 } },
       }),
       "prod",
@@ -46,22 +59,24 @@ describe("causeway:edge tier defaults", () => {
 
 describe("causeway:edge errors, named clearly", () => {
   it("HTTPS requested with neither a certificate ARN nor a DNS zone", () => {
-    const raw = rawStackConfig("staging", { "causeway:edge": { zoneId: null } });
+    const raw = rawFixtureConfig("staging", { "causeway:edge": { zoneId: null } });
     expect(problems(raw)).toEqual([
-      "causeway:edge: HTTPS is requested (exposed: gateway) but there is no certificate: set certificateArn, or domain and zoneId for a DNS-validated ACM certificate",
+      `causeway:edge: HTTPS is requested (exposed: ${exposedServices("staging").join(", ")}) but there is no certificate: set certificateArn, or domain and zoneId for a DNS-validated ACM certificate`,
     ]);
   });
 
   it("needs no certificate when no service is exposed", () => {
-    const raw = rawStackConfig("staging", {
+    const raw = rawFixtureConfig("staging", {
       "causeway:edge": null,
-      "causeway:services": { gateway: { expose: null } },
+      "causeway:services": Object.fromEntries(
+        exposedServices("staging").map((name) => [name, { expose: null }]),
+      ),
     });
     expect(parsePlatformConfig(raw, "staging").edge.certificateArn).toBeUndefined();
   });
 
   it("two services claiming the same host and path (the graph's check)", () => {
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       "causeway:services": { orders: { expose: { path: "/" } } },
     });
     expect(problems(raw)).toEqual([
@@ -70,7 +85,7 @@ describe("causeway:edge errors, named clearly", () => {
   });
 
   it("nested wildcard hosts on one path, which no listener-rule priority could order", () => {
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       "causeway:services": {
         gateway: { expose: { host: "*.example.com", path: "/" } },
         orders: { expose: { host: "*.shop.example.com", path: "/" } },
@@ -82,7 +97,7 @@ describe("causeway:edge errors, named clearly", () => {
   });
 
   it("an invalid CIDR", () => {
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       "causeway:edge": { allowedCidrs: ["0.0.0.0/0", "10.0.0.256/8", "10.0.0.0/33"] },
     });
     expect(problems(raw)).toEqual([
@@ -92,7 +107,7 @@ describe("causeway:edge errors, named clearly", () => {
   });
 
   it("a TLS policy outside the allowlist", () => {
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       "causeway:edge": { sslPolicy: "ELBSecurityPolicy-2016-08" },
     });
     expect(problems(raw)).toEqual([
@@ -101,9 +116,9 @@ describe("causeway:edge errors, named clearly", () => {
   });
 
   it("a zone without a domain, a bad zone id, a wildcard domain, an empty CIDR list", () => {
-    const raw = rawStackConfig("dev", {
+    const raw = rawFixtureConfig("dev", {
       "causeway:edge": {
-        certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/x",
+        certificateArn: "arn:aws:acm:eu-central-1:444455556666:certificate/x",
         domain: null,
         zoneId: "z123",
         allowedCidrs: [],
@@ -114,11 +129,11 @@ describe("causeway:edge errors, named clearly", () => {
       "causeway:edge.allowedCidrs: must list at least one CIDR; use 0.0.0.0/0 for the whole internet (found [])",
       "causeway:edge.zoneId: is set without domain; set domain to the host name the zone should point at the ALB",
     ]);
-    const wildcard = rawStackConfig("dev", { "causeway:edge": { domain: "*.example.com" } });
+    const wildcard = rawFixtureConfig("dev", { "causeway:edge": { domain: "*.example.com" } });
     expect(problems(wildcard)).toEqual([
       'causeway:edge.domain: must be a host name without a wildcard (found "*.example.com")',
     ]);
-    const orphanZone = rawStackConfig("dev", { "causeway:edge": { domain: null } });
+    const orphanZone = rawFixtureConfig("dev", { "causeway:edge": { domain: null } });
     expect(problems(orphanZone)).toEqual([
       "causeway:edge.zoneId: is set without domain; set domain to the host name the zone should point at the ALB",
     ]);

@@ -1,15 +1,18 @@
 import { cidrContains } from "@causeway/components";
 import { describe, expect, it } from "vitest";
-import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
 import { configProblems } from "../../test/config-problems";
+import { FIXTURE_STACKS, fixtureConfig, rawFixtureConfig } from "../../test/fixtures";
 
 const problems = configProblems;
 
+/** The dev fixture's network, which the rejected overlays below edit. */
+const dev = fixtureConfig("dev").network;
+
 describe("causeway:network subnet CIDRs", () => {
   it("every stack's subnet CIDRs lie in its VPC and match its subnet ids one to one", () => {
-    for (const stack of ["dev", "staging", "prod"]) {
-      const n = parsePlatformConfig(rawStackConfig(stack), stack).network;
+    for (const stack of FIXTURE_STACKS) {
+      const n = parsePlatformConfig(rawFixtureConfig(stack), stack).network;
       expect(n.publicSubnetCidrs).toHaveLength(n.publicSubnetIds.length);
       expect(n.privateSubnetCidrs).toHaveLength(n.privateSubnetIds.length);
       for (const c of [...n.publicSubnetCidrs, ...n.privateSubnetCidrs]) {
@@ -21,30 +24,30 @@ describe("causeway:network subnet CIDRs", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     [
       "a CIDR outside the VPC",
-      { publicSubnetCidrs: ["10.10.0.0/20", "10.99.16.0/20"] },
+      { publicSubnetCidrs: [dev.publicSubnetCidrs[0], "10.99.16.0/20"] },
       [
-        'causeway:network.publicSubnetCidrs[1]: must lie inside vpcCidr 10.10.0.0/16 (found "10.99.16.0/20")',
+        `causeway:network.publicSubnetCidrs[1]: must lie inside vpcCidr ${dev.vpcCidr} (found "10.99.16.0/20")`,
       ],
     ],
     [
       "a CIDR with host bits set",
-      { privateSubnetCidrs: ["10.10.128.1/19", "10.10.160.0/19"] },
+      { privateSubnetCidrs: ["10.110.128.1/19", dev.privateSubnetCidrs[1]] },
       [
-        'causeway:network.privateSubnetCidrs[0]: must be a network address with no host bits set (did you mean 10.10.128.0/19?) (found "10.10.128.1/19")',
+        'causeway:network.privateSubnetCidrs[0]: must be a network address with no host bits set (did you mean 10.110.128.0/19?) (found "10.110.128.1/19")',
       ],
     ],
     [
       "fewer CIDRs than subnets",
-      { publicSubnetCidrs: ["10.10.0.0/20"] },
+      { publicSubnetCidrs: [dev.publicSubnetCidrs[0]] },
       [
-        'causeway:network.publicSubnetCidrs: lists 1 CIDR blocks for 2 publicSubnetIds; give each subnet\'s CIDR block, in the same order (found ["10.10.0.0/20"])',
+        `causeway:network.publicSubnetCidrs: lists 1 CIDR blocks for ${dev.publicSubnetIds.length} publicSubnetIds; give each subnet's CIDR block, in the same order (found ${JSON.stringify([dev.publicSubnetCidrs[0]])})`,
       ],
     ],
     [
       "a private subnet overlapping a public one",
-      { privateSubnetCidrs: ["10.10.8.0/24", "10.10.160.0/19"] },
+      { privateSubnetCidrs: ["10.110.8.0/24", dev.privateSubnetCidrs[1]] },
       [
-        'causeway:network.privateSubnetCidrs[0]: overlaps publicSubnetCidrs[0] (10.10.0.0/20); subnets of a VPC never overlap (found "10.10.8.0/24")',
+        `causeway:network.privateSubnetCidrs[0]: overlaps publicSubnetCidrs[0] (${dev.publicSubnetCidrs[0]}); subnets of a VPC never overlap (found "10.110.8.0/24")`,
       ],
     ],
     [
@@ -55,6 +58,6 @@ describe("causeway:network subnet CIDRs", () => {
       ],
     ],
   ])("rejects %s", (_, network, expected) => {
-    expect(problems(rawStackConfig("dev", { "causeway:network": network }))).toEqual(expected);
+    expect(problems(rawFixtureConfig("dev", { "causeway:network": network }))).toEqual(expected);
   });
 });

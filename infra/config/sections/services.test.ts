@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { rawStackConfig } from "../../plan/harness";
 import { parsePlatformConfig } from "..";
 import { configProblems } from "../../test/config-problems";
+import {
+  FIXTURE_STACKS,
+  fixtureConfig,
+  rawFixtureConfig,
+  type FixtureStack,
+} from "../../test/fixtures";
 
 const problems = configProblems;
 
 describe("causeway:services tier defaults", () => {
   it("dev runs 1 replica without an HPA; staging and prod at least 2 with an HPA", () => {
-    const table = ["dev", "staging", "prod"].map((stack) => {
-      const orders = parsePlatformConfig(rawStackConfig(stack), stack).services.orders!;
+    const table = FIXTURE_STACKS.map((stack) => {
+      const orders = parsePlatformConfig(rawFixtureConfig(stack), stack).services.orders!;
       return [stack, orders.replicas, orders.autoscaling];
     });
     expect(table).toEqual([
@@ -18,21 +23,25 @@ describe("causeway:services tier defaults", () => {
     ]);
   });
 
-  it("the stacks give orders and payments the database and broker, and the gateway neither", () => {
-    for (const stack of ["dev", "staging", "prod"]) {
-      const s = parsePlatformConfig(rawStackConfig(stack), stack).services;
+  it("gives a service the database and broker only where the stack says so", () => {
+    for (const stack of FIXTURE_STACKS) {
+      const declared = JSON.parse(rawFixtureConfig(stack).values["causeway:services"]!) as Record<
+        string,
+        { database?: boolean; broker?: boolean }
+      >;
+      const s = parsePlatformConfig(rawFixtureConfig(stack), stack).services;
       const table = Object.entries(s).map(([n, v]) => [n, v.database, v.broker]);
-      expect(table).toEqual([
-        ["gateway", false, false],
-        ["orders", true, true],
-        ["payments", true, true],
-      ]);
+      expect(table).toEqual(
+        Object.entries(declared).map(([n, v]) => [n, v.database === true, v.broker === true]),
+      );
+      expect(table.some(([, database]) => database === false)).toBe(true);
+      expect(table.some(([, database]) => database === true)).toBe(true);
     }
   });
 });
 
 describe("causeway:services checks that need the tier or several fields", () => {
-  it.each<[string, string, Record<string, unknown>, string[]]>([
+  it.each<[string, FixtureStack, Record<string, unknown>, string[]]>([
     [
       "a single replica in staging",
       "staging",
@@ -95,17 +104,17 @@ describe("causeway:services checks that need the tier or several fields", () => 
       "dev",
       { orders: { upstreams: ["paymnts"], expose: { path: "/" } } },
       [
-        'causeway:services.orders.upstreams[0]: unknown upstream "paymnts" (did you mean "payments"?); declared services are: gateway, orders, payments',
+        `causeway:services.orders.upstreams[0]: unknown upstream "paymnts" (did you mean "payments"?); declared services are: ${Object.keys(fixtureConfig("dev").services).join(", ")}`,
         'causeway:services.orders.expose: claims host "*" and path "/", which service "gateway" already exposes; give one of them another host or path',
       ],
     ],
   ])("rejects %s", (_, stack, services, expected) => {
-    expect(problems(rawStackConfig(stack, { "causeway:services": services }))).toEqual(expected);
+    expect(problems(rawFixtureConfig(stack, { "causeway:services": services }))).toEqual(expected);
   });
 
   it("accepts an image pinned by digest", () => {
     const image = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders@sha256:${"a".repeat(64)}`;
-    const raw = rawStackConfig("prod", { "causeway:services": { orders: { image } } });
+    const raw = rawFixtureConfig("prod", { "causeway:services": { orders: { image } } });
     expect(parsePlatformConfig(raw, "prod").services.orders!.image).toBe(image);
   });
 });
