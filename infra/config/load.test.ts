@@ -11,7 +11,7 @@ import {
 } from ".";
 import type { DatabaseConfig } from "./sections/database";
 import { configProblems } from "../test/config-problems";
-import { fixtureConfig, rawFixtureConfig } from "../test/fixtures";
+import { FIXTURE_STACKS, fixtureConfig, rawFixtureConfig } from "../test/fixtures";
 
 const problems = configProblems;
 
@@ -34,10 +34,12 @@ describe("parsePlatformConfig: the stacks in this repository", () => {
       expect(Object.keys(config.services).sort()).toEqual(Object.keys(declared).sort());
     },
   );
+});
 
+describe("parsePlatformConfig: tier defaults", () => {
   it("fills tier defaults where the stack is silent, and lets the stack override them", () => {
-    const table = ["dev", "staging", "prod"].map((stack) => {
-      const s = parsePlatformConfig(rawStackConfig(stack), stack).services;
+    const table = FIXTURE_STACKS.map((stack) => {
+      const s = parsePlatformConfig(rawFixtureConfig(stack), stack).services;
       return [stack, s.orders!.replicas, s.orders!.resources.memoryLimit, s.gateway!.replicas];
     });
     expect(table).toEqual([
