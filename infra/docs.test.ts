@@ -1,7 +1,15 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formattedConfigReference, REFERENCE_END, REFERENCE_START } from "./config/reference";
-import { PLAN_END, PLAN_START, planOutputBlock, README } from "./docs";
+import {
+  EXAMPLE_END,
+  EXAMPLE_START,
+  nodeServiceExampleBlock,
+  PLAN_END,
+  PLAN_START,
+  planOutputBlock,
+  README,
+} from "./docs";
 
 /** The text between two markers of README.md. */
 function block(start: string, end: string): string {
@@ -12,6 +20,10 @@ function block(start: string, end: string): string {
 describe("README.md is true to the code (regenerate with `npm run docs`)", () => {
   it("shows the config reference generated from the schema", async () => {
     expect(block(REFERENCE_START, REFERENCE_END)).toBe((await formattedConfigReference()).trim());
+  });
+
+  it("shows the NodeService example that infra/components/node-service/example.test.ts plans", () => {
+    expect(block(EXAMPLE_START, EXAMPLE_END)).toBe(nodeServiceExampleBlock());
   });
 
   it("shows what `npm start` prints", async () => {

@@ -209,22 +209,46 @@ function findSuperCall(node: ts.Node): ts.CallExpression | undefined {
   return found;
 }
 
-/** The body of example.ts's exported `example` function, dedented. */
+/**
+ * example.ts's `example()` as a program reads: its imports and body, dedented, with the returned
+ * object's fields as stack outputs (`return { url: x }; // note` -> `export const url = x; // note`).
+ */
 function exampleBody(file: ts.SourceFile): string {
   const fn = file.statements.find(
     (s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "example",
   );
   if (!fn?.body) throw new Error(`${file.fileName}: no function example()`);
   const imports = file.statements.filter(ts.isImportDeclaration).map((i) => i.getText(file));
-  const body = fn.body.statements.map((s) => s.getFullText(file)).join("");
+  const body = fn.body.statements
+    .map((s) => (ts.isReturnStatement(s) ? asOutputs(s, file) : s.getFullText(file)))
+    .join("");
   const lines = body.replace(/^\n+/, "").trimEnd().split("\n");
   const indent = Math.min(
     ...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length),
   );
-  return [...imports, "", ...lines.map((l) => l.slice(indent))]
-    .join("\n")
-    .replace(/^\s*return [^;]*;\s*$/m, "")
-    .trimEnd();
+  return [...imports, "", ...lines.map((l) => l.slice(indent))].join("\n").trimEnd();
+}
+
+/** `return { a: x, b };` as `export const a = x;` lines, keeping the statement's comments. */
+function asOutputs(ret: ts.ReturnStatement, file: ts.SourceFile): string {
+  const leading = file.text.slice(ret.getFullStart(), ret.getStart(file));
+  const trailing = (ts.getTrailingCommentRanges(file.text, ret.end) ?? [])
+    .map((c) => ` ${file.text.slice(c.pos, c.end)}`)
+    .join("");
+  const fields =
+    ret.expression && ts.isObjectLiteralExpression(ret.expression)
+      ? ret.expression.properties
+      : ts.factory.createNodeArray<ts.ObjectLiteralElementLike>();
+  const outputs = fields.map((p) => {
+    if (ts.isShorthandPropertyAssignment(p)) return `export const ${p.name.text} = ${p.name.text};`;
+    if (ts.isPropertyAssignment(p)) {
+      return `export const ${p.name.getText(file)} = ${p.initializer.getText(file)};`;
+    }
+    throw new Error(`${file.fileName}: example() returns a field that is not name: value`);
+  });
+  if (outputs.length === 0) return "";
+  const indent = leading.slice(leading.lastIndexOf("\n") + 1);
+  return `${leading}${outputs.join(`\n${indent}`)}${trailing}`;
 }
 
 if (require.main === module) {

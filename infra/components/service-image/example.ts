@@ -7,5 +7,5 @@ export function example() {
   const pinned = new ServiceImage("payments", {
     pinned: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/payments@sha256:${"ab".repeat(32)}`,
   });
-  return { orders: orders.imageRef, payments: pinned.imageRef };
+  return { ordersImage: orders.imageRef, paymentsImage: pinned.imageRef };
 }

@@ -1,42 +1,15 @@
-import { NodeService, Ports, ServiceImage } from "@causeway/components";
-import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
 import { planProgram } from "../../plan/harness";
+import { example } from "./example";
 
 /**
- * The README's example (same imports and code): another team's program using the published
- * package with plain args, its own provider and none of Causeway's stack config.
+ * The example both READMEs show (generated from ./example.ts by `npm run docs`): another team's
+ * program using the published package with plain args, its own provider and none of Causeway's
+ * stack config.
  */
 describe("README example: NodeService from another Pulumi program", () => {
   it("plans the service with the consumer's provider and names", async () => {
-    const plan = await planProgram(async () => {
-      // --- README example starts ---
-      const provider = new k8s.Provider("shop-cluster", { kubeconfig: "~/.kube/config" });
-
-      const image = new ServiceImage("catalog", {
-        pinned:
-          "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/catalog@sha256:4f2a1c0b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a",
-      });
-
-      const catalog = new NodeService(
-        "catalog",
-        {
-          namespace: "shop",
-          image: image.imageRef,
-          port: 8080,
-          replicas: 2,
-          autoscaling: { maxReplicas: 6 },
-          env: { LOG_LEVEL: "info" },
-          secretEnv: { DATABASE_URL: { secretName: "catalog-database", key: "DATABASE_URL" } },
-          upstreams: [{ name: "pricing", port: 8080 }],
-          callers: ["storefront"],
-          egressCidrs: { database: { cidrs: ["10.0.128.0/19"], ports: [Ports.postgres] } },
-        },
-        { provider },
-      );
-      // --- README example ends ---
-      return { url: catalog.url };
-    });
+    const plan = await planProgram(async () => example());
     expect(plan.outputs).toEqual({ url: "http://catalog.shop.svc.cluster.local:8080" });
     const types = plan.resources.map((r) => `${r.type}::${r.name}`).sort();
     expect(types).toEqual([
