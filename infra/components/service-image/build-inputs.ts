@@ -47,7 +47,7 @@ export function contextSources(
   for (const stage of stages) {
     let scope: Record<string, string | undefined> = {};
     for (const ins of stage.instructions) {
-      if (ins.keyword === "ARG") scope = argDefaults([ins], args, { ...globalDefaults, ...scope });
+      if (ins.keyword === "ARG") scope = { ...scope, ...argDefaults([ins], args, globalDefaults) };
       if (ins.keyword === "ENV") scope = { ...scope, ...envValues(ins, scope, dockerfileName) };
       if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
       const words = instructionWords(ins);
@@ -139,17 +139,21 @@ function sourceMatcher(source: string): (file: string) => boolean {
   };
 }
 
+/**
+ * The args that ARG instructions declare, each from the build's args, else its own default, else
+ * the global ARG's default (a global ARG is visible in a stage only once the stage declares it).
+ */
 function argDefaults(
   instructions: readonly Instruction[],
   given: Readonly<Record<string, string>>,
-  inherited: Readonly<Record<string, string | undefined>>,
+  globals: Readonly<Record<string, string | undefined>>,
 ): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = { ...inherited };
+  const out: Record<string, string | undefined> = {};
   for (const ins of instructions) {
     for (const decl of ins.args.split(/\s+/).filter(Boolean)) {
       const eq = decl.indexOf("=");
       const name = eq === -1 ? decl : decl.slice(0, eq);
-      const fallback = eq === -1 ? inherited[name] : unquote(decl.slice(eq + 1));
+      const fallback = eq === -1 ? globals[name] : unquote(decl.slice(eq + 1));
       out[name] = given[name] ?? fallback;
     }
   }
