@@ -102,7 +102,11 @@ describe("the image's build and start commands, run as plain commands", () => {
     `orders.${run}.payment-succeeded`,
     `orders.${run}.payment-failed`,
     `payments.${run}.order-placed`,
-  ].flatMap((q) => [q, `${q}.dlq`, ...[1, 2, 3, 4].map((i) => `${q}.retry.${i}`)]);
+  ].flatMap((q) => [
+    q,
+    `${q}.dlq`,
+    ...Array.from({ length: 19 }, (_, i) => i + 1).map((i) => `${q}.retry.${i}`),
+  ]);
   let tmp: string | undefined;
 
   afterAll(async () => {
@@ -115,7 +119,7 @@ describe("the image's build and start commands, run as plain commands", () => {
         () => false,
       )
     ) {
-      for (const s of schemas)
+      for (const s of schemas.flatMap((x) => [x, `${x}_provider`]))
         await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
       await pg.end();
     }

@@ -51,7 +51,11 @@ describe("end to end: gateway -> orders -> payments -> orders on real RabbitMQ a
     `${prefixes.payments}.order-placed`,
     `${prefixes.orders}.payment-succeeded`,
     `${prefixes.orders}.payment-failed`,
-  ].flatMap((q) => [q, `${q}.dlq`, ...[1, 2, 3, 4].map((i) => retryQueueName(q, i))]);
+  ].flatMap((q) => [
+    q,
+    `${q}.dlq`,
+    ...Array.from({ length: 19 }, (_, i) => i + 1).map((i) => retryQueueName(q, i)),
+  ]);
   const procs: ServiceProcess[] = [];
   const pg = new Client({ connectionString: TEST_DATABASE_URL });
   let pgConnected = false;
@@ -60,7 +64,7 @@ describe("end to end: gateway -> orders -> payments -> orders on real RabbitMQ a
     await Promise.all(procs.map((p) => p.stop(10_000).catch(() => undefined)));
     await stopAllServices();
     if (pgConnected) {
-      for (const s of Object.values(schemas)) {
+      for (const s of Object.values(schemas).flatMap((x) => [x, `${x}_provider`])) {
         await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
       }
       await pg.end().catch(() => undefined);

@@ -148,7 +148,11 @@ describe("probe paths and the ALB health check answer 200 on the running service
   const queues = Object.keys(graph)
     .filter((s) => graph[s]!.broker)
     .flatMap((s) => (QUEUE_SUFFIXES[s] ?? []).map((q) => `${s}.${run}.${q}`))
-    .flatMap((q) => [q, `${q}.dlq`, ...[1, 2, 3, 4].map((i) => `${q}.retry.${i}`)]);
+    .flatMap((q) => [
+      q,
+      `${q}.dlq`,
+      ...Array.from({ length: 19 }, (_, i) => i + 1).map((i) => `${q}.retry.${i}`),
+    ]);
   const running = new Map<string, ServiceProcess>();
 
   beforeAll(async () => {
@@ -197,7 +201,7 @@ describe("probe paths and the ALB health check answer 200 on the running service
         () => false,
       )
     ) {
-      for (const s of schemas)
+      for (const s of schemas.flatMap((x) => [x, `${x}_provider`]))
         await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
       await pg.end();
     }

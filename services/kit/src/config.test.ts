@@ -53,7 +53,7 @@ describe("consumer retry variables", () => {
       CONSUMER_DELIVERY_LIMIT: DEFAULT_DELIVERY_LIMIT,
     });
     expect([DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT]).toEqual([
-      { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, jitter: "equal" },
+      { maxAttempts: 12, baseDelayMs: 1_000, maxDelayMs: 60_000, jitter: "equal" },
       10,
     ]);
   });

@@ -54,7 +54,9 @@ export {
   JITTERS,
   Jitter,
   checkRetryPolicy,
+  formatHorizon,
   retryDelayMs,
+  retryHorizonMs,
   retryPolicyProblems,
 } from "./retry/policy";
 export type { RetryPolicy } from "./retry/policy";

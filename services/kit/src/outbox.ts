@@ -12,6 +12,8 @@ export interface EnqueueOptions {
   readonly messageId?: string;
   readonly requestId?: string;
   readonly traceparent?: string;
+  /** Further AMQP headers of the message (e.g. `x-causeway-redrive`). */
+  readonly headers?: Readonly<Record<string, string | number>>;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function enqueueEvent<T>(
 ): Promise<string> {
   const messageId = opts.messageId ?? randomUUID();
   const headers = {
+    ...opts.headers,
     ...(opts.requestId ? { "x-request-id": opts.requestId } : {}),
     ...(opts.traceparent ? { traceparent: opts.traceparent } : {}),
   };

@@ -14,6 +14,11 @@ export const paymentsEnvSchema = baseEnvSchema.extend({
     .string()
     .regex(/^[\w.:-]{1,100}$/, "must be 1-100 of [A-Za-z0-9_.:-]")
     .default("payments"),
+  /**
+   * Simulated provider: the PostgreSQL schema of its books (keys retained 24 h, charges, the
+   * outage switch). Default `<DB_SCHEMA>_provider`: its own schema, never the ledger's.
+   */
+  PROVIDER_DB_SCHEMA: baseEnvSchema.shape.DB_SCHEMA.optional(),
   /** Simulated provider: PRNG seed. */
   PROVIDER_SEED: z.coerce.number().int().default(1),
   /** Simulated provider: probability a call fails before charging. */

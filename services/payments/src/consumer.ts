@@ -1,5 +1,6 @@
 import { orderPlaced, paymentFailed, paymentSucceeded } from "@causeway/contracts";
-import type { Broker, Subscription } from "@causeway/kit";
+import type { OrderPlacedV1, PaymentFailedV1 } from "@causeway/contracts";
+import type { Broker, HandlerContext, Subscription } from "@causeway/kit";
 import type { Pool } from "pg";
 import { outcomeFor, recordOutcome } from "./ledger";
 import type { ChargeRequest, ChargeResult } from "./provider/provider";
@@ -35,6 +36,15 @@ export async function subscribePayments(opts: PaymentsConsumerOptions): Promise<
       const known = await outcomeFor(db, order.orderId);
       if (known) {
         log?.info({ orderId: order.orderId, status: known.status }, "order already settled");
+        // A re-drive (the orders reconciler): the first outcome event may have been lost or
+        // parked on the way back, so answer again from the ledger; settling is idempotent.
+        if (event.redrive !== undefined) {
+          await enqueueOutcome(enqueue, order, {
+            status: known.status,
+            chargeId: known.providerChargeId,
+            reason: (known.declineReason ?? "declined") as PaymentFailedV1["reason"],
+          });
+        }
         return;
       }
       const req: ChargeRequest = {
@@ -42,30 +52,48 @@ export async function subscribePayments(opts: PaymentsConsumerOptions): Promise<
         customerId: order.customerId,
         amountCents: order.amountCents,
         currency: order.currency,
+        reference: order.orderId,
       };
       const result = await opts.charge(req);
       if (!(await recordOutcome(db, order.orderId, req, result))) {
         log?.info({ orderId: order.orderId }, "outcome recorded concurrently; nothing to do");
         return;
       }
-      const at = new Date().toISOString();
-      if (result.status === "succeeded") {
-        await enqueue(paymentSucceeded, {
-          version: 1,
-          orderId: order.orderId,
-          chargeId: result.chargeId,
-          amountCents: order.amountCents,
-          currency: order.currency,
-          succeededAt: at,
-        });
-      } else {
-        await enqueue(paymentFailed, {
-          version: 1,
-          orderId: order.orderId,
-          reason: result.reason,
-          failedAt: at,
-        });
-      }
+      await enqueueOutcome(enqueue, order, {
+        status: result.status,
+        chargeId: result.chargeId,
+        reason: result.status === "declined" ? result.reason : "declined",
+      });
     },
   });
+}
+
+/** Writes payment.succeeded or payment.failed for the order to the outbox. */
+async function enqueueOutcome(
+  enqueue: HandlerContext["enqueue"],
+  order: OrderPlacedV1,
+  outcome: {
+    status: "succeeded" | "declined";
+    chargeId: string;
+    reason: PaymentFailedV1["reason"];
+  },
+): Promise<void> {
+  const at = new Date().toISOString();
+  if (outcome.status === "succeeded") {
+    await enqueue(paymentSucceeded, {
+      version: 1,
+      orderId: order.orderId,
+      chargeId: outcome.chargeId,
+      amountCents: order.amountCents,
+      currency: order.currency,
+      succeededAt: at,
+    });
+  } else {
+    await enqueue(paymentFailed, {
+      version: 1,
+      orderId: order.orderId,
+      reason: outcome.reason,
+      failedAt: at,
+    });
+  }
 }

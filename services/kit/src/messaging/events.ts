@@ -24,6 +24,12 @@ export interface EventMessage<T> {
   readonly attempt: number;
   readonly requestId?: string;
   readonly traceparent?: string;
+  /**
+   * Set when the producer re-drove this event (header `x-causeway-redrive`, the n-th re-drive
+   * of the same work, e.g. by the orders reconciler): the consumer should answer again even if
+   * it has already done the work, since the first answer may have been lost or parked.
+   */
+  readonly redrive?: number;
 }
 
 /** The AMQP fields the decoder reads (a subset of rabbitmq-client's AsyncMessage). */
@@ -63,6 +69,7 @@ export function decodeMessage<T>(def: EventDefinition<T>, msg: RawMessage): Deco
   const attempt = Number(headers[Headers.attempt] ?? 1);
   const requestId = headers[Headers.requestId];
   const traceparent = headers[Headers.traceparent];
+  const redrive = Number(headers[Headers.redrive]);
   return {
     ok: true,
     event: {
@@ -72,6 +79,7 @@ export function decodeMessage<T>(def: EventDefinition<T>, msg: RawMessage): Deco
       attempt: Number.isInteger(attempt) && attempt >= 1 ? attempt : 1,
       ...(typeof requestId === "string" ? { requestId } : {}),
       ...(typeof traceparent === "string" ? { traceparent } : {}),
+      ...(Number.isInteger(redrive) && redrive >= 1 ? { redrive } : {}),
     },
   };
 }

@@ -6,7 +6,7 @@ import type { KitMetrics, ConsumeOutcome } from "../metrics";
 import type { EnqueueOptions } from "../outbox";
 import { enqueueEvent } from "../outbox";
 import type { RetryPolicy } from "../retry/policy";
-import { checkRetryPolicy, retryDelayMs } from "../retry/policy";
+import { checkRetryPolicy, formatHorizon, retryDelayMs, retryHorizonMs } from "../retry/policy";
 import type { ConsumerDefaults } from "./consumer-defaults";
 import { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./consumer-defaults";
 import type { EventDefinition, EventMessage } from "./events";
@@ -38,7 +38,7 @@ export interface SubscribeOptions<T> {
   /**
    * Handler attempts before the message is parked, and the delays between them (through the
    * delay queues). Unset fields come from the broker's `consumerDefaults` (with `createRuntime`:
-   * the CONSUMER_RETRY_* variables), else from `DEFAULT_CONSUMER_RETRY`: 5 attempts, 1 s base,
+   * the CONSUMER_RETRY_* variables), else from `DEFAULT_CONSUMER_RETRY`: 12 attempts, 1 s base,
    * 60 s cap, equal jitter.
    */
   readonly retry?: Partial<RetryPolicy>;
@@ -73,6 +73,11 @@ export async function createSubscription<T>(
   const topology = subscriptionTopology(opts.queue, policy.maxAttempts, deliveryLimit);
   const prefetch = opts.prefetch ?? 10;
   const log = deps.logger?.child({ queue: opts.queue });
+  const horizon = retryHorizonMs(policy);
+  log?.info(
+    { retry: policy, deliveryLimit, retryHorizonMs: horizon },
+    `retry horizon ${formatHorizon(horizon)}: a failing message is parked in ${topology.dlq} after ${policy.maxAttempts} attempts`,
+  );
   const count = (outcome: ConsumeOutcome) =>
     deps.metrics?.messagesConsumed.inc({ queue: opts.queue, outcome });
 

@@ -60,6 +60,8 @@ export function retryQueueName(queue: string, retry: number): string {
 export const Headers = {
   attempt: "x-causeway-attempt",
   reason: "x-causeway-reason",
+  /** n-th re-drive of the same work by its producer (see `EventMessage.redrive`). */
+  redrive: "x-causeway-redrive",
   requestId: "x-request-id",
   traceparent: "traceparent",
 } as const;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { RetryPolicy } from "./policy";
-import { checkRetryPolicy, retryDelayMs, retryPolicyProblems } from "./policy";
+import { DEFAULT_CONSUMER_RETRY } from "../messaging/consumer-defaults";
+import {
+  checkRetryPolicy,
+  formatHorizon,
+  retryDelayMs,
+  retryHorizonMs,
+  retryPolicyProblems,
+} from "./policy";
 
 const equal: RetryPolicy = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1_000, jitter: "equal" };
 const full: RetryPolicy = { ...equal, jitter: "full" };
@@ -75,5 +82,16 @@ describe("retryPolicyProblems", () => {
           "baseDelayMs must be an integer >= 1, got 0",
       ),
     );
+  });
+});
+
+describe("retryHorizonMs", () => {
+  it("sums the lowest and highest waits before a message is given up", () => {
+    // 12 attempts, 1 s doubling, 60 s cap: ceilings 1, 2, 4, 8, 16, 32, 60 x 5 = 363 s.
+    expect(retryHorizonMs(DEFAULT_CONSUMER_RETRY)).toEqual({ min: 181_500, max: 363_000 });
+    expect(formatHorizon(retryHorizonMs(DEFAULT_CONSUMER_RETRY))).toBe("181.5 s to 363 s");
+    expect(retryHorizonMs({ ...equal, maxAttempts: 1 })).toEqual({ min: 0, max: 0 });
+    // full jitter: each wait may be as short as 1 ms.
+    expect(retryHorizonMs({ ...full, maxAttempts: 4 })).toEqual({ min: 3, max: 700 });
   });
 });

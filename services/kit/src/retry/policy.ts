@@ -38,6 +38,30 @@ export function retryDelayMs(
   return Math.max(1, Math.round(floor + random() * (ceiling - floor)));
 }
 
+/**
+ * The shortest and longest total wait between a message's first failed attempt and the moment
+ * it is given up (parked), summed over the waits after attempts 1 .. maxAttempts-1: the lowest
+ * and highest value `retryDelayMs` can draw for each (handler run time not included).
+ */
+export function retryHorizonMs(policy: RetryPolicy): {
+  readonly min: number;
+  readonly max: number;
+} {
+  let min = 0;
+  let max = 0;
+  for (let failed = 1; failed < policy.maxAttempts; failed++) {
+    min += retryDelayMs(policy, failed, () => 0);
+    max += retryDelayMs(policy, failed, () => 1);
+  }
+  return { min, max };
+}
+
+/** "181.5 s to 363 s": a horizon for logs and messages. */
+export function formatHorizon(h: { readonly min: number; readonly max: number }): string {
+  const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  return `${s(h.min)} to ${s(h.max)}`;
+}
+
 /** Every way `policy` is invalid, in field order; empty when it is valid. */
 export function retryPolicyProblems(policy: RetryPolicy): string[] {
   const problems: string[] = [];

@@ -7,6 +7,8 @@ export interface ChargeRequest {
   readonly customerId: string;
   readonly amountCents: number;
   readonly currency: string;
+  /** The caller's reference kept with the charge (Stripe's metadata): the order id. */
+  readonly reference?: string;
 }
 
 /** The provider's final answer for a key; replays of the key return the same answer. */

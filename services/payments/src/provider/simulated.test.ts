@@ -4,6 +4,7 @@ import { SimulatedProvider } from "./simulated";
 
 const req = (key: string, amountCents = 1000) => ({
   idempotencyKey: key,
+  reference: key,
   customerId: "cus_1",
   amountCents,
   currency: "EUR",
@@ -45,7 +46,7 @@ describe("SimulatedProvider", () => {
     const always = new SimulatedProvider({ lostResponseRate: 1 });
     const err = await always.charge(req("order-1")).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: "response_lost", retryable: true });
-    expect(always.chargeFor("order-1")?.status).toBe("succeeded"); // the money moved
+    expect((await always.chargeFor("order-1"))?.status).toBe("succeeded"); // the money moved
 
     // Half the responses lost (seeded): six calls with one key, one charge, five replays.
     const half = new SimulatedProvider({ lostResponseRate: 0.5, seed: 7 });
@@ -56,7 +57,7 @@ describe("SimulatedProvider", () => {
     }
     expect(answers).toContain("response_lost");
     expect(new Set(answers.filter((a) => a.startsWith("ch_")))).toEqual(
-      new Set([half.chargeFor("order-9")!.chargeId]),
+      new Set([(await half.chargeFor("order-9"))!.chargeId]),
     );
     expect(half.stats.created.succeeded).toBe(1);
     expect(half.stats.replays).toBe(5);
@@ -65,7 +66,7 @@ describe("SimulatedProvider", () => {
   it("fails before charging at the failure rate: nothing is charged", async () => {
     const p = new SimulatedProvider({ failureRate: 1 });
     await expect(p.charge(req("order-1"))).rejects.toMatchObject({ kind: "unavailable" });
-    expect(p.chargeFor("order-1")).toBeUndefined();
+    expect(await p.chargeFor("order-1")).toBeUndefined();
     expect(p.stats.created).toEqual({ succeeded: 0, declined: 0 });
   });
 

@@ -1,4 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import type { ProviderBooks } from "./books";
+import { MemoryBooks } from "./books";
 import type { ChargeRequest, ChargeResult, PaymentProvider } from "./provider";
 import { ProviderError } from "./provider";
 import { hashSeed, mulberry32 } from "./prng";
@@ -16,6 +18,8 @@ export interface SimulatedProviderOptions {
   /** Each call takes a uniform random time in [0, latencyMs]. Default 0. */
   readonly latencyMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where keys and charges are kept. Default: in memory (`MemoryBooks`). */
+  readonly books?: ProviderBooks;
 }
 
 export interface SimulatedProviderStats {
@@ -31,17 +35,19 @@ export interface SimulatedProviderStats {
   lostResponses: number;
 }
 
-interface StoredCharge {
-  readonly fingerprint: string;
-  readonly result: ChargeResult;
-}
+type Outcome =
+  | { readonly kind: "unavailable" }
+  | { readonly kind: "rejected" }
+  | { readonly kind: "answer"; readonly result: ChargeResult; readonly lost: boolean };
 
 /**
  * The simulated third-party provider (the one fake in Causeway: the provider is external). It
  * honours idempotency keys like Stripe: the first call with a key decides the result, every
  * later call with the key returns it without charging again; the same key with another amount,
- * currency or customer is rejected. Switches inject failures, declines, lost responses and
- * latency.
+ * currency or customer is rejected. Its books (keys, charges, the outage switch) live in
+ * `books`: in PostgreSQL (`PgBooks`, the provider's own schema) for the service, so a restart
+ * forgets nothing; in memory by default. Switches inject failures, declines, lost responses and
+ * latency; `stats` counts this process's calls (since it started).
  */
 export class SimulatedProvider implements PaymentProvider {
   readonly stats: SimulatedProviderStats = {
@@ -51,11 +57,12 @@ export class SimulatedProvider implements PaymentProvider {
     failures: 0,
     lostResponses: 0,
   };
-  private readonly charges = new Map<string, StoredCharge>();
-  private readonly callsPerKey = new Map<string, number>();
-  private readonly opts: Required<SimulatedProviderOptions>;
+  readonly books: ProviderBooks;
+  private readonly opts: Required<Omit<SimulatedProviderOptions, "books">>;
 
   constructor(opts: SimulatedProviderOptions = {}) {
+    const { books, ...rest } = opts;
+    this.books = books ?? new MemoryBooks();
     this.opts = {
       seed: 1,
       failureRate: 0,
@@ -63,7 +70,7 @@ export class SimulatedProvider implements PaymentProvider {
       lostResponseRate: 0,
       latencyMs: 0,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      ...opts,
+      ...rest,
     };
     for (const k of ["failureRate", "declineRate", "lostResponseRate"] as const) {
       const v = this.opts[k];
@@ -71,50 +78,61 @@ export class SimulatedProvider implements PaymentProvider {
     }
   }
 
-  /** Charges recorded for a key (0 or 1, by construction): the witness tests check. */
-  chargeFor(key: string): ChargeResult | undefined {
-    return this.charges.get(key)?.result;
+  /** The result recorded for a key's reference (0 or 1 charges, by construction). */
+  async chargeFor(reference: string): Promise<ChargeResult | undefined> {
+    const [first] = await this.books.chargesFor(reference);
+    if (!first) return undefined;
+    return first.status === "succeeded"
+      ? { status: "succeeded", chargeId: first.chargeId }
+      : { status: "declined", chargeId: first.chargeId, reason: "declined" };
   }
 
   async charge(req: ChargeRequest): Promise<ChargeResult> {
     this.stats.calls++;
-    const n = (this.callsPerKey.get(req.idempotencyKey) ?? 0) + 1;
-    this.callsPerKey.set(req.idempotencyKey, n);
-    const draw = mulberry32(hashSeed(`${this.opts.seed}:${req.idempotencyKey}:${n}`));
-    const [latency, failure, decline, lost] = [draw(), draw(), draw(), draw()];
-
-    if (this.opts.latencyMs > 0) await this.opts.sleep(Math.round(latency * this.opts.latencyMs));
-    if (failure < this.opts.failureRate) {
-      this.stats.failures++;
-      throw new ProviderError("provider unavailable (simulated)", "unavailable", true);
-    }
     const fingerprint = createHash("sha256")
       .update(JSON.stringify([req.customerId, req.amountCents, req.currency]))
       .digest("hex");
-    let stored = this.charges.get(req.idempotencyKey);
-    if (stored) {
-      if (stored.fingerprint !== fingerprint) {
+    const outcome = await this.books.withKey(req.idempotencyKey, async (tx): Promise<Outcome> => {
+      const draw = mulberry32(hashSeed(`${this.opts.seed}:${req.idempotencyKey}:${tx.calls}`));
+      const [latency, failure, decline, lost] = [draw(), draw(), draw(), draw()];
+      if (this.opts.latencyMs > 0) await this.opts.sleep(Math.round(latency * this.opts.latencyMs));
+      if (tx.down || failure < this.opts.failureRate) return { kind: "unavailable" };
+      let result: ChargeResult;
+      if (tx.stored) {
+        if (tx.stored.fingerprint !== fingerprint) return { kind: "rejected" };
+        this.stats.replays++;
+        result = tx.stored.result;
+      } else {
+        const chargeId = `ch_${randomBytes(12).toString("hex")}`;
+        result =
+          decline < this.opts.declineRate
+            ? { status: "declined", chargeId, reason: "declined" }
+            : { status: "succeeded", chargeId };
+        await tx.create({ fingerprint, result }, req);
+        this.stats.created[result.status]++;
+      }
+      return { kind: "answer", result, lost: lost < this.opts.lostResponseRate };
+    });
+    switch (outcome.kind) {
+      case "unavailable":
+        this.stats.failures++;
+        throw new ProviderError("provider unavailable (simulated)", "unavailable", true);
+      case "rejected":
         throw new ProviderError(
           "idempotency key reused with different parameters",
           "rejected",
           false,
         );
-      }
-      this.stats.replays++;
-    } else {
-      const chargeId = `ch_${createHash("sha256").update(`${this.opts.seed}:${req.idempotencyKey}`).digest("hex").slice(0, 24)}`;
-      const result: ChargeResult =
-        decline < this.opts.declineRate
-          ? { status: "declined", chargeId, reason: "declined" }
-          : { status: "succeeded", chargeId };
-      stored = { fingerprint, result };
-      this.charges.set(req.idempotencyKey, stored);
-      this.stats.created[result.status]++;
+      case "answer":
+        if (outcome.lost) {
+          this.stats.lostResponses++;
+          throw new ProviderError(
+            "response lost after charging (simulated)",
+            "response_lost",
+            true,
+          );
+        }
+        return outcome.result;
     }
-    if (lost < this.opts.lostResponseRate) {
-      this.stats.lostResponses++;
-      throw new ProviderError("response lost after charging (simulated)", "response_lost", true);
-    }
-    return stored.result;
   }
 }
