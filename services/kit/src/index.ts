@@ -39,6 +39,8 @@ export type {
   QueueEnvelope,
 } from "./messaging/transport";
 export { decodeMessage, defineEvent } from "./messaging/events";
+export { DlqTool, workQueueOf } from "./messaging/dlq";
+export type { ParkedMessage, QueueDepth } from "./messaging/dlq";
 export type { EventDefinition, EventMessage } from "./messaging/events";
 export type {
   Handler,

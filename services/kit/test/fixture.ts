@@ -55,7 +55,7 @@ export async function createFixture(opts: { amqpUrl?: string } = {}) {
     admin,
     queueName(): string {
       const q = uniqueName("kit.test");
-      queues.push(q, `${q}.dlq`, ...[1, 2, 3, 4, 5].map((i) => `${q}.retry.${i}`));
+      queues.push(q, `${q}.dlq`, ...Array.from({ length: 19 }, (_, i) => `${q}.retry.${i + 1}`));
       return q;
     },
     /** An effect the tests can count: one row per handler run that committed. */

@@ -3,6 +3,7 @@ import { ordersRoutes } from "./app";
 import { loadOrdersConfig } from "./config";
 import { subscribeOrders } from "./consumers";
 import { ordersMigrations } from "./migrations";
+import { Reconciler, ordersMetrics } from "./reconciler";
 
 async function main(): Promise<void> {
   const config = loadOrdersConfig();
@@ -18,7 +19,18 @@ async function main(): Promise<void> {
     schema: config.DB_SCHEMA,
     queuePrefix: config.QUEUE_PREFIX,
   });
+  const reconciler = new Reconciler({
+    pool: rt.pool,
+    schema: config.DB_SCHEMA,
+    pendingAfterMs: config.RECONCILE_PENDING_AFTER_MS,
+    intervalMs: config.RECONCILE_INTERVAL_MS,
+    maxAgeMs: config.RECONCILE_MAX_AGE_MS,
+    onEnqueued: () => rt.relay?.kick(),
+    logger: rt.logger,
+    metrics: ordersMetrics(rt.metrics.registry, rt.pool),
+  });
   await rt.start();
+  reconciler.start();
 }
 
 main().catch((err: unknown) => {

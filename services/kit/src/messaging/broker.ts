@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Envelope } from "rabbitmq-client";
 import { Connection } from "rabbitmq-client";
 import type { Logger } from "pino";
+import { Gauge } from "prom-client";
 import type { KitMetrics } from "../metrics";
 import type { ConsumerDefaults } from "./consumer-defaults";
 import type { EventDefinition } from "./events";
@@ -84,10 +85,44 @@ export class Broker implements ConsumerTransport {
     this.connection.on("connection", () =>
       this.logger?.info("RabbitMQ connection (re)established"),
     );
+    if (opts.metrics) this.registerDlqDepth(opts.metrics);
     this.publisher = this.connection.createPublisher({
       confirm: true,
       maxAttempts: 2,
       exchanges: [{ exchange: this.exchange, type: "topic", durable: true }],
+    });
+  }
+
+  /**
+   * `messaging_dlq_depth{queue}`: messages parked in the DLQ of each subscription of this
+   * broker, read from RabbitMQ at each scrape (passive declare; skipped while disconnected).
+   */
+  private registerDlqDepth(metrics: KitMetrics): void {
+    const name = "messaging_dlq_depth";
+    if (metrics.registry.getSingleMetric(name)) return;
+    const subscriptions = this.subscriptions;
+    const connection = this.connection;
+    new Gauge({
+      name,
+      help: "Messages parked in each subscription's dead-letter queue: alarm when above 0.",
+      labelNames: ["queue"],
+      registers: [metrics.registry],
+      async collect() {
+        if (!connection.ready) return;
+        for (const sub of subscriptions) {
+          const dlq = sub.topology.dlq;
+          let timer: NodeJS.Timeout | undefined;
+          const depth = await Promise.race([
+            connection.queueDeclare({ queue: dlq, passive: true }).then((ok) => ok.messageCount),
+            new Promise<undefined>(
+              (resolve) => (timer = setTimeout(() => resolve(undefined), 2_000)),
+            ),
+          ])
+            .catch(() => undefined)
+            .finally(() => clearTimeout(timer));
+          if (depth !== undefined) this.set({ queue: dlq }, depth);
+        }
+      },
     });
   }
 
