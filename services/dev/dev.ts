@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `Causeway dev: RabbitMQ ${redact(amqpUrl)}, PostgreSQL ${redact(databaseUrl)} ` +
-      `(schemas "orders", "payments")\n` +
+      `(schemas "${Defaults.schemas.orders}", "${Defaults.schemas.payments}", ` +
+      `"${Defaults.schemas.payments}_provider")\n` +
       `  gateway  http://127.0.0.1:${Defaults.ports.gateway}   (public API)\n` +
       `  orders   http://127.0.0.1:${Defaults.ports.orders}\n` +
       `  payments http://127.0.0.1:${Defaults.ports.payments}   (GET /charges?orderId=...)\n`,

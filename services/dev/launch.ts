@@ -12,10 +12,65 @@ import { Connection } from "rabbitmq-client";
 
 export const repoRoot = join(__dirname, "../..");
 
+/** A TCP port from the environment, or `fallback`; anything else stops with the variable's name. */
+export function envPort(
+  name: string,
+  fallback: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(
+      `${name} must be a port from 1 to 65535, got "${raw}" (unset it for ${fallback})`,
+    );
+  }
+  return port;
+}
+
+/** A schema or queue-prefix name from the environment, or `fallback`, checked against `pattern`. */
+export function envName(
+  name: string,
+  fallback: string,
+  pattern: RegExp,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!pattern.test(raw)) {
+    throw new Error(
+      `${name} must match ${String(pattern)}, got "${raw}" (unset it for "${fallback}")`,
+    );
+  }
+  return raw;
+}
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+const PREFIX = /^[\w.:-]{1,100}$/;
+
+/**
+ * Where `npm run dev` and `npm run demo` listen and what they touch, each settable by env so a
+ * second setup (or a test run) can live beside the first: GATEWAY_PORT, ORDERS_PORT,
+ * PAYMENTS_PORT; ORDERS_DB_SCHEMA, PAYMENTS_DB_SCHEMA (the provider's books go to
+ * `<payments schema>_provider`); ORDERS_QUEUE_PREFIX, PAYMENTS_QUEUE_PREFIX; EVENTS_EXCHANGE.
+ */
 export const Defaults = {
   AMQP_URL: "amqp://guest:guest@127.0.0.1:5672",
   DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
-  ports: { gateway: 8080, orders: 8081, payments: 8082 },
+  ports: {
+    gateway: envPort("GATEWAY_PORT", 8080),
+    orders: envPort("ORDERS_PORT", 8081),
+    payments: envPort("PAYMENTS_PORT", 8082),
+  },
+  schemas: {
+    orders: envName("ORDERS_DB_SCHEMA", "orders", SCHEMA),
+    payments: envName("PAYMENTS_DB_SCHEMA", "payments", SCHEMA),
+  },
+  queuePrefixes: {
+    orders: envName("ORDERS_QUEUE_PREFIX", "orders", PREFIX),
+    payments: envName("PAYMENTS_QUEUE_PREFIX", "payments", PREFIX),
+  },
   // The demo's provider faults; override any of them in the environment.
   provider: {
     PROVIDER_SEED: "7",
@@ -183,8 +238,12 @@ export function launch(opts: {
   const provider = Object.fromEntries(
     Object.entries(Defaults.provider).map(([k, v]) => [k, env[k] ?? v]),
   );
-  start("payments", { ...data, ...provider });
-  start("orders", data);
+  const own = (service: "orders" | "payments") => ({
+    DB_SCHEMA: Defaults.schemas[service],
+    QUEUE_PREFIX: Defaults.queuePrefixes[service],
+  });
+  start("payments", { ...data, ...provider, ...own("payments") });
+  start("orders", { ...data, ...own("orders") });
   const backends = Promise.all([listeningOf.get("payments")!, listeningOf.get("orders")!]);
   const listening = backends.then(() => {
     start("gateway", { ORDERS_URL: `http://127.0.0.1:${Defaults.ports.orders}` });

@@ -4,6 +4,7 @@ import { TcpProxy } from "../../kit/test/tcp-proxy";
 import { skipWithoutServers } from "../../kit/test/servers";
 import type { World } from "./harness";
 import {
+  AMQP_TARGET,
   TEST_AMQP_URL,
   checkHistory,
   createWorld,
@@ -22,7 +23,7 @@ const EVENTS = scaled(1_000, 10_000);
 const CUTS = scaled(5, 20);
 
 describe("F1: the consumer's broker connection is cut repeatedly", () => {
-  const proxy = new TcpProxy({ targetHost: "127.0.0.1", targetPort: 5672 });
+  const proxy = new TcpProxy(AMQP_TARGET);
   let world: World | undefined;
   afterAll(async () => {
     await world?.cleanup();

@@ -5,6 +5,7 @@ import { TcpProxy } from "../../kit/test/tcp-proxy";
 import { skipWithoutServers } from "../../kit/test/servers";
 import type { World } from "./harness";
 import {
+  AMQP_TARGET,
   TEST_AMQP_URL,
   checkHistory,
   createWorld,
@@ -48,7 +49,7 @@ async function allSettled(what: string, round: Promise<Outcome>[]): Promise<Outc
 }
 
 describe("F2: the publisher's connection is reset while confirms are pending", () => {
-  const proxy = new TcpProxy({ targetHost: "127.0.0.1", targetPort: 5672 });
+  const proxy = new TcpProxy(AMQP_TARGET);
   let world: World | undefined;
   afterAll(async () => {
     await world?.cleanup();

@@ -4,6 +4,7 @@ import { TcpProxy } from "../../kit/test/tcp-proxy";
 import { skipWithoutServers } from "../../kit/test/servers";
 import type { World } from "./harness";
 import {
+  PG_TARGET,
   TEST_AMQP_URL,
   TEST_DATABASE_URL,
   checkHistory,
@@ -23,7 +24,7 @@ const EVENTS = scaled(500, 5_000);
 const CUTS = scaled(5, 20);
 
 describe("F3: PostgreSQL connections are cut mid-transaction", () => {
-  const pgProxy = new TcpProxy({ targetHost: "127.0.0.1", targetPort: 5432 });
+  const pgProxy = new TcpProxy(PG_TARGET);
   let world: World | undefined;
   afterAll(async () => {
     await world?.cleanup();

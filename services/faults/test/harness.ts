@@ -9,6 +9,23 @@ import { Connection as AmqpConnection } from "rabbitmq-client";
 
 export { TEST_AMQP_URL, TEST_DATABASE_URL, uniqueName };
 
+/** host and port of a server URL, with the scheme's default port when the URL has none. */
+export function serverAddress(url: string, defaultPort: number) {
+  const u = new URL(url);
+  return {
+    targetHost: u.hostname.replace(/^\[(.*)\]$/, "$1"),
+    targetPort: u.port ? Number(u.port) : defaultPort,
+  };
+}
+
+/**
+ * Where the fault proxies forward: the host and port of KIT_TEST_AMQP_URL and
+ * KIT_TEST_DATABASE_URL (default this machine's 5672 and 5432), so the suite runs against
+ * whatever servers the tests were pointed at.
+ */
+export const AMQP_TARGET = serverAddress(TEST_AMQP_URL, 5672);
+export const PG_TARGET = serverAddress(TEST_DATABASE_URL, 5432);
+
 /** The event every kit scenario sends: a unique id in the payload too, to cross-check. */
 export const faultEvent = defineEvent(
   "fault.happened",
