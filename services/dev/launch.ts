@@ -119,7 +119,7 @@ export async function preflight(urls: { amqp: string; database: string }): Promi
   } catch (err) {
     problems.push(
       `RabbitMQ is unreachable at ${redact(urls.amqp)} (${(err as Error).message}).\n` +
-        "  Start it, e.g.:  docker run -d --name causeway-mq -p 5672:5672 rabbitmq:4\n" +
+        "  Start it, e.g.:  docker run -d --name causeway-mq -p 5672:5672 rabbitmq:4.2-management\n" +
         "  or:              sudo service rabbitmq-server start   (user guest/guest)\n" +
         "  or point AMQP_URL at another server.",
     );
