@@ -64,6 +64,33 @@ export function startOrders(
   });
 }
 
+/**
+ * Starts the real payments service on its own schema (`schema`, default `<world schema>_pay`)
+ * and the world's exchange; its provider keeps its books in `<schema>_provider`. Both schemas
+ * and the queues are deleted by the world's cleanup.
+ */
+export function startPayments(
+  w: World,
+  prefix: string,
+  env: Record<string, string> = {},
+  schema = `${w.schema}_pay`,
+): Promise<RunningService> {
+  w.trackQueue(`${prefix}.order-placed`);
+  w.onCleanup(async () => {
+    for (const s of [schema, `${schema}_provider`]) {
+      await w.pool.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    }
+  });
+  return start("payments", {
+    DATABASE_URL: TEST_DATABASE_URL,
+    DB_SCHEMA: schema,
+    AMQP_URL: TEST_AMQP_URL,
+    EVENTS_EXCHANGE: w.exchange,
+    QUEUE_PREFIX: prefix,
+    ...env,
+  });
+}
+
 /** Starts the real gateway in front of `ordersUrl`. */
 export function startGateway(ordersUrl: string, env: Record<string, string> = {}) {
   return start("gateway", { ORDERS_URL: ordersUrl, ...env });
