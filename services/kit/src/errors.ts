@@ -24,6 +24,10 @@ export const KitErrors = {
     status: 422,
     message: "This Idempotency-Key was already used with a different request payload.",
   },
+  RATE_LIMITED: {
+    status: 429,
+    message: "Too many requests from this client; retry after the Retry-After delay.",
+  },
   SHUTTING_DOWN: { status: 503, message: "The service is shutting down." },
   UPSTREAM_UNAVAILABLE: { status: 503, message: "An upstream dependency is unavailable." },
   DATABASE_UNAVAILABLE: {

@@ -39,6 +39,11 @@ export interface AppOptions {
   readonly metrics?: KitMetrics;
   /** Default: `new Readiness()` with no checks. Pass checks for the broker and database. */
   readonly readiness?: Readiness;
+  /**
+   * Proxies in front of the app whose X-Forwarded-For entry is trusted for `req.ip` (1 behind
+   * the ALB). Default 0: the peer address is the client, no header is believed.
+   */
+  readonly trustProxyHops?: number;
 }
 
 declare module "fastify" {
@@ -63,6 +68,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // shutdown the load balancer has already stopped routing new work to us (drain delay).
     return503OnClosing: false,
     requestIdHeader: false,
+    // proxy-addr's hop rule: trust the `hops` nearest proxies, then the next address is the client.
+    ...(opts.trustProxyHops
+      ? { trustProxy: (_addr: string, hop: number) => hop < opts.trustProxyHops! }
+      : {}),
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -77,24 +86,20 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   // protection included) then parses the checked text.
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser(
-    "application/json",
-    { parseAs: "buffer" },
-    (req, body: Buffer, done) => {
-      if (!isUtf8(body)) {
-        done(
-          new AppError(
-            "VALIDATION_FAILED",
-            KitErrors.VALIDATION_FAILED,
-            "The body is not valid UTF-8; send JSON encoded as UTF-8.",
-          ),
-          undefined,
-        );
-        return;
-      }
-      parseJson(req, body.toString("utf8"), done);
-    },
-  );
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body: Buffer, done) => {
+    if (!isUtf8(body)) {
+      done(
+        new AppError(
+          "VALIDATION_FAILED",
+          KitErrors.VALIDATION_FAILED,
+          "The body is not valid UTF-8; send JSON encoded as UTF-8.",
+        ),
+        undefined,
+      );
+      return;
+    }
+    parseJson(req, body.toString("utf8"), done);
+  });
 
   // An Idempotency-Key is logged only as a hash: enough to correlate, never the value.
   app.addHook("onRequest", async (req) => {

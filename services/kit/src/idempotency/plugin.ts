@@ -102,7 +102,10 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
      * connection, which may be the one that broke. If all attempts fail, the short lease frees
      * the key within seconds anyway.
      */
-    const release = async (req: FastifyRequest, owned: { scope: string; key: string; token: string }) => {
+    const release = async (
+      req: FastifyRequest,
+      owned: { scope: string; key: string; token: string },
+    ) => {
       for (let attempt = 1; ; attempt++) {
         try {
           await opts.pool.query(
