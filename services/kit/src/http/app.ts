@@ -98,7 +98,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       );
       return;
     }
-    parseJson(req, body.toString("utf8"), done);
+    void parseJson(req, body.toString("utf8"), done);
   });
 
   // An Idempotency-Key is logged only as a hash: enough to correlate, never the value.
