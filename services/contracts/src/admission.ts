@@ -11,8 +11,8 @@ export const Limits = {
   customerId: { minLength: 1, maxLength: 128 },
   sku: { minLength: 1, maxLength: 64 },
   quantity: { minimum: 1, maximum: 1000 },
-  /** A price of 0 is refused: the order total must be above 0 and every line is charged. */
-  unitPriceCents: { minimum: 1, maximum: 10_000_000 },
+  /** A free line (gift wrap) is fine; the order total must still be above 0 (`amountCents`). */
+  unitPriceCents: { minimum: 0, maximum: 10_000_000 },
   items: { minItems: 1, maxItems: 100 },
   /** The order total (sum of quantity x unitPriceCents): above 0 and at most 1,000,000.00. */
   amountCents: { minimum: 1, maximum: 100_000_000 },
@@ -72,6 +72,11 @@ export function admissionProblems(body: { readonly items: readonly AdmissionItem
         "split the order or lower the quantities",
     ];
   }
-  if (total < minimum) return [`items: the order total must be at least ${minimum} cent`];
+  if (total < minimum) {
+    return [
+      `items: the order total is ${total} cents; it must be at least ${minimum} cent ` +
+        "(at least one line with a price above 0)",
+    ];
+  }
   return [];
 }

@@ -123,7 +123,7 @@ describe("gateway", () => {
       [
         "price 0",
         { ...body, items: [{ ...item, unitPriceCents: 0 }] },
-        /unitPriceCents must be >= 1/,
+        /the order total is 0 cents; it must be at least 1 cent/,
       ],
       ["NUL", { ...body, customerId: "a\u0000b" }, /customerId must match pattern/],
       [

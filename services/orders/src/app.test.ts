@@ -138,7 +138,10 @@ describe("orders HTTP API (real PostgreSQL)", () => {
     const item = body.items[0]!;
     for (const [payload, message] of [
       [{ ...body, currency: "XYZ" }, /currency must be equal to one of the allowed values/],
-      [{ ...body, items: [{ ...item, unitPriceCents: 0 }] }, /unitPriceCents must be >= 1/],
+      [
+        { ...body, items: [{ ...item, unitPriceCents: 0 }] },
+        /the order total is 0 cents; it must be at least 1 cent/,
+      ],
       [{ ...body, customerId: "a\u0000" }, /customerId must match pattern/],
       [
         { ...body, items: Array(11).fill({ ...item, quantity: 1000, unitPriceCents: 10_000 }) },
