@@ -48,7 +48,8 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
   const quiet = { LOG_LEVEL: "info" }; // "listening" is logged at info
   try {
     const orders = await startOrders(w, uniqueName("bench.orders"), quiet);
-    const gateway = await startGateway(orders.address, quiet);
+    // Rate limit on (its cost is part of the gateway) but far above what one bench client sends.
+    const gateway = await startGateway(orders.address, { ...quiet, RATE_LIMIT_MAX: "1000000" });
     const bare = spawnTs("bench/bare-proxy.ts", { ORDERS_URL: orders.address });
     let bareUrl = "";
     await waitFor("the bare proxy to listen", () => {

@@ -49,10 +49,10 @@ describe("GitHub workflows", () => {
     expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
   });
 
-  it("ci installs from the lockfile with the repo's Node and runs npm test against RabbitMQ and PostgreSQL", () => {
+  it("ci installs from the lockfile with the repo's Node and runs npm test against RabbitMQ, PostgreSQL and Redis", () => {
     const ci = workflow("ci.yml");
     const job = ci.jobs["test"]!;
-    expect(Object.keys(job.services ?? {}).sort()).toEqual(["postgres", "rabbitmq"]);
+    expect(Object.keys(job.services ?? {}).sort()).toEqual(["postgres", "rabbitmq", "redis"]);
     expect(job.services!["postgres"]!.env).toMatchObject({
       POSTGRES_DB: "test",
       POSTGRES_HOST_AUTH_METHOD: "trust",

@@ -1,5 +1,6 @@
 import { defineEvent } from "@causeway/kit";
 import { z } from "zod";
+import { CURRENCIES, Limits, boundedTextPattern } from "./admission";
 
 /**
  * The events of Causeway, one versioned schema each, shared by producers and consumers.
@@ -16,13 +17,32 @@ import { z } from "zod";
 const version = <V extends number>(v: V) =>
   z.literal(v, { error: `unknown version; this consumer understands version ${v}` });
 
-export const Currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, e.g. EUR");
-export const Cents = z.number().int().min(1).max(100_000_000);
+/** Text within the admission contract's bounds (code points; no NUL, no lone surrogate). */
+const text = (bounds: { minLength: number; maxLength: number }, what: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(boundedTextPattern(bounds.minLength, bounds.maxLength), "u"),
+      `must be ${bounds.minLength}-${bounds.maxLength} characters of valid Unicode without NUL (${what})`,
+    );
+
+export const Currency = z.enum(CURRENCIES as [string, ...string[]], {
+  error: "must be an ISO 4217 code, e.g. EUR",
+});
+export const Cents = z
+  .number()
+  .int()
+  .min(Limits.amountCents.minimum)
+  .max(Limits.amountCents.maximum);
 
 export const OrderItem = z.object({
-  sku: z.string().min(1).max(64),
-  quantity: z.number().int().min(1).max(1000),
-  unitPriceCents: z.number().int().min(0).max(10_000_000),
+  sku: text(Limits.sku, "sku"),
+  quantity: z.number().int().min(Limits.quantity.minimum).max(Limits.quantity.maximum),
+  unitPriceCents: z
+    .number()
+    .int()
+    .min(Limits.unitPriceCents.minimum)
+    .max(Limits.unitPriceCents.maximum),
 });
 export type OrderItem = z.infer<typeof OrderItem>;
 
@@ -30,10 +50,10 @@ export type OrderItem = z.infer<typeof OrderItem>;
 export const OrderPlacedV1 = z.object({
   version: version(1),
   orderId: z.uuid(),
-  customerId: z.string().min(1).max(128),
+  customerId: text(Limits.customerId, "customerId"),
   currency: Currency,
   amountCents: Cents,
-  items: z.array(OrderItem).min(1).max(100),
+  items: z.array(OrderItem).min(Limits.items.minItems).max(Limits.items.maxItems),
   placedAt: z.iso.datetime({ offset: true }),
 });
 export type OrderPlacedV1 = z.infer<typeof OrderPlacedV1>;

@@ -1,6 +1,10 @@
+import { CURRENCIES, Limits, boundedTextPattern } from "./admission";
+
 /**
  * The public HTTP shapes of the orders API, as JSON Schema for Fastify's validator. The gateway
  * validates with them before forwarding and orders validates again (it is reachable in the mesh).
+ * Every bound comes from the admission contract (`admission.ts`); the order total, a sum the
+ * schema cannot state, is checked by `admissionProblems` in both services.
  */
 
 export const OrderStatuses = ["PENDING", "PAID", "PAYMENT_FAILED"] as const;
@@ -11,20 +15,27 @@ export const createOrderBodySchema = {
   additionalProperties: false,
   required: ["customerId", "currency", "items"],
   properties: {
-    customerId: { type: "string", minLength: 1, maxLength: 128 },
-    currency: { type: "string", pattern: "^[A-Z]{3}$" },
+    customerId: {
+      type: "string",
+      ...Limits.customerId,
+      pattern: boundedTextPattern(Limits.customerId.minLength, Limits.customerId.maxLength),
+    },
+    currency: { type: "string", enum: CURRENCIES },
     items: {
       type: "array",
-      minItems: 1,
-      maxItems: 100,
+      ...Limits.items,
       items: {
         type: "object",
         additionalProperties: false,
         required: ["sku", "quantity", "unitPriceCents"],
         properties: {
-          sku: { type: "string", minLength: 1, maxLength: 64 },
-          quantity: { type: "integer", minimum: 1, maximum: 1000 },
-          unitPriceCents: { type: "integer", minimum: 0, maximum: 10_000_000 },
+          sku: {
+            type: "string",
+            ...Limits.sku,
+            pattern: boundedTextPattern(Limits.sku.minLength, Limits.sku.maxLength),
+          },
+          quantity: { type: "integer", ...Limits.quantity },
+          unitPriceCents: { type: "integer", ...Limits.unitPriceCents },
         },
       },
     },

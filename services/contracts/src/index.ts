@@ -1,4 +1,16 @@
-// Public API of @causeway/contracts: the versioned event schemas and the HTTP shapes.
+// Public API of @causeway/contracts: the admission contract, the versioned event schemas and
+// the HTTP shapes.
+export {
+  CURRENCIES,
+  Limits,
+  TEXT_PATTERN,
+  TEXT_REGEXP,
+  admissionProblems,
+  boundedTextPattern,
+  isCurrency,
+  orderTotalCents,
+} from "./admission";
+export type { AdmissionItem } from "./admission";
 export {
   Cents,
   Currency,

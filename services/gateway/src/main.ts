@@ -10,7 +10,23 @@ async function main(): Promise<void> {
   const app = buildGatewayApp({
     ordersUrl: config.ORDERS_URL,
     upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
-    app: { serviceName: config.SERVICE_NAME, logger, bodyLimitBytes: config.BODY_LIMIT_BYTES },
+    breaker: {
+      threshold: config.BREAKER_THRESHOLD,
+      halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
+      halfOpenMaxMs: config.BREAKER_HALF_OPEN_MAX_MS,
+    },
+    rateLimit: {
+      max: config.RATE_LIMIT_MAX,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      prefix: config.RATE_LIMIT_REDIS_PREFIX,
+      ...(config.RATE_LIMIT_REDIS_URL ? { redisUrl: config.RATE_LIMIT_REDIS_URL } : {}),
+    },
+    app: {
+      serviceName: config.SERVICE_NAME,
+      logger,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      trustProxyHops: config.TRUST_PROXY_HOPS,
+    },
   });
   await startService({
     app,

@@ -24,8 +24,17 @@ export const KitErrors = {
     status: 422,
     message: "This Idempotency-Key was already used with a different request payload.",
   },
+  RATE_LIMITED: {
+    status: 429,
+    message: "Too many requests from this client; retry after the Retry-After delay.",
+  },
   SHUTTING_DOWN: { status: 503, message: "The service is shutting down." },
   UPSTREAM_UNAVAILABLE: { status: 503, message: "An upstream dependency is unavailable." },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    message:
+      "The database is briefly unavailable; retry after the Retry-After delay (with the same Idempotency-Key).",
+  },
   UPSTREAM_TIMEOUT: { status: 504, message: "An upstream dependency timed out." },
   INTERNAL: { status: 500, message: "Internal server error." },
 } as const satisfies ErrorCatalogue;
@@ -36,6 +45,9 @@ export interface ErrorSpec {
 }
 export type ErrorCatalogue = Record<string, ErrorSpec>;
 export type KitErrorCode = keyof typeof KitErrors;
+
+/** Seconds a client is asked to wait (Retry-After) before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 1;
 
 /** An error with a code from a catalogue. The error handler of `buildApp` renders it. */
 export class AppError extends Error {

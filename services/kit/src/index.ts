@@ -1,9 +1,9 @@
 // Public API of @causeway/kit. See ../README.md.
-export { AppError, KitErrors, defineErrors, kitError } from "./errors";
+export { AppError, KitErrors, RETRY_AFTER_SECONDS, defineErrors, kitError } from "./errors";
 export type { ErrorBody, ErrorCatalogue, ErrorSpec, KitErrorCode } from "./errors";
 export { ConfigError, LogLevels, baseEnvSchema, loadConfig } from "./config";
 export type { BaseEnv } from "./config";
-export { REDACT_PATHS, createLogger } from "./logger";
+export { REDACT_PATHS, createLogger, hashForLog, serializeError, serializeRequest } from "./logger";
 export type { CreateLoggerOptions } from "./logger";
 export { ConsumeOutcomes, createMetrics } from "./metrics";
 export type { ConsumeOutcome, KitMetrics, MetricsOptions } from "./metrics";
@@ -25,7 +25,7 @@ export type { Runtime, RuntimeOptions } from "./runtime";
 export { SCHEMA_NAME_PATTERN, quoteSchema } from "./db/identifiers";
 export { createPool } from "./db/pool";
 export type { PoolOptions } from "./db/pool";
-export { withClient, withTransaction } from "./db/client";
+export { TRANSIENT_SQLSTATES, isTransientDbError, withClient, withTransaction } from "./db/client";
 export { loadSqlMigrations, migrate } from "./db/migrate";
 export type { MigrateOptions, Migration } from "./db/migrate";
 export { kitMigrations } from "./db/kit-migrations";
@@ -82,6 +82,7 @@ export {
 export type { IdempotencyOptions } from "./idempotency/plugin";
 export { canonicalJson, parseIdempotencyKey, requestFingerprint } from "./idempotency/fingerprint";
 export {
+  BREAKER_STATUSES,
   DEFAULT_HTTP_RETRY,
   HttpClient,
   IDEMPOTENT_METHODS,

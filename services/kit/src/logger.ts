@@ -1,11 +1,16 @@
+import { createHash } from "node:crypto";
 import pino from "pino";
 import type { Logger, LoggerOptions } from "pino";
 
-/** Paths pino replaces with "[redacted]" in every log line. */
+/**
+ * Paths pino replaces with "[redacted]" in every log line: credentials, and the customer fields
+ * of an order wherever a log call might carry them (a body, an event payload, an order).
+ */
 export const REDACT_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   'req.headers["x-api-key"]',
+  'req.headers["idempotency-key"]',
   'res.headers["set-cookie"]',
   "*.password",
   "*.secret",
@@ -13,12 +18,84 @@ export const REDACT_PATHS = [
   "*.apiKey",
   "*.DATABASE_URL",
   "*.AMQP_URL",
+  "*.REDIS_URL",
   "DATABASE_URL",
   "AMQP_URL",
+  "REDIS_URL",
   "password",
   "secret",
   "token",
+  // Customer fields (orders and order.placed): never in logs, at any of the usual depths.
+  "customerId",
+  "items",
+  "body",
+  "payload",
+  "*.customerId",
+  "*.items",
+  "*.body",
+  "*.payload",
+  "*.*.customerId",
+  "*.*.items",
 ] as const;
+
+/** Fields of an error kept in logs. Everything else (pg's `detail`, `where`, ...) is dropped. */
+const ERROR_FIELDS = [
+  "code",
+  "severity",
+  "routine",
+  "constraint",
+  "table",
+  "column",
+  "schema",
+  "statusCode",
+] as const;
+
+/**
+ * The error serializer: type, message, stack, the fields above and the cause, recursively. A
+ * PostgreSQL error's `detail` is the failing row and its `where`/`internalQuery`/`hint` may quote
+ * values; `parameters` (some drivers) are the bound values: none of them is logged.
+ */
+export function serializeError(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error)) return err;
+  const out: Record<string, unknown> = {
+    type: err.constructor?.name ?? err.name,
+    message: err.message,
+    stack: err.stack,
+  };
+  const fields = err as unknown as Record<string, unknown>;
+  for (const f of ERROR_FIELDS) {
+    const v = fields[f];
+    if (typeof v === "string" || typeof v === "number") out[f] = v;
+  }
+  if (err.cause !== undefined && depth < 5) out.cause = serializeError(err.cause, depth + 1);
+  return out;
+}
+
+interface RequestLike {
+  method?: string;
+  url?: string;
+  host?: string;
+  hostname?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** The request serializer: the path without its query string (which may carry anything). */
+export function serializeRequest(req: RequestLike): Record<string, unknown> {
+  const url = typeof req.url === "string" ? req.url.split("?")[0] : undefined;
+  return {
+    method: req.method,
+    url,
+    host: req.host ?? req.hostname,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+/** A short, stable, one-way tag of an Idempotency-Key, to correlate log lines without it. */
+export function hashForLog(value: string): string {
+  return createHash("sha256").update(value).digest("hex").slice(0, 16);
+}
 
 export interface CreateLoggerOptions {
   readonly name: string;
@@ -27,13 +104,21 @@ export interface CreateLoggerOptions {
   readonly destination?: pino.DestinationStream;
 }
 
-/** JSON logs on stdout with secrets redacted, ISO timestamps and the service name. */
+/**
+ * JSON logs on stdout with ISO timestamps and the service name; secrets and customer fields
+ * redacted, errors without row data, request paths without query strings.
+ */
 export function createLogger(opts: CreateLoggerOptions): Logger {
   const options: LoggerOptions = {
     name: opts.name,
     level: opts.level ?? "info",
     redact: { paths: [...REDACT_PATHS], censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: {
+      err: serializeError,
+      error: serializeError,
+      req: serializeRequest as (req: unknown) => unknown,
+    },
   };
   // Synchronous stdout: pino's default async stream flushes its buffer synchronously on
   // process.exit while an earlier async write may still be in flight, so the last lines of a

@@ -132,6 +132,64 @@ describe("orders HTTP API (real PostgreSQL)", () => {
     expect((await app.inject({ method: "GET", url: "/orders/nope" })).statusCode).toBe(400);
   });
 
+  it("refuses what the admission contract refuses (400, the key not claimed), never a 500", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const events = (await outboxRows()).length;
+    const item = body.items[0]!;
+    for (const [payload, message] of [
+      [{ ...body, currency: "XYZ" }, /currency must be equal to one of the allowed values/],
+      [
+        { ...body, items: [{ ...item, unitPriceCents: 0 }] },
+        /the order total is 0 cents; it must be at least 1 cent/,
+      ],
+      [{ ...body, customerId: "a\u0000" }, /customerId must match pattern/],
+      [
+        { ...body, items: Array(11).fill({ ...item, quantity: 1000, unitPriceCents: 10_000 }) },
+        /above the cap of 100000000 cents/,
+      ],
+    ] as const) {
+      const res = await post("key-adm", payload);
+      expect([res.statusCode, res.json().error.code]).toEqual([400, "VALIDATION_FAILED"]);
+      expect(res.json().error.message).toMatch(message);
+    }
+    const { rowCount } = await pool.query(
+      `SELECT 1 FROM "${schema}".idempotency_keys WHERE key = 'key-adm'`,
+    );
+    expect(rowCount).toBe(0);
+    expect(await outboxRows()).toHaveLength(events);
+  });
+
+  it("a transient database failure is 503 DATABASE_UNAVAILABLE with Retry-After; the key is released", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    // The database refuses this customer's order with a serialization failure (40001), as a
+    // lost race under SERIALIZABLE would: nothing about the request is wrong.
+    await pool.query(`
+      CREATE FUNCTION "${schema}".flaky() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.customer_id = 'cus_flaky' THEN
+          RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER flaky BEFORE INSERT ON "${schema}".orders
+        FOR EACH ROW EXECUTE FUNCTION "${schema}".flaky();`);
+    const flaky = { ...body, customerId: "cus_flaky" };
+    const res = await post("key-flaky", flaky);
+    expect([res.statusCode, res.json().error.code, res.headers["retry-after"]]).toEqual([
+      503,
+      "DATABASE_UNAVAILABLE",
+      "1",
+    ]);
+    const { rowCount } = await pool.query(
+      `SELECT 1 FROM "${schema}".idempotency_keys WHERE key = 'key-flaky'`,
+    );
+    expect(rowCount).toBe(0);
+    // The failure clears; the client's retry with the same key creates the order.
+    await pool.query(`DROP TRIGGER flaky ON "${schema}".orders`);
+    const retry = await post("key-flaky", flaky);
+    expect([retry.statusCode, retry.json().customerId]).toEqual([201, "cus_flaky"]);
+  });
+
   it("settles an order once: the same outcome again is a no-op, the other outcome a conflict", async (ctx) => {
     if (await skipWithoutServers(ctx)) return;
     const { id } = (await post("key-4")).json();

@@ -1,5 +1,10 @@
 import type { CreateOrderBody } from "@causeway/contracts";
-import { createOrderBodySchema, orderIdParamsSchema, orderPlaced } from "@causeway/contracts";
+import {
+  admissionProblems,
+  createOrderBodySchema,
+  orderIdParamsSchema,
+  orderPlaced,
+} from "@causeway/contracts";
 import type { AppOptions } from "@causeway/kit";
 import { buildApp, enqueueEvent, idempotencyPlugin, withTransaction } from "@causeway/kit";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
@@ -28,7 +33,18 @@ export const ordersRoutes: FastifyPluginAsync<OrdersRoutesOptions> = async (api,
 
   api.post<{ Body: CreateOrderBody }>(
     "/orders",
-    { config: { idempotency: true }, schema: { body: createOrderBodySchema } },
+    {
+      config: { idempotency: true },
+      schema: { body: createOrderBodySchema },
+      // The admission contract's rules beyond the schema (the total cap), before the key is
+      // claimed: a refused order is a 400 and never reaches the database.
+      preHandler: async (req) => {
+        const problems = admissionProblems(req.body);
+        if (problems.length > 0) {
+          throw ordersError("VALIDATION_FAILED", problems.join("; "), problems);
+        }
+      },
+    },
     async (req, reply) => {
       const key = req.idempotencyKey!.key;
       const result = await withTransaction(opts.pool, async (tx) => {

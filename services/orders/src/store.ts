@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CreateOrderBody, OrderStatus, OrderView } from "@causeway/contracts";
+import { orderTotalCents } from "@causeway/contracts";
 import type { PoolClient, Pool } from "pg";
 
 interface OrderRow {
@@ -28,8 +29,9 @@ function toView(r: OrderRow): OrderView {
   };
 }
 
+/** The order total: the admission contract's sum (one definition for every stage). */
 export function orderAmountCents(items: CreateOrderBody["items"]): number {
-  return items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0);
+  return orderTotalCents(items);
 }
 
 export type InsertResult =

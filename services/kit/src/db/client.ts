@@ -46,3 +46,62 @@ export function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code !== "string" || code.startsWith("08") || code.startsWith("57P");
 }
+
+/**
+ * SQLSTATEs after which the same statement may succeed if tried again, from PostgreSQL's
+ * Appendix A (https://www.postgresql.org/docs/17/errcodes-appendix.html):
+ * - class 08 connection exceptions (08000, 08003, 08006 connection_failure, 08001, 08004...);
+ * - 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, 57P05 idle session
+ *   timeout (class 57 operator intervention; 57014 query_canceled included: a statement timeout);
+ * - 40001 serialization_failure, 40P01 deadlock_detected (class 40: the transaction was rolled
+ *   back and may be retried as a whole);
+ * - 53300 too_many_connections, 53400 configuration_limit_exceeded (class 53 resources; disk
+ *   full 53100 and out of memory 53200 are not expected to clear within a retry);
+ * - 55P03 lock_not_available (lock_timeout).
+ */
+export const TRANSIENT_SQLSTATES: ReadonlySet<string> = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "57P05",
+  "57014",
+  "40001",
+  "40P01",
+  "53300",
+  "53400",
+  "55P03",
+]);
+
+/** Socket-level error codes of Node (no SQLSTATE): the connection, not the statement, failed. */
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+
+/**
+ * Messages node-postgres (pg 8 / pg-pool 3) throws without a code when a connection is lost or
+ * cannot be had (https://github.com/brianc/node-postgres, packages/pg/lib/client.js and
+ * packages/pg-pool/index.js).
+ */
+const PG_CONNECTION_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Query read timeout)/;
+
+/**
+ * True for a database failure that says nothing about the request: the connection was lost, the
+ * server is restarting or overloaded, or the transaction lost a serialization race. The HTTP
+ * layer answers it with 503 and Retry-After, and a keyed request may be retried as it is.
+ */
+export function isTransientDbError(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === "string") {
+    return code.startsWith("08") || TRANSIENT_SQLSTATES.has(code) || NETWORK_CODES.has(code);
+  }
+  return typeof message === "string" && PG_CONNECTION_MESSAGES.test(message);
+}

@@ -118,14 +118,54 @@ describe("HttpClient against a real local server", () => {
     expect(calls("/hang")).toHaveLength(2);
   });
 
-  it("opens the circuit after consecutive failures and then fails fast", async () => {
-    scripts.set("/down", Array(10).fill(500));
+  it("a 500 or a 4xx never opens the circuit: they are answers about one request", async () => {
+    scripts.set("/bad-input", [...Array<number>(10).fill(500), ...Array<number>(10).fill(422)]);
     const c = client({ breakerThreshold: 3, halfOpenAfterMs: 60_000 });
-    for (let i = 0; i < 3; i++)
-      expect((await c.request({ method: "POST", path: "/down" })).status).toBe(500);
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      statuses.push((await c.request({ method: "POST", path: "/bad-input" })).status);
+    }
+    expect(statuses).toEqual([...Array<number>(10).fill(500), ...Array<number>(10).fill(422)]);
+    expect(c.circuitState).toBe("closed");
+    expect(calls("/bad-input")).toHaveLength(20);
+  });
+
+  it("opens after consecutive upstream failures (502/503/504, connection errors), then fails fast", async () => {
+    scripts.set("/down", [503, 502, 504, 503]);
+    const c = client({ breakerThreshold: 3, halfOpenAfterMs: 60_000 });
+    for (let i = 0; i < 3; i++) await c.request({ method: "POST", path: "/down" });
+    expect(c.circuitState).toBe("open");
     const err = await c.request({ path: "/down" }).catch((e: unknown) => e);
     expect((err as AppError).code).toBe("UPSTREAM_UNAVAILABLE");
     expect((err as AppError).message).toBe(`Circuit open for ${new URL(base).host}`);
     expect(calls("/down")).toHaveLength(3);
+
+    const dead = new HttpClient({ baseUrl: "http://127.0.0.1:1", breakerThreshold: 2 });
+    for (let i = 0; i < 2; i++) {
+      const e = await dead.request({ method: "POST", path: "/x" }).catch((x: unknown) => x);
+      expect((e as AppError).message).toMatch(/^127\.0\.0\.1:1 is unreachable/);
+    }
+    expect(dead.circuitState).toBe("open");
+  });
+
+  it("half-open: one probe after the delay; a failed probe reopens, a good one closes", async () => {
+    scripts.set("/flaky", [503, 503, 503]);
+    const c = client({ breakerThreshold: 2, halfOpenAfterMs: 20, halfOpenMaxMs: 40 });
+    for (let i = 0; i < 2; i++) await c.request({ method: "POST", path: "/flaky" });
+    expect(c.circuitState).toBe("open");
+    // Calls fail fast until the delay has passed; then one goes through: the probe (bounded).
+    const probe = async () => {
+      for (let i = 0; i < 500; i++) {
+        const r = await c.request({ method: "POST", path: "/flaky" }).catch((e: unknown) => e);
+        if (!(r instanceof AppError)) return (r as { status: number }).status;
+        await new Promise((res) => setTimeout(res, 5));
+      }
+      throw new Error("no probe went through");
+    };
+    expect(await probe()).toBe(503); // the third scripted 503: the probe fails
+    expect(c.circuitState).toBe("open");
+    expect(await probe()).toBe(200); // the upstream recovered: the probe succeeds
+    expect(c.circuitState).toBe("closed");
+    expect(calls("/flaky")).toHaveLength(4);
   });
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
   BrokenCircuitError,
+  CircuitState,
   ConsecutiveBreaker,
+  ExponentialBackoff,
   TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
@@ -9,7 +11,7 @@ import {
   timeout,
   wrap,
 } from "cockatiel";
-import type { IPolicy } from "cockatiel";
+import type { CircuitBreakerPolicy, IPolicy } from "cockatiel";
 import type { FastifyRequest } from "fastify";
 import { kitError } from "../errors";
 import { cockatielRetry } from "../retry/cockatiel";
@@ -28,6 +30,18 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
 ]);
 /** Statuses worth retrying (the upstream did not process, or asks us to come back). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * Statuses that count toward opening the circuit: the upstream (or what stands before it) could
+ * not serve any request. A 500 or a 4xx is an answer about one request, from an upstream that
+ * is up: it never counts, so one client's input cannot open the circuit for every client.
+ */
+export const BREAKER_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+const CIRCUIT_STATES: Record<CircuitState, string> = {
+  [CircuitState.Closed]: "closed",
+  [CircuitState.Open]: "open",
+  [CircuitState.HalfOpen]: "half-open",
+  [CircuitState.Isolated]: "isolated",
+};
 /** Retries of retryable requests when the client does not set its own. */
 export const DEFAULT_HTTP_RETRY: RetryPolicy = {
   maxAttempts: 3,
@@ -48,10 +62,19 @@ export interface HttpClientOptions {
    * 3 attempts, 100 ms base, 2000 ms cap, full jitter.
    */
   readonly retry?: Partial<RetryPolicy>;
-  /** Open the circuit after this many consecutive failures. Default 5. */
+  /**
+   * Open the circuit after this many consecutive upstream failures (connection errors,
+   * timeouts, 502/503/504; never a 4xx or 500). Default 5.
+   */
   readonly breakerThreshold?: number;
-  /** Try one request again after this long open. Default 10000 ms. */
+  /**
+   * After this long open, the circuit is half-open: one request probes the upstream; success
+   * closes the circuit, failure opens it again for twice as long, up to `halfOpenMaxMs`.
+   * Default 1000 ms.
+   */
   readonly halfOpenAfterMs?: number;
+  /** Cap of the open period between probes. Default 30000 ms. */
+  readonly halfOpenMaxMs?: number;
 }
 
 /** What gets propagated downstream. */
@@ -96,7 +119,8 @@ class InFlightStatus extends FailedStatus {}
 
 const isFailure = (err: Error) =>
   !(err instanceof BrokenCircuitError) &&
-  (!(err instanceof FailedStatus) || err.response.status >= 500);
+  !(err instanceof InFlightStatus) &&
+  (!(err instanceof FailedStatus) || BREAKER_STATUSES.has(err.response.status));
 const isTransient = (err: Error) =>
   !(err instanceof BrokenCircuitError) &&
   (!(err instanceof FailedStatus) ||
@@ -105,7 +129,8 @@ const isTransient = (err: Error) =>
 
 /**
  * Outbound HTTP with resilience as policies (cockatiel): a timeout per attempt, a circuit
- * breaker shared by all calls of this client, and retries with exponential backoff and jitter
+ * breaker shared by all calls of this client (counting only upstream failures, with a half-open
+ * probe), and retries with exponential backoff and jitter
  * ONLY for idempotent methods or requests carrying an Idempotency-Key. Every call sends
  * x-request-id and a W3C traceparent (child of the incoming one).
  * Errors: circuit open or network failure -> UPSTREAM_UNAVAILABLE (503); timeout ->
@@ -115,20 +140,32 @@ export class HttpClient {
   private readonly name: string;
   private readonly once: IPolicy;
   private readonly withRetries: IPolicy;
+  private readonly breaker: CircuitBreakerPolicy;
 
   constructor(private readonly opts: HttpClientOptions) {
     this.name = opts.name ?? new URL(opts.baseUrl).host;
     const perAttempt = timeout(opts.timeoutMs ?? 2_000, TimeoutStrategy.Aggressive);
-    const breaker = circuitBreaker(handleWhen(isFailure), {
-      halfOpenAfter: opts.halfOpenAfterMs ?? 10_000,
+    const halfOpenAfter = opts.halfOpenAfterMs ?? 1_000;
+    this.breaker = circuitBreaker(handleWhen(isFailure), {
+      // Open -> half-open after the delay; a failed probe doubles it (capped).
+      halfOpenAfter: new ExponentialBackoff({
+        initialDelay: halfOpenAfter,
+        maxDelay: Math.max(halfOpenAfter, opts.halfOpenMaxMs ?? 30_000),
+      }),
       breaker: new ConsecutiveBreaker(opts.breakerThreshold ?? 5),
     });
+    const breaker = this.breaker;
     const retries = cockatielRetry(
       handleWhen(isTransient),
       checkRetryPolicy({ ...DEFAULT_HTTP_RETRY, ...opts.retry }),
     );
     this.once = wrap(breaker, perAttempt);
     this.withRetries = wrap(retries, breaker, perAttempt);
+  }
+
+  /** The circuit's state: "closed", "open", "half-open" (or "isolated"). */
+  get circuitState(): string {
+    return CIRCUIT_STATES[this.breaker.state];
   }
 
   async request<T = unknown>(call: CallOptions): Promise<HttpResponse<T>> {
@@ -161,8 +198,10 @@ export class HttpClient {
         body: isJson ? (JSON.parse(text) as unknown) : text,
         attempts,
       };
-      // Thrown so the policies see it (retry: 429/502/503/504; breaker: 5xx); returned at the end.
-      if (res.status >= 500 || RETRYABLE_STATUSES.has(res.status)) throw new FailedStatus(response);
+      // Thrown so the policies see it (retry: 429/502/503/504; breaker: 502/503/504); returned
+      // at the end. Any other status (a 500 included) is an answer: returned, and to the breaker
+      // a sign that the upstream is up.
+      if (RETRYABLE_STATUSES.has(res.status)) throw new FailedStatus(response);
       // 409 to the retry of a keyed request: our own earlier attempt (one that timed out or lost
       // its connection here) still holds the key upstream. Come back later, as the
       // Idempotency-Key draft says, and get the stored response instead of passing a 409 about

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
 import type {
@@ -9,8 +10,9 @@ import type {
 } from "fastify";
 import type { Logger } from "pino";
 import type { ErrorBody } from "../errors";
-import { AppError, KitErrors } from "../errors";
-import { createLogger } from "../logger";
+import { isTransientDbError } from "../db/client";
+import { AppError, KitErrors, RETRY_AFTER_SECONDS } from "../errors";
+import { createLogger, hashForLog } from "../logger";
 import type { KitMetrics } from "../metrics";
 import { createMetrics } from "../metrics";
 import { Readiness } from "./readiness";
@@ -37,6 +39,11 @@ export interface AppOptions {
   readonly metrics?: KitMetrics;
   /** Default: `new Readiness()` with no checks. Pass checks for the broker and database. */
   readonly readiness?: Readiness;
+  /**
+   * Proxies in front of the app whose X-Forwarded-For entry is trusted for `req.ip` (1 behind
+   * the ALB). Default 0: the peer address is the client, no header is believed.
+   */
+  readonly trustProxyHops?: number;
 }
 
 declare module "fastify" {
@@ -61,6 +68,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // shutdown the load balancer has already stopped routing new work to us (drain delay).
     return503OnClosing: false,
     requestIdHeader: false,
+    // proxy-addr's hop rule: trust the `hops` nearest proxies, then the next address is the client.
+    ...(opts.trustProxyHops
+      ? { trustProxy: (_addr: string, hop: number) => hop < opts.trustProxyHops! }
+      : {}),
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -68,6 +79,35 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
   });
   app.decorate("kit", { metrics, readiness });
+
+  // JSON bodies must be valid UTF-8: the default parser decodes with replacement, so an invalid
+  // byte sequence would silently become U+FFFD. Refused instead (RFC 8259 section 8.1: JSON
+  // exchanged between systems MUST be UTF-8). Fastify's own JSON parser (prototype-poisoning
+  // protection included) then parses the checked text.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body: Buffer, done) => {
+    if (!isUtf8(body)) {
+      done(
+        new AppError(
+          "VALIDATION_FAILED",
+          KitErrors.VALIDATION_FAILED,
+          "The body is not valid UTF-8; send JSON encoded as UTF-8.",
+        ),
+        undefined,
+      );
+      return;
+    }
+    void parseJson(req, body.toString("utf8"), done);
+  });
+
+  // An Idempotency-Key is logged only as a hash: enough to correlate, never the value.
+  app.addHook("onRequest", async (req) => {
+    const key = req.headers["idempotency-key"];
+    if (typeof key === "string" && key !== "") {
+      req.log = req.log.child({ idempotencyKeyHash: hashForLog(key) });
+    }
+  });
 
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
@@ -107,6 +147,10 @@ function sendError(err: FastifyError | AppError, req: FastifyRequest, reply: Fas
   const known = toAppError(err);
   if (known.statusCode >= 500) req.log.error({ err }, "request failed");
   else req.log.info({ code: known.code, msg: known.message }, "request rejected");
+  // A 503 is a "come back later": say when (RFC 9110 section 10.2.3).
+  if (known.statusCode === 503 && !reply.hasHeader("retry-after")) {
+    reply.header("retry-after", String(RETRY_AFTER_SECONDS));
+  }
   const body: ErrorBody = {
     error: {
       code: known.code,
@@ -120,6 +164,11 @@ function sendError(err: FastifyError | AppError, req: FastifyRequest, reply: Fas
 
 function toAppError(err: FastifyError | AppError): AppError {
   if (err instanceof AppError) return err;
+  // A lost connection, a restarting or overloaded server, a serialization race: nothing about
+  // the request is wrong. 503 + Retry-After, so a keyed request is retried as it is.
+  if (isTransientDbError(err)) {
+    return new AppError("DATABASE_UNAVAILABLE", KitErrors.DATABASE_UNAVAILABLE);
+  }
   if ("validation" in err && err.validation) {
     return new AppError(
       "VALIDATION_FAILED",

@@ -21,6 +21,8 @@ describe("Idempotency-Key plugin (real PostgreSQL)", () => {
   let entered: () => void = () => undefined;
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
+  let endBeat: () => void = () => undefined;
+  const beat = new Promise<void>((resolve) => (endBeat = resolve));
 
   beforeAll(async () => {
     if ((await missingServers()).length > 0) return;
@@ -51,11 +53,19 @@ describe("Idempotency-Key plugin (real PostgreSQL)", () => {
       scope.post("/plain", async () => ({ ok: true }));
     });
     await app.register(async (scope) => {
-      // A 1 ms lease: a held request's claim can be taken over by its retry.
-      await scope.register(idempotencyPlugin, { pool, schema, leaseMs: 1 });
+      // A 1 ms lease and no heartbeat: a stuck holder's claim can be taken over by its retry.
+      await scope.register(idempotencyPlugin, { pool, schema, leaseMs: 1, heartbeatMs: 0 });
       scope.post("/lease", { config: { idempotency: true } }, async (req, reply) => {
         if (req.headers["x-hold"]) await held;
         return reply.code(201).send({ n: ++created });
+      });
+    });
+    await app.register(async (scope) => {
+      // A 300 ms lease renewed every 20 ms: a live holder keeps its claim past the lease.
+      await scope.register(idempotencyPlugin, { pool, schema, leaseMs: 300, heartbeatMs: 20 });
+      scope.post("/heartbeat", { config: { idempotency: true } }, async (_req, reply) => {
+        await beat;
+        return reply.code(201).send({ beat: true });
       });
     });
     await app.register(async (scope) => {
@@ -136,6 +146,39 @@ describe("Idempotency-Key plugin (real PostgreSQL)", () => {
     expect((await post("/orders", key, { amount: -1 })).statusCode).toBe(500);
     const retry = await post("/orders", key, { amount: -1 });
     expect([retry.statusCode, retry.headers["idempotent-replayed"]]).toEqual([500, undefined]);
+  });
+
+  it("a live holder's heartbeat renews its short lease; the claim is gone once it answers", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const key = uniqueName("beat");
+    const lockedUntil = async () =>
+      (
+        await pool.query<{ t: Date | null; ms: number }>(
+          `SELECT locked_until AS t, extract(epoch FROM locked_until) * 1000 AS ms
+           FROM "${schema}".idempotency_keys WHERE key = $1`,
+          [key],
+        )
+      ).rows[0];
+    const holder = post("/heartbeat", key, { b: 1 });
+    // Wait (bounded) until the lease was pushed past its first expiry by more than a lease.
+    let first: number | undefined;
+    let last = 0;
+    const deadline = Date.now() + 20_000;
+    while (first === undefined || last - first <= 300) {
+      const row = await lockedUntil();
+      if (row?.t) {
+        first ??= Number(row.ms);
+        last = Number(row.ms);
+      }
+      if (Date.now() > deadline) throw new Error("the lease was never renewed");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Past its original lease, the holder still holds the key: the retry is 409, not a takeover.
+    const retry = await post("/heartbeat", key, { b: 1 });
+    expect([retry.statusCode, retry.json().error.code]).toEqual([409, "IDEMPOTENCY_KEY_IN_FLIGHT"]);
+    endBeat();
+    expect((await holder).statusCode).toBe(201);
+    expect((await lockedUntil())?.t).toBeNull();
   });
 
   it("forgets keys after the window", async (ctx) => {

@@ -8,14 +8,22 @@ import { parseIdempotencyKey, requestFingerprint } from "./fingerprint";
 
 /** Default window during which a key is remembered: 24 hours. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
-/** Default lease of an in-flight key: after it, a retry with the same payload may take over. */
-export const IDEMPOTENCY_LEASE_MS = 60 * 1000;
+/**
+ * Default lease of an in-flight key: after it, a retry with the same payload may take over. A
+ * holder that is still working renews it every `leaseMs / 3` (heartbeat), so the lease can be
+ * short: the claim of a crashed holder expires within seconds, not after the longest request.
+ */
+export const IDEMPOTENCY_LEASE_MS = 5 * 1000;
+/** Attempts to release a key after a 5xx (each on a fresh pool checkout). */
+const RELEASE_ATTEMPTS = 3;
 
 export interface IdempotencyOptions {
   readonly pool: Pool;
   readonly schema: string;
   readonly ttlMs?: number;
   readonly leaseMs?: number;
+  /** Renew the lease this often while the handler runs. Default `leaseMs / 3`; 0 disables. */
+  readonly heartbeatMs?: number;
   /** Namespaces keys per client (e.g. the authenticated principal). Default: one namespace. */
   readonly scope?: (req: FastifyRequest) => string;
 }
@@ -55,7 +63,65 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
   async (app, opts) => {
     const table = `${quoteSchema(opts.schema)}.idempotency_keys`;
     const ttlSeconds = (opts.ttlMs ?? IDEMPOTENCY_KEY_TTL_MS) / 1000;
-    const leaseSeconds = (opts.leaseMs ?? IDEMPOTENCY_LEASE_MS) / 1000;
+    const leaseMs = opts.leaseMs ?? IDEMPOTENCY_LEASE_MS;
+    const leaseSeconds = leaseMs / 1000;
+    const heartbeatMs = opts.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3));
+    const heartbeats = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+
+    const stopHeartbeat = (req: FastifyRequest) => {
+      const timer = heartbeats.get(req);
+      if (timer !== undefined) clearInterval(timer);
+      heartbeats.delete(req);
+    };
+    const startHeartbeat = (req: FastifyRequest, scope: string, key: string, token: string) => {
+      if (heartbeatMs <= 0) return;
+      let renewing = false;
+      const timer = setInterval(() => {
+        if (renewing) return;
+        renewing = true;
+        opts.pool
+          .query(
+            `UPDATE ${table} SET locked_until = now() + make_interval(secs => $4)
+             WHERE scope = $1 AND key = $2 AND claim_token = $3 AND status_code IS NULL`,
+            [scope, key, token, leaseSeconds],
+          )
+          .then((r) => {
+            // Taken over or finished: nothing of ours left to renew.
+            if (r.rowCount === 0) stopHeartbeat(req);
+          })
+          .catch((err: unknown) => req.log.warn({ err }, "idempotency lease renewal failed"))
+          .finally(() => (renewing = false));
+      }, heartbeatMs);
+      timer.unref();
+      heartbeats.set(req, timer);
+    };
+
+    /**
+     * Deletes our claim so the client's retry can run at once. Each attempt is a fresh checkout
+     * from the pool (pg-pool discards a client that failed), never the request's transaction
+     * connection, which may be the one that broke. If all attempts fail, the short lease frees
+     * the key within seconds anyway.
+     */
+    const release = async (
+      req: FastifyRequest,
+      owned: { scope: string; key: string; token: string },
+    ) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await opts.pool.query(
+            `DELETE FROM ${table} WHERE scope = $1 AND key = $2 AND claim_token = $3`,
+            [owned.scope, owned.key, owned.token],
+          );
+          return;
+        } catch (err) {
+          if (attempt >= RELEASE_ATTEMPTS) {
+            req.log.warn({ err }, "idempotency key release failed; its lease frees it");
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 50 * attempt));
+        }
+      }
+    };
 
     const claim = async (req: FastifyRequest, reply: FastifyReply) => {
       const header = req.headers["idempotency-key"];
@@ -84,6 +150,7 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       );
       if (claimed.rowCount === 1) {
         req.idempotencyKey = { scope, key, token };
+        startHeartbeat(req, scope, key, token);
         return;
       }
       const { rows } = await opts.pool.query<StoredRow>(
@@ -104,6 +171,7 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       const owned = req.idempotencyKey;
       if (!owned) return payload;
       req.idempotencyKey = undefined;
+      stopHeartbeat(req);
       const body =
         typeof payload === "string"
           ? payload
@@ -125,18 +193,20 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
           ],
         );
       } else {
-        await opts.pool.query(
-          `DELETE FROM ${table} WHERE scope = $1 AND key = $2 AND claim_token = $3`,
-          [owned.scope, owned.key, owned.token],
-        );
+        await release(req, owned);
       }
       return payload;
     };
 
     app.addHook("onRoute", (route) => {
       if (route.config?.idempotency !== true) return;
-      route.preHandler = [claim, ...toArray(route.preHandler)];
+      // The route's own preHandlers (admission checks, authorization) run first: a request they
+      // refuse never claims the key.
+      route.preHandler = [...toArray(route.preHandler), claim];
       route.onSend = [...toArray(route.onSend), store];
+      const stop = async (req: FastifyRequest) => stopHeartbeat(req);
+      route.onResponse = [...toArray(route.onResponse), stop];
+      route.onRequestAbort = [...toArray(route.onRequestAbort), stop];
     });
   },
   { name: "causeway-idempotency", fastify: "5.x" },
