@@ -38,12 +38,12 @@ export function arnIssues(
     if (parts.region === "") {
       issues.push({
         path,
-        message: `has no region: a ${parts.service} ARN names its Region, which must be aws:region${stack.region ? ` (${stack.region})` : ""} (found ${found(arn)})`,
+        message: `has no region: the ${parts.service} ARN must name its Region, aws:region${stack.region ? ` (${stack.region})` : ""} (found ${found(arn)})`,
       });
     } else if (stack.region && parts.region !== stack.region) {
       issues.push({
         path,
-        message: `is in ${parts.region}, but the stack deploys to aws:region ${stack.region}, and AWS accepts only a ${parts.service} resource of the same Region; use one from ${stack.region} (found ${found(arn)})`,
+        message: `is in ${parts.region}, but the stack deploys to aws:region ${stack.region}, and the ${parts.service} resource must be in that Region; use one from ${stack.region} (found ${found(arn)})`,
       });
     }
   }
