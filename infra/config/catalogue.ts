@@ -96,10 +96,12 @@ export const CONTROLLER_CHART_APP_VERSIONS: Readonly<Record<string, string>> = {
  * - control-plane/connect-inject/webhook/consul_dataplane_sidecar.go: -envoy-admin-bind-port=19000;
  * - charts/consul/values.yaml: connectInject.metrics.defaultMergedMetricsPort 20100,
  *   defaultPrometheusScrapePort 20200, connectInject.sidecarProxy.lifecycle.defaultGracefulPort 20600;
- * - control-plane/connect-inject/webhook/redirect_traffic.go: exposed-path listeners for
- *   rewritten liveness, readiness and startup probes from 20300, 20400 and 20500 (one per
- *   container), and Consul's transparent-proxy outbound listener 15001
- *   (github:hashicorp/consul sdk/iptables DefaultTProxyOutboundPort).
+ * - control-plane/connect-inject/controllers/endpoints/endpoints_controller.go:
+ *   exposedPathsLivenessPortsRangeStart 20300 (readiness 20400, startup 20500): the exposed-path
+ *   listeners of rewritten probes, container i on start + i (webhook/redirect_traffic.go
+ *   excludes them from redirection); the app container is the first, so start + 0 is refused;
+ * - Consul's transparent-proxy outbound listener 15001 (github:hashicorp/consul
+ *   sdk/iptables DefaultTProxyOutboundPort), where consul-k8s redirects the pod's egress.
  */
 export const SIDECAR_PORTS: readonly { readonly port: number; readonly use: string }[] = [
   { port: 15001, use: "the transparent-proxy outbound listener" },
