@@ -4,8 +4,9 @@ import {
   type ExposedService,
 } from "@causeway/components";
 import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { Environment, type PlatformConfig } from "../config";
+import { accessLogsGrantElbAccount } from "../config/catalogue";
 
 /** The edge's share of the stack outputs. */
 export interface EdgeOutputs {
@@ -68,6 +69,8 @@ export function publicEdge(
       retentionDays: edge.accessLogs.retentionDays,
       // A dev bucket goes away with its stack; elsewhere the logs outlive the load balancer.
       forceDestroy: environment === Environment.dev,
+      // Regions opened since August 2022 have no ELB account: only the log-delivery principal.
+      grantElbAccount: accessLogsGrantElbAccount(new pulumi.Config("aws").require("region")),
     },
     waf: { enabled: edge.waf.enabled },
     targetGroupBindings: {

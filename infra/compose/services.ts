@@ -6,9 +6,10 @@ import {
   type NodeServiceArgs,
   type SecretEnvRef,
 } from "@causeway/components";
-import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { callersOf, type PlatformConfig, type ServiceConfig } from "../config";
+import { serviceEnvSecretName } from "../config/sections/services";
 import { dataStoresOf } from "./data-stores";
 
 /**
@@ -64,6 +65,13 @@ export function nodeServiceArgs(
   const secretEnv: Record<string, SecretEnvRef> = {};
   const egressCidrs: Record<string, { cidrs: string[]; ports: number[] }> = {};
   const env: Record<string, string> = { ...s.env };
+  // secretEnv: a reference to an existing Secret as is; a secure: value from the service's own
+  // Secret <service>-env (see serviceEnvSecret), never from plaintext env.
+  for (const [key, value] of Object.entries(s.secretEnv)) {
+    secretEnv[key] = pulumi.Output.isInstance(value)
+      ? { secretName: serviceEnvSecretName(name), key }
+      : { secretName: value.secretName, key: value.key };
+  }
   for (const [flag, store] of dataStoresOf(s)) {
     const secret = store.secret(name);
     secretEnv[secret.key] = { secretName: secret.name, key: secret.key };
@@ -103,6 +111,35 @@ export function nodeServiceArgs(
 }
 
 /**
+ * The service's own Secret `<service>-env`, holding its `secure:` secretEnv values (Pulumi
+ * secrets, so they stay secret in the plan and the state); undefined when it has none.
+ */
+export function serviceEnvSecret(
+  name: string,
+  s: ServiceConfig,
+  namespace: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret | undefined {
+  const values = Object.entries(s.secretEnv).filter((e): e is [string, pulumi.Output<string>] =>
+    pulumi.Output.isInstance(e[1]),
+  );
+  if (values.length === 0) return undefined;
+  return new k8s.core.v1.Secret(
+    `${name}-env`,
+    {
+      metadata: {
+        name: serviceEnvSecretName(name),
+        namespace,
+        labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "causeway" },
+      },
+      type: "Opaque",
+      stringData: Object.fromEntries(values),
+    },
+    opts,
+  );
+}
+
+/**
  * One ServiceImage and one NodeService per service of the graph, in the app namespace, with the
  * `cluster` provider. Images are built from services/Dockerfile unless the stack pins one.
  */
@@ -119,12 +156,16 @@ export function composeServices(
         ? { pinned: s.image }
         : { build: { tag: serviceImageTag(name, {}, REPO_ROOT) } },
     );
+    const envSecret = serviceEnvSecret(name, s, deps.namespace.metadata.name, {
+      provider: deps.provider,
+      dependsOn: [deps.namespace],
+    });
     const service = new NodeService(
       name,
       nodeServiceArgs(config, name, deps.namespace.metadata.name, image.imageRef, deps.mesh),
       {
         provider: deps.provider,
-        dependsOn: [deps.namespace, ...(deps.dependsOn ?? [])],
+        dependsOn: [deps.namespace, ...(envSecret ? [envSecret] : []), ...(deps.dependsOn ?? [])],
       },
     );
     out[name] = { image, service };

@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /** One problem found in the stack config. */
 export interface ConfigIssue {
   /** Key path, starting with the Pulumi config key, e.g. `causeway:services.gateway.replicas`. */
@@ -10,7 +12,7 @@ export interface ConfigIssue {
  * Every problem in the stack config, reported at once before any resource is registered.
  * The message lists one problem per line: `<key path>: <what was found>; <what would be valid>`.
  */
-export class ConfigError extends Error {
+export class ConfigError extends pulumi.RunError {
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[], stack?: string) {

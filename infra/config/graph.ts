@@ -1,3 +1,4 @@
+import { routeKey } from "@causeway/components";
 import type { ConfigIssue } from "./errors";
 import { didYouMean } from "./did-you-mean";
 
@@ -38,9 +39,12 @@ export function callersOf(services: ServiceGraph, name: string): string[] {
     .sort();
 }
 
-/** The exposure key (`host` + `path`) two services must not share. */
+/**
+ * The exposure key (`host` + `path`) two services must not share: the public load balancer's
+ * route key, so `/api/` and `/api` are one path here as on the ALB.
+ */
 function exposureKey(expose: { host?: string | undefined; path?: string | undefined }): string {
-  return `${expose.host ?? "*"}${expose.path ?? "/"}`;
+  return routeKey({ service: "", host: expose.host, path: expose.path });
 }
 
 /**

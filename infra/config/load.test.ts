@@ -72,7 +72,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
   it("suggests the nearest key for a typo inside a section", () => {
     const raw = rawFixtureConfig("dev", { "causeway:services": { orders: { replcas: 2 } } });
     expect(problems(raw)).toEqual([
-      'causeway:services.orders: unknown key "replcas" (did you mean "replicas"?); valid keys: port, replicas, autoscaling, resources, env, upstreams, expose, database, broker, image',
+      'causeway:services.orders: unknown key "replcas" (did you mean "replicas"?); valid keys: port, replicas, autoscaling, resources, env, secretEnv, upstreams, expose, database, broker, image',
     ]);
   });
 
@@ -226,7 +226,13 @@ describe("parsePlatformConfig: each section's check", () => {
       .join(", ");
     const checked = {
       "causeway:database": { backupRetentionDays: 40 },
-      "causeway:edge": { certificateArn: null, domain: null, zoneId: null },
+      "causeway:edge": {
+        certificateArn: null,
+        certificateNames: null,
+        domain: null,
+        zoneId: null,
+        zoneName: null,
+      },
     };
     expect(problems(rawFixtureConfig("dev", checked))).toEqual([
       `causeway:edge: HTTPS is requested (exposed: ${exposed}) but there is no certificate: set certificateArn, or domain and zoneId for a DNS-validated ACM certificate`,

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { Environment } from "./environment";
+import { checkStack, type StackFacts } from "./stack";
+import { serviceEnvSecretName } from "./sections/services";
+import { Environment, environments } from "./environment";
 import { ConfigError, found, type ConfigIssue } from "./errors";
 import { didYouMean } from "./did-you-mean";
 import {
@@ -46,6 +51,35 @@ export interface RawConfig {
    * them (the offline plan reads the stack file itself; the engine only says which keys).
    */
   readonly securePaths?: readonly string[];
+  /**
+   * Keys written at the top level of the stack file, outside `config:` (Pulumi ignores them),
+   * where the reader knows the file.
+   */
+  readonly outsideConfig?: readonly string[];
+}
+
+/** Top-level keys a Pulumi stack file may hold (ProjectStack in pulumi/sdk/go/common/workspace). */
+const STACK_FILE_KEYS = [
+  "config",
+  "secretsprovider",
+  "encryptedkey",
+  "encryptionsalt",
+  "environment",
+];
+
+/**
+ * The keys of `stacks/Pulumi.<stack>.yaml` written outside `config:`, when the program runs in
+ * the project directory (Pulumi.yaml sets stackConfigDir: stacks).
+ */
+export function keysOutsideConfig(file: string): string[] {
+  if (!existsSync(file)) return [];
+  try {
+    const doc = parseYaml(readFileSync(file, "utf8")) as unknown;
+    if (typeof doc !== "object" || doc === null) return [];
+    return Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
+  } catch {
+    return []; // the engine has already refused a stack file that is not YAML
+  }
 }
 
 /** Reads and validates the `causeway` namespace of the current stack's config. */
@@ -54,7 +88,11 @@ export function loadPlatformConfig(): PlatformConfig {
   // `isConfigSecret` is exported at runtime by every SDK since 3.x but missing from its typings.
   const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
   const secretKeys = new Set(Object.keys(values).filter((k) => runtime.isConfigSecret(k)));
-  return parsePlatformConfig({ values, secretKeys }, pulumi.getStack());
+  const stack = pulumi.getStack();
+  const outsideConfig = keysOutsideConfig(
+    path.join(process.cwd(), "stacks", `Pulumi.${stack}.yaml`),
+  );
+  return parsePlatformConfig({ values, secretKeys, outsideConfig }, stack);
 }
 
 /**
@@ -90,6 +128,19 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
   const envResult = sections.environment.schema.safeParse(given.get("environment"));
   const env: Environment = envResult.success ? envResult.data : Environment.dev;
 
+  const facts: StackFacts = checkStack(raw, issues);
+  const stackName = stack ?? env;
+  if (
+    envResult.success &&
+    (environments as readonly string[]).includes(stackName) &&
+    stackName !== env
+  ) {
+    issues.push({
+      path: `${prefix}environment`,
+      message: `is "${env}" but the stack is named "${stackName}", a tier's name: production rules key on causeway:environment, so a stack named after a tier must be that tier; set causeway:environment: ${stackName}, or give the stack another name (found "${env}")`,
+    });
+  }
+
   const out: Record<string, unknown> = {};
   for (const key of sectionKeys) {
     // Each section reads only the others it names in its CheckContext; `parsed` holds them all.
@@ -121,9 +172,20 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
     }
     out[key] = result.data;
     issues.push(...plaintextIssues(key, section, result.data, raw));
+    if (key === "services") {
+      issues.push(
+        ...serviceSecretEnvPlaintext(result.data as Record<string, { secretEnv: object }>, raw),
+      );
+    }
   }
 
-  const context = { env, stack: stack ?? env, parsed: out as Partial<SectionValues> };
+  const context = {
+    env,
+    stack: stackName,
+    parsed: out as Partial<SectionValues>,
+    region: facts.region,
+    accountId: facts.accountId ?? accountOf(out),
+  };
   for (const key of sectionKeys) {
     // Each section reads only the others it names in its CheckContext; `parsed` holds them all.
     const section: Section<unknown, Partial<SectionValues>> = sections[key];
@@ -132,6 +194,12 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
 
   if (issues.length > 0) throw new ConfigError(issues, stack);
   return markSecrets(out) as unknown as PlatformConfig;
+}
+
+/** The stack's account when config does not name one: the account of the cluster's OIDC provider. */
+function accountOf(out: Record<string, unknown>): string | undefined {
+  const oidc = (out.cluster as { oidcProviderArn?: string } | undefined)?.oidcProviderArn;
+  return oidc ? /^arn:[^:]+:iam::(\d{12}):/.exec(oidc)?.[1] : undefined;
 }
 
 function parseValue(text: string): { value?: unknown; error?: string } {
@@ -151,6 +219,7 @@ function secretIssues(key: SectionKey, section: Section, raw: RawConfig): Config
   const where = sensitive.length
     ? `only ${sensitive.map((s) => `${fullKey}.${s}`).join(", ")} may be secure`
     : `no field of ${fullKey} holds a credential, so store it as plain config`;
+  if (key === "services") return serviceSecretIssues(raw);
   if (raw.securePaths) {
     return raw.securePaths
       .filter((p) => p === fullKey || p.startsWith(`${fullKey}.`))
@@ -161,6 +230,52 @@ function secretIssues(key: SectionKey, section: Section, raw: RawConfig): Config
     return [{ path: fullKey, message: `is stored as a secret, but ${where}` }];
   }
   return [];
+}
+
+const SECRET_ENV_PATH = /^causeway:services\.([^.[\]]+)\.secretEnv\.([A-Za-z0-9_]+)$/;
+const ENV_PATH = /^causeway:services\.([^.[\]]+)\.env\.([A-Za-z0-9_]+)$/;
+
+/**
+ * In causeway:services only `secretEnv.<VAR>` may be `secure:`; a secret in plaintext `env` is
+ * moved there (never to plain config), and any other secret leaf is named exactly.
+ */
+function serviceSecretIssues(raw: RawConfig): ConfigIssue[] {
+  return (raw.securePaths ?? [])
+    .filter((p) => p === "causeway:services" || p.startsWith("causeway:services."))
+    .filter((p) => !SECRET_ENV_PATH.test(p))
+    .map((p) => {
+      const env = ENV_PATH.exec(p);
+      return {
+        path: p,
+        message: env
+          ? `is a secret, but env is plaintext (in git and in the plan): move it to causeway:services.${env[1]}.secretEnv.${env[2]}, which the program stores in Secret ${serviceEnvSecretName(env[1]!)} for ${env[1]} only`
+          : "is stored as a secret, but in causeway:services only <service>.secretEnv.<VAR> may be secure; store this field as plain config",
+      };
+    });
+}
+
+/** secretEnv values of causeway:services given in plaintext, each named with how to fix it. */
+function serviceSecretEnvPlaintext(
+  services: Record<string, { secretEnv: object }>,
+  raw: RawConfig,
+) {
+  const issues: ConfigIssue[] = [];
+  for (const [name, s] of Object.entries(services)) {
+    for (const [key, value] of Object.entries(s.secretEnv)) {
+      if (!pulumi.Output.isInstance(value)) continue; // a { secretName, key } reference
+      const path = `causeway:services.${name}.secretEnv.${key}`;
+      const secret = raw.securePaths
+        ? raw.securePaths.includes(path)
+        : raw.secretKeys.has("causeway:services");
+      if (!secret) {
+        issues.push({
+          path,
+          message: `holds a credential in plaintext; store it as a secret instead: pulumi config set --secret --path '${path}' <value>, or use { secretName, key } of an existing Kubernetes Secret`,
+        });
+      }
+    }
+  }
+  return issues;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isDns1035Label, isIpv4Cidr } from "@causeway/components";
+import { cidrNetworkAddress, isDns1035Label, isIpv4Cidr } from "@causeway/components";
 import { z } from "zod";
 
 /**
@@ -21,6 +21,30 @@ export const dns1035Label = z
 export const ipv4Cidr = z
   .string()
   .refine(isIpv4Cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16 or 0.0.0.0/0");
+
+/**
+ * An allow-list entry: an IPv4 CIDR block written as its network address. `10.0.0.1/16` is
+ * refused with its network address: AWS would store 10.0.0.0/16, and the reader meant either that
+ * or a single host (`/32`).
+ */
+export const allowListCidr = ipv4Cidr.superRefine((cidr, ctx) => {
+  if (!isIpv4Cidr(cidr)) return;
+  const network = cidrNetworkAddress(cidr);
+  if (network !== cidr) {
+    ctx.addIssue({
+      code: "custom",
+      input: cidr,
+      message: `must be a network address with no host bits set (did you mean ${network}, or ${cidr.split("/")[0]}/32 for one host?)`,
+    });
+  }
+});
+
+/** A Kubernetes CPU quantity in millicores (`500m` -> 500, `1` -> 1000, `1.5` -> 1500). */
+export function millicores(quantity: string): number {
+  return quantity.endsWith("m")
+    ? Number.parseInt(quantity, 10)
+    : Math.round(Number.parseFloat(quantity) * 1000);
+}
 
 /** A Kubernetes resource quantity for CPU, e.g. `250m` or `1`. */
 export const cpuQuantity = z

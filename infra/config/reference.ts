@@ -2,6 +2,7 @@ import { format } from "prettier";
 import { z } from "zod";
 import { environments } from "./environment";
 import { NAMESPACE } from "./load";
+import { CONFIG_RULES } from "./rules";
 import { sectionKeys, sections, type Section } from "./sections";
 
 /** Markers around the generated reference in README.md. */
@@ -54,6 +55,17 @@ export function renderConfigReference(): string {
       out.push("");
     }
   }
+  out.push("### Rules and their sources", "");
+  out.push(
+    "Checked before any resource is created; each problem names its key path, what is wrong and what would be valid.",
+    "",
+  );
+  out.push("| key | rule | source |", "| --- | --- | --- |");
+  for (const r of CONFIG_RULES) {
+    const cell = (s: string) => s.replace(/\|/g, "\\|");
+    out.push(`| \`${cell(r.key)}\` | ${cell(r.rule)} | ${cell(r.source)} |`);
+  }
+  out.push("");
   return out.join("\n").trimEnd() + "\n";
 }
 

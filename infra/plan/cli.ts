@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadPlatformConfig } from "../config";
 import { main as program } from "../program";
 import { evaluatePack } from "../policies/evaluate";
+import { tierPolicyConfig } from "../policies/rules/common";
 import { causewayPack } from "../policies/policies";
 import { mandatoryViolations, policyReport, renderPolicyText } from "../policies/report";
 import { causewayPlanOptions } from "./invokes";
@@ -43,7 +44,13 @@ async function cli(argv: string[]): Promise<number> {
     preflight: loadPlatformConfig,
     ...causewayPlanOptions(stackFile.raw),
   });
-  const evaluation = await evaluatePack(plan, causewayPack);
+  // Production rules key on causeway:environment, in the pack as in the config.
+  const environment = stackFile.raw.values["causeway:environment"];
+  const evaluation = await evaluatePack(
+    plan,
+    causewayPack,
+    tierPolicyConfig(causewayPack.policies, environment),
+  );
   const policy = policyReport(evaluation);
   if (values.json) {
     writeFileSync(path.resolve(process.cwd(), values.json), renderJson({ ...plan, policy }));

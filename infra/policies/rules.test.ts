@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { causewayPack } from "./policies";
-import { evaluateOne, violationsOf, type TestResource } from "./test/support";
+import { evaluatePack } from "./evaluate";
+import { tierPolicyConfig } from "./rules/common";
+import { evaluateOne, testPlan, violationsOf, type TestResource } from "./test/support";
 
 /** Every rule of the pack, with resources that pass it and resources that fail it. */
 
@@ -551,6 +553,33 @@ describe("policy pack", () => {
     const fail = cases["rds-deletion-protection-prod"]!.fail;
     expect(await violationsOf("rds-deletion-protection-prod", fail, "staging")).toEqual([]);
     expect(await violationsOf("rds-deletion-protection-prod", fail, "prod")).toHaveLength(1);
+  });
+
+  it("keys production rules on causeway:environment, never on the stack's name", async () => {
+    const name = "rds-deletion-protection-prod";
+    const policy = causewayPack.policies.filter((p) => p.name === name);
+    const db = (tags?: Record<string, string>): TestResource => ({
+      type: DB,
+      name: "db",
+      props: { deletionProtection: false, ...(tags && { tags }) },
+    });
+    const judge = async (stack: string, resource: TestResource, environment?: string) =>
+      (
+        await evaluatePack(
+          testPlan([resource], stack),
+          { ...causewayPack, policies: policy },
+          tierPolicyConfig(policy, environment),
+        )
+      ).violations.map((v) => v.message);
+    const refused = ["deletionProtection must be true in production"];
+    // A stack named prod whose environment is dev is judged as dev, and the other way round.
+    expect(await judge("prod", db(), "dev")).toEqual([]);
+    expect(await judge("eu-live", db(), "prod")).toEqual(refused);
+    // The resource's own causeway:environment tag wins over the pack's config.
+    expect(await judge("eu-live", db({ "causeway:environment": "dev" }), "prod")).toEqual([]);
+    expect(await judge("dev", db({ "causeway:environment": "prod" }), "dev")).toEqual(refused);
+    // With no environment at all, production rules apply (secure default).
+    expect(await judge("dev", db())).toEqual(refused);
   });
 
   it("never reports what is only known after apply, and counts it as left to the real preview", async () => {

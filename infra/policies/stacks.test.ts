@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planStack } from "../plan/harness";
+import { planStack, rawStackConfig } from "../plan/harness";
+import { tierPolicyConfig } from "./rules/common";
 import { evaluatePack } from "./evaluate";
 import { causewayPack } from "./policies";
 
@@ -20,7 +21,12 @@ const JUDGED_TYPES = [
 describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
   it("passes every rule of the pack, with at least 30 rules evaluated", async () => {
     const plan = await planStack(stack);
-    const evaluation = await evaluatePack(plan, causewayPack);
+    const environment = rawStackConfig(stack).values["causeway:environment"];
+    const evaluation = await evaluatePack(
+      plan,
+      causewayPack,
+      tierPolicyConfig(causewayPack.policies, environment),
+    );
     expect(evaluation.violations).toEqual([]);
     expect(evaluation.rules).toBeGreaterThanOrEqual(30);
     const types = new Set(plan.resources.map((r) => r.type));

@@ -1,4 +1,4 @@
 export * from "./public-load-balancer";
 export { AccessLogBucket, type AccessLogBucketArgs } from "./access-log-bucket";
 export { DEFAULT_TLS_POLICY, TLS_POLICIES, isAllowedTlsPolicy, type TlsPolicy } from "./tls";
-export { overlappingWildcards } from "./routing";
+export { overlappingWildcards, routeKey } from "./routing";

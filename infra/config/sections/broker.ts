@@ -7,9 +7,11 @@ import {
   WeekDay,
 } from "@causeway/components";
 import { z } from "zod";
+import { isTimeZone, TIME_ZONES } from "../catalogue";
+import { didYouMean } from "../did-you-mean";
 import { Environment, type ByTier } from "../environment";
 import { found, type ConfigIssue } from "../errors";
-import { awsId, ipv4Cidr } from "../primitives";
+import { allowListCidr, awsId } from "../primitives";
 import { tierNote } from "../tier-note";
 import type { NetworkConfig } from "./network";
 import type { CheckContext, Section } from "./section";
@@ -73,17 +75,20 @@ export const brokerSchema = z.strictObject({
       timeOfDay: z
         .string()
         .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24-hour time HH:MM such as 03:00"),
-      timeZone: z
-        .string()
-        .regex(
-          /^(UTC|[A-Za-z]+(\/[A-Za-z_+-]+)+|[+-]\d{2}:\d{2})$/,
-          "must be UTC, a Country/City time zone such as Europe/Dublin, or an offset such as +01:00",
-        ),
+      timeZone: z.string().superRefine((zone, ctx) => {
+        if (/^[+-](0\d|1[0-4]):[0-5]\d$/.test(zone) || isTimeZone(zone)) return;
+        const hint = didYouMean(zone, TIME_ZONES);
+        ctx.addIssue({
+          code: "custom",
+          input: zone,
+          message: `must be an IANA time zone such as UTC or Europe/Dublin${hint ? ` (did you mean "${hint}"?)` : ""}, or a UTC offset such as +01:00`,
+        });
+      }),
     })
     .describe("Weekly window for automatic minor upgrades: { dayOfWeek, timeOfDay, timeZone }"),
   consoleAllowedCidrs: z
     .array(
-      ipv4Cidr.refine(
+      allowListCidr.refine(
         (c) => c !== "0.0.0.0/0",
         "must not be 0.0.0.0/0: that opens the management console to the internet; list your operators' networks",
       ),

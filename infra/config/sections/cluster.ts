@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { arnIssues } from "../arns";
+import { found, type ConfigIssue } from "../errors";
 import { arn } from "../primitives";
-import type { Section } from "./section";
+import type { CheckContext, Section } from "./section";
 
 /**
  * `causeway:cluster`: the existing EKS cluster the platform is deployed into.
@@ -71,4 +73,30 @@ export const clusterSection = {
   description:
     "The existing EKS cluster: name, oidcProviderArn, and kubeconfig (secret) or stackReference.",
   sensitive: clusterSensitive,
+  check: (cluster: ClusterConfig, context: CheckContext) => checkCluster(cluster, context),
 } satisfies Section<ClusterConfig>;
+
+/**
+ * The OIDC provider belongs to the stack's account, and its issuer to the cluster's Region
+ * (`oidc.eks.<region>.amazonaws.com`): IRSA roles trust this provider, so one from another
+ * account or Region leaves every role unassumable.
+ */
+export function checkCluster(cluster: ClusterConfig, context: CheckContext): ConfigIssue[] {
+  const path = "causeway:cluster.oidcProviderArn";
+  const issues = arnIssues(path, cluster.oidcProviderArn, context, false);
+  const region = /:oidc-provider\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/.exec(
+    cluster.oidcProviderArn,
+  )?.[1];
+  if (region === undefined) {
+    issues.push({
+      path,
+      message: `must name an EKS issuer: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id> (found ${found(cluster.oidcProviderArn)})`,
+    });
+  } else if (context.region && region !== context.region) {
+    issues.push({
+      path,
+      message: `is the issuer of a cluster in ${region}, but aws:region is ${context.region}; use the OIDC provider of the cluster in ${context.region} (found ${found(cluster.oidcProviderArn)})`,
+    });
+  }
+  return issues;
+}

@@ -1,9 +1,11 @@
 import { EVEN_SERVERS_MESSAGE, MAX_CONSUL_SERVERS } from "@causeway/components";
 import { z } from "zod";
 import type { ByTier } from "../environment";
-import { cpuQuantity, mebibytes, memoryQuantity } from "../primitives";
+import { CONSUL_CHART_APP_VERSIONS } from "../catalogue";
+import { found, type ConfigIssue } from "../errors";
+import { cpuQuantity, mebibytes, memoryQuantity, millicores } from "../primitives";
 import { tierNote } from "../tier-note";
-import type { Section } from "./section";
+import type { CheckContext, Section } from "./section";
 
 const semver = (what: string) =>
   z
@@ -94,6 +96,47 @@ export type ConsulConfig = z.infer<typeof consulSchema>;
 /** The tier defaults, checked against the schema's type. */
 export const consulTierDefaults: ByTier<ConsulConfig> = tierDefaults;
 
+const KEY = "causeway:consul";
+
+/**
+ * The chart and the image it ships go together (CONSUL_CHART_APP_VERSIONS), the CPU request
+ * fits its limit, and prod runs a highly available server set (the policy pack's
+ * consul-ha-servers-prod is the second line).
+ */
+export function checkConsul(consul: ConsulConfig, { env }: CheckContext): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const pairs = Object.entries(CONSUL_CHART_APP_VERSIONS);
+  const app = CONSUL_CHART_APP_VERSIONS[consul.chartVersion];
+  const known = pairs.map(([chart, image]) => `chart ${chart} ships consul ${image}`).join(", ");
+  if (app === undefined) {
+    const swapped = CONSUL_CHART_APP_VERSIONS[consul.consulVersion] === consul.chartVersion;
+    issues.push({
+      path: `${KEY}.chartVersion`,
+      message: swapped
+        ? `is a Consul version and consulVersion a chart version: the two are swapped; ${known} (found ${found(consul.chartVersion)})`
+        : `must be a hashicorp/consul chart version Causeway supports: ${known} (found ${found(consul.chartVersion)})`,
+    });
+  } else if (app !== consul.consulVersion) {
+    issues.push({
+      path: `${KEY}.consulVersion`,
+      message: `must be ${app}, the Consul version chart ${consul.chartVersion} ships (Chart.yaml appVersion); another version runs against templates made for ${app} (found ${found(consul.consulVersion)})`,
+    });
+  }
+  if (millicores(consul.resources.cpu) > millicores(consul.resources.cpuLimit)) {
+    issues.push({
+      path: `${KEY}.resources.cpu`,
+      message: `must be at most resources.cpuLimit (${consul.resources.cpuLimit}): Kubernetes refuses a pod whose request exceeds its limit (found ${found(consul.resources.cpu)})`,
+    });
+  }
+  if (env === "prod" && consul.servers < 3) {
+    issues.push({
+      path: `${KEY}.servers`,
+      message: `must be at least 3 in prod: with fewer, losing one server stops the mesh's control plane (found ${consul.servers})`,
+    });
+  }
+  return issues;
+}
+
 /** `causeway:consul`, as the loader reads it. */
 export const consulSection = {
   schema: consulSchema,
@@ -101,4 +144,5 @@ export const consulSection = {
   description:
     "The Consul servers of the mesh: servers (odd), chartVersion, consulVersion, storageSize, storageClass, resources.",
   tierDefaults: consulTierDefaults,
+  check: checkConsul,
 } satisfies Section<ConsulConfig>;

@@ -59,7 +59,7 @@ describe("causeway:edge tier defaults", () => {
 
 describe("causeway:edge errors, named clearly", () => {
   it("HTTPS requested with neither a certificate ARN nor a DNS zone", () => {
-    const raw = rawFixtureConfig("staging", { "causeway:edge": { zoneId: null } });
+    const raw = rawFixtureConfig("staging", { "causeway:edge": { zoneId: null, zoneName: null } });
     expect(problems(raw)).toEqual([
       `causeway:edge: HTTPS is requested (exposed: ${exposedServices("staging").join(", ")}) but there is no certificate: set certificateArn, or domain and zoneId for a DNS-validated ACM certificate`,
     ]);
@@ -89,6 +89,9 @@ describe("causeway:edge errors, named clearly", () => {
       "causeway:services": {
         gateway: { expose: { host: "*.example.com", path: "/" } },
         orders: { expose: { host: "*.shop.example.com", path: "/" } },
+      },
+      "causeway:edge": {
+        certificateNames: ["*.fixture.example.com", "*.example.com", "*.shop.example.com"],
       },
     });
     expect(problems(raw)).toEqual([

@@ -47,7 +47,7 @@ describe("causeway:network subnet CIDRs", () => {
       "a private subnet overlapping a public one",
       { privateSubnetCidrs: ["10.110.8.0/24", dev.privateSubnetCidrs[1]] },
       [
-        `causeway:network.privateSubnetCidrs[0]: overlaps publicSubnetCidrs[0] (${dev.publicSubnetCidrs[0]}); subnets of a VPC never overlap (found "10.110.8.0/24")`,
+        `causeway:network.privateSubnetCidrs[0]: overlaps publicSubnetCidrs[0] (${dev.publicSubnetCidrs[0]}); subnets of a VPC never overlap, give each subnet its own CIDR block (found "10.110.8.0/24")`,
       ],
     ],
     [

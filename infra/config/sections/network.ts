@@ -65,14 +65,35 @@ export const networkSchema = z
           }
         });
       }
-      n.privateSubnetCidrs.forEach((cidr, i) => {
-        const clash = n.publicSubnetCidrs.findIndex((p) => cidrsOverlap(p, cidr));
-        if (clash >= 0) {
+      // Subnets of a VPC never overlap: not within a list, not across the lists.
+      const all = [
+        ...n.publicSubnetCidrs.map((cidr, i) => ({ cidr, at: ["publicSubnetCidrs", i] as const })),
+        ...n.privateSubnetCidrs.map((cidr, i) => ({
+          cidr,
+          at: ["privateSubnetCidrs", i] as const,
+        })),
+      ];
+      all.forEach(({ cidr, at }, j) => {
+        const clash = all.slice(0, j).find((earlier) => cidrsOverlap(earlier.cidr, cidr));
+        if (clash) {
+          const same = clash.cidr === cidr;
           ctx.addIssue({
             code: "custom",
-            path: ["privateSubnetCidrs", i],
+            path: [...at],
             input: cidr,
-            message: `overlaps publicSubnetCidrs[${clash}] (${n.publicSubnetCidrs[clash]}); subnets of a VPC never overlap`,
+            message: `${same ? "repeats" : "overlaps"} ${clash.at[0]}[${clash.at[1]}] (${clash.cidr}); subnets of a VPC never overlap, give each subnet its own CIDR block`,
+          });
+        }
+      });
+      // A subnet is public (route to an internet gateway) or private, never both.
+      const publicIds = new Set(n.publicSubnetIds);
+      n.privateSubnetIds.forEach((id, i) => {
+        if (publicIds.has(id)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["privateSubnetIds", i],
+            input: id,
+            message: `is also listed in publicSubnetIds: a subnet is public or private, never both; list the VPC's private subnets here`,
           });
         }
       });

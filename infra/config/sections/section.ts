@@ -17,6 +17,13 @@ export interface CheckContext<P extends object = object> {
    * it is skipped, since those problems are already reported.
    */
   readonly parsed: Partial<P>;
+  /** `aws:region`, when it is a known Region (else its problem is already reported). */
+  readonly region?: string | undefined;
+  /**
+   * The stack's AWS account: `aws:allowedAccountIds` when it names one, else the account of
+   * `causeway:cluster.oidcProviderArn`.
+   */
+  readonly accountId?: string | undefined;
 }
 
 /**

@@ -4,7 +4,10 @@ import {
   MESSAGE_BROKER_DEFAULTS,
   upstreamEnvName,
 } from "@causeway/components";
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { CREDENTIAL_ENV, SIDECAR_PORTS } from "../catalogue";
+import { found } from "../errors";
 import type { ByTier } from "../environment";
 import type { ConfigIssue } from "../errors";
 import { checkGraph } from "../graph";
@@ -24,6 +27,41 @@ const KEY = "causeway:services";
 const envVarName = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name in UPPER_SNAKE_CASE");
+
+/** A Kubernetes Secret name (DNS-1123 subdomain) and key, for secretEnv by reference. */
+export const secretRefSchema = z.strictObject({
+  /** An existing Kubernetes Secret in the app namespace. */
+  secretName: z
+    .string()
+    .regex(
+      /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+      "must be a Kubernetes Secret name: lowercase letters, digits, '-' or '.', such as payments-stripe",
+    ),
+  /** The key inside that Secret. */
+  key: z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]{1,253}$/, "must be a Secret key: letters, digits, '-', '_' or '.'"),
+});
+
+/**
+ * One secret environment variable: a reference to an existing Kubernetes Secret
+ * (`{ secretName, key }`), or a Pulumi `secure:` value, which the program keeps secret and
+ * stores in the service's own Secret `<service>-env`.
+ */
+export const secretEnvValue = z.union([
+  secretRefSchema,
+  z
+    .string()
+    .min(1, "must not be empty")
+    .transform((v) => pulumi.secret(v)),
+]);
+
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+/** The Kubernetes Secret that holds a service's `secure:` secretEnv values: `<service>-env`. */
+export function serviceEnvSecretName(service: string): string {
+  return `${service}-env`;
+}
 
 /**
  * A container image pinned by digest: `<registry>/<repository>@sha256:<64 hex digits>`. This is
@@ -83,6 +121,11 @@ export const serviceSchema = z.strictObject({
   }),
   /** Plain environment variables. Secrets go through Kubernetes Secrets, never here. */
   env: z.record(envVarName, z.string()),
+  /**
+   * Secret environment variables: `{ secretName, key }` of an existing Kubernetes Secret, or a
+   * `secure:` value (pulumi config set --secret --path ...), stored in Secret `<service>-env`.
+   */
+  secretEnv: z.record(envVarName, secretEnvValue),
   /** Services this one calls over HTTP. */
   upstreams: z.array(dns1035Label),
   /** Exposure through the public load balancer. Default: not exposed. */
@@ -117,6 +160,7 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
     autoscaling: { enabled: false, maxReplicas: 3, targetCpuUtilization: 70 },
     resources: { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi" },
     env: {},
+    secretEnv: {},
     upstreams: [],
     database: false,
     broker: false,
@@ -127,6 +171,7 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
     autoscaling: { enabled: true, maxReplicas: 4, targetCpuUtilization: 70 },
     resources: { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" },
     env: {},
+    secretEnv: {},
     upstreams: [],
     database: false,
     broker: false,
@@ -137,6 +182,7 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
     autoscaling: { enabled: true, maxReplicas: 10, targetCpuUtilization: 70 },
     resources: { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" },
     env: {},
+    secretEnv: {},
     upstreams: [],
     database: false,
     broker: false,
@@ -174,12 +220,51 @@ export function checkServices(services: ServicesConfig, { env }: CheckContext): 
         message: `must be at least resources.memory (${s.resources.memory}) (found "${s.resources.memoryLimit}")`,
       });
     }
+    const sidecar = SIDECAR_PORTS.find((p) => p.port === s.port);
+    if (sidecar) {
+      issues.push({
+        path: `${at}.port`,
+        message: `is bound in every meshed pod by the Consul sidecar (${sidecar.use}), so the service could not listen on it; pick another port, such as ${DEFAULT_SERVICE_PORT} (found ${s.port})`,
+      });
+    }
+    if (name === "consul") {
+      issues.push({
+        path: at,
+        message:
+          'must not be named "consul": Consul registers its servers under that service name, so the mesh would route callers of this service to the servers; rename it',
+      });
+    }
+    for (const key of Object.keys(s.secretEnv).sort()) {
+      const value = s.secretEnv[key]!;
+      if (key in s.env) {
+        issues.push({
+          path: `${at}.secretEnv.${key}`,
+          message: `is also set in env: a variable comes from env or from secretEnv, not both; remove causeway:services.${name}.env.${key}`,
+        });
+      }
+      if (pulumi.Output.isInstance(value)) continue;
+      const owner = platformSecretOwner(value.secretName, Object.keys(services));
+      if (owner !== undefined && owner !== name) {
+        issues.push({
+          path: `${at}.secretEnv.${key}.secretName`,
+          message: `is the Secret the platform keeps for service "${owner}" only; give ${name} a Secret of its own, or a secure: value (found ${found(value.secretName)})`,
+        });
+      }
+    }
     const derived = new Set<string>([
       ...RESERVED_ENV,
       ...s.upstreams.map(upstreamEnvName),
       ...(s.database ? [DATABASE_SECRET_KEY] : []),
       ...(s.broker ? [MESSAGE_BROKER_DEFAULTS.connectionSecretKey] : []),
     ]);
+    for (const key of Object.keys(s.secretEnv).sort()) {
+      if (derived.has(key)) {
+        issues.push({
+          path: `${at}.secretEnv.${key}`,
+          message: `is set by the platform (from the service's port, upstreams, database or broker); remove it from secretEnv`,
+        });
+      }
+    }
     for (const key of Object.keys(s.env).sort()) {
       if (derived.has(key)) {
         issues.push({
@@ -188,10 +273,27 @@ export function checkServices(services: ServicesConfig, { env }: CheckContext): 
         });
       } else if (key === QUEUE_FIXED_ENV) {
         issues.push({ path: `${at}.env.${key}`, message: QUEUE_FIXED_MESSAGE });
+      } else if (CREDENTIAL_ENV.test(key)) {
+        issues.push({ path: `${at}.env.${key}`, message: credentialInEnvMessage(name, key) });
       }
     }
   }
   return issues;
+}
+
+/** What to do with a credential written into plaintext `env`, or as a `secure:` value there. */
+export function credentialInEnvMessage(service: string, key: string): string {
+  return `looks like a credential, and env is plaintext (in git and in the plan); move it to causeway:services.${service}.secretEnv.${key}: either a secret value (pulumi config set --secret --path 'causeway:services.${service}.secretEnv.${key}' <value>), which the program stores in Secret ${serviceEnvSecretName(service)}, or { secretName, key } of an existing Kubernetes Secret`;
+}
+
+/**
+ * The service whose platform Secret `secretName` is (`<service>-database`, `<service>-env`), if
+ * any: those Secrets are for their service only.
+ */
+function platformSecretOwner(secretName: string, services: readonly string[]): string | undefined {
+  return services.find(
+    (svc) => secretName === `${svc}-database` || secretName === serviceEnvSecretName(svc),
+  );
 }
 
 /**
@@ -210,7 +312,7 @@ export const servicesSection = {
   schema: servicesSchema,
   required: true,
   description:
-    "The service graph: name -> { port, replicas, autoscaling, resources, env, upstreams, expose, database, broker, image }.",
+    "The service graph: name -> { port, replicas, autoscaling, resources, env, secretEnv, upstreams, expose, database, broker, image }.",
   tierDefaults: serviceTierDefaults,
   withDefaults: (raw, env) =>
     isPlainObject(raw)

@@ -68,7 +68,7 @@ export const kubernetesWorkloadPolicies: (ResourceValidationPolicy | StackValida
     configSchema: tierConfigSchema,
     validateStack: (args, report) => {
       for (const d of args.resources.filter((r) => r.type === DEPLOYMENT)) {
-        if (!isProduction({ urn: d.urn, getConfig: args.getConfig })) continue;
+        if (!isProduction({ props: d.props, getConfig: args.getConfig })) continue;
         const min = minReplicas(d, args.resources);
         if (min !== undefined && min < 2)
           report(`${d.name} runs ${min} replica in production; run at least 2`, d.urn);

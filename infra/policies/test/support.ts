@@ -1,6 +1,7 @@
 import { DEFAULT_RESOURCE_OPTIONS, type Plan, type PlannedResource } from "@causeway/plan";
 import { evaluatePack, type Evaluation, type PackDefinition } from "../evaluate";
 import { causewayPack } from "../policies";
+import { tierPolicyConfig } from "../rules/common";
 
 /** Synthetic resources for policy tests: the offline plan's shape, with dependencies by name. */
 export interface TestResource {
@@ -40,7 +41,8 @@ export async function evaluateOne(
   const policy = causewayPack.policies.find((p) => p.name === policyName);
   if (!policy) throw new Error(`no policy named ${policyName}`);
   const pack: PackDefinition = { ...causewayPack, policies: [policy] };
-  return evaluatePack(testPlan(resources, stack), pack);
+  // The tier comes from the pack's environment config, as the stack's causeway:environment.
+  return evaluatePack(testPlan(resources, stack), pack, tierPolicyConfig(pack.policies, stack));
 }
 
 /** The violation messages of one policy on synthetic resources. */
