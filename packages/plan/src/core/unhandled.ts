@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /**
  * What the Pulumi language host does with an error that rejects a promise nobody awaits: an
  * error thrown inside `apply` (a component checking an Output argument once its value is known)
@@ -13,7 +15,14 @@ export class UnhandledRejections {
   private wake: (() => void) | undefined;
   private readonly stopped = new Promise<void>((resolve) => (this.wake = resolve));
   private previous: NodeJS.UnhandledRejectionListener[] = [];
-  private readonly listener = (reason: unknown) => {
+  private readonly listener = (reason: unknown, promise: Promise<unknown>) => {
+    // Inside a host that listens itself (a test runner), only the errors a program raises for
+    // its user (ResourceError, RunError) fail the plan; anything else (a late rejection of an
+    // earlier run) goes to the host's listeners as before.
+    if (this.previous.length > 0 && !isProgramError(reason)) {
+      for (const l of this.previous) l(reason, promise);
+      return;
+    }
     this.first ??= { error: reason };
     this.wake?.();
   };
@@ -46,4 +55,8 @@ export class UnhandledRejections {
     process.removeListener("unhandledRejection", this.listener);
     for (const l of this.previous) process.on("unhandledRejection", l);
   }
+}
+
+function isProgramError(reason: unknown): boolean {
+  return pulumi.ResourceError.isInstance(reason) || pulumi.RunError.isInstance(reason);
 }
