@@ -4,6 +4,7 @@ import * as batchV1 from "kubernetes-models/batch/v1";
 import * as networkingV1 from "kubernetes-models/networking.k8s.io/v1";
 import * as policyV1 from "kubernetes-models/policy/v1";
 import * as rbacV1 from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import * as storageV1 from "kubernetes-models/storage.k8s.io/v1";
 import * as coreV1 from "kubernetes-models/v1";
 
 /**
@@ -24,6 +25,7 @@ const modules: Readonly<Record<string, Record<string, unknown>>> = {
   "kubernetes:networking.k8s.io/v1": networkingV1,
   "kubernetes:policy/v1": policyV1,
   "kubernetes:rbac.authorization.k8s.io/v1": rbacV1,
+  "kubernetes:storage.k8s.io/v1": storageV1,
 };
 
 /** The kubernetes-models class for a Pulumi type token, if the schema package has it. */

@@ -260,3 +260,35 @@ describe("secrets", () => {
     expect(renderJson(plan)).not.toMatch(/[A-Za-z0-9+/]{43}=/);
   });
 });
+
+describe("Consul under node drains and on encrypted storage, in the prod fixture", () => {
+  it("lets one injector go, spreads injectors over nodes, and puts servers on the stack's encrypted gp3 class", async () => {
+    const plan = await planFixture("prod");
+    const release = plan.byType(RELEASE).find((r) => r.inputs["chart"] === "consul")!;
+    const values = release.inputs["values"] as {
+      server: Record<string, unknown>;
+      connectInject: Record<string, unknown>;
+    };
+    expect(values.connectInject["disruptionBudget"]).toEqual({ enabled: true, maxUnavailable: 1 });
+    expect(JSON.parse(values.connectInject["affinity"] as string)).toMatchObject({
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname" }],
+      },
+    });
+    const classes = plan.byType("kubernetes:storage.k8s.io/v1:StorageClass");
+    expect(classes.map((c) => [c.name, c.inputs["parameters"], c.inputs["provisioner"]])).toEqual([
+      ["consul-storage", { type: "gp3", encrypted: "true" }, "ebs.csi.aws.com"],
+    ]);
+    expect(values.server["storageClass"]).toBe("consul-gp3-encrypted");
+    expect(release.dependencies).toContain(classes[0]!.urn);
+  });
+
+  it("keeps a class the config names (a datacenter first deployed on gp2), creating none", async () => {
+    const plan = await planFixture("prod", { "causeway:consul": { storageClass: "gp2" } });
+    const release = plan.byType(RELEASE).find((r) => r.inputs["chart"] === "consul")!;
+    expect(
+      (release.inputs["values"] as { server: Record<string, unknown> }).server["storageClass"],
+    ).toBe("gp2");
+    expect(plan.byType("kubernetes:storage.k8s.io/v1:StorageClass")).toEqual([]);
+  });
+});

@@ -19,7 +19,7 @@ describe("config reference", () => {
 
   it.each<[SectionKey, string[]]>([
     ["database", Object.keys(sections.database.tierDefaults.dev)],
-    ["consul", ["servers", "storageSize", "storageClass"]],
+    ["consul", ["servers", "storageSize"]],
     ["broker", ["instanceType", "consoleAllowedCidrs", "adminUsername"]],
   ])(
     "states the %s tier defaults on their fields' rows, as the table holds them",
@@ -44,7 +44,7 @@ describe("config reference", () => {
       "| `accessLogs.retentionDays` | integer | required; Days before log objects expire. Tier default: 7 dev, 30 staging, 90 prod |",
     );
     expect(row(reference, "consul", "storageClass")).toBe(
-      "| `storageClass` | string | required; StorageClass of the server volumes (EBS through the EBS CSI driver). Default gp2 |",
+      "| `storageClass` | string | optional; an existing StorageClass for the server volumes; unset, the stack creates an encrypted gp3 one. A running datacenter keeps its class: set gp2 on stacks first deployed with it |",
     );
   });
 });

@@ -454,7 +454,11 @@ const cases: Record<string, Case> = {
     message: "orders is selected by no NetworkPolicy",
   },
   "k8s-no-default-namespace": {
-    pass: [deployment()],
+    // A StorageClass is cluster-scoped: it has no namespace.
+    pass: [
+      deployment(),
+      r("kubernetes:storage.k8s.io/v1:StorageClass", "sc", { metadata: { name: "gp3" } }),
+    ],
     fail: [deployment({ namespace: "default" })],
     message: "metadata.namespace is default; use the app namespace",
   },

@@ -116,8 +116,37 @@ describe("ConsulCluster in a plain program", () => {
       "kubernetes:core/v1:Namespace mesh-namespace",
       "kubernetes:core/v1:Secret mesh-gossip-key",
       "kubernetes:helm.sh/v3:Release mesh-chart",
+      "kubernetes:storage.k8s.io/v1:StorageClass mesh-storage",
       "random:index/randomBytes:RandomBytes mesh-gossip-key",
     ]);
+  });
+
+  it("puts the servers on an encrypted gp3 StorageClass it creates, unless one is named", async () => {
+    const plan = await planConsul();
+    const storageClass = plan.get("kubernetes:storage.k8s.io/v1:StorageClass", "mesh-storage");
+    expect(storageClass.inputs).toEqual({
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      metadata: { name: "mesh-gp3-encrypted", labels: { "app.kubernetes.io/part-of": "consul" } },
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: "Delete",
+    });
+    // A fixed name the StatefulSet's claim templates keep: replaced by delete, then create.
+    expect(storageClass.deleteBeforeReplace).toBe(true);
+    const release = plan.get(RELEASE, "mesh-chart");
+    expect(release.dependencies).toContain(storageClass.urn);
+    const values = release.inputs["values"] as { server: Record<string, unknown> };
+    expect(values.server["storageClass"]).toBe("mesh-gp3-encrypted");
+
+    const named = await planConsul({ storageClass: "gp2" });
+    expect(named.byType("kubernetes:storage.k8s.io/v1:StorageClass")).toEqual([]);
+    const namedValues = named.get(RELEASE, "mesh-chart").inputs["values"] as {
+      server: Record<string, unknown>;
+    };
+    expect(namedValues.server["storageClass"]).toBe("gp2");
   });
 
   it.each([2, 4])("refuses %i servers before creating anything", async (servers) => {

@@ -5,6 +5,7 @@ import {
   CONSUL_CHART,
   consulHelmValues,
   consulNames,
+  encryptedGp3StorageClass,
   GOSSIP_KEY_BYTES,
   GOSSIP_SECRET_KEY,
   serverCountProblem,
@@ -29,9 +30,11 @@ export interface ConsulClusterArgs {
   /** Raft data volume per server. Default "10Gi". */
   readonly storageSize?: pulumi.Input<string>;
   /**
-   * StorageClass of the server volumes. Default "gp2", the class EKS creates in every cluster;
-   * its in-tree EBS provisioner is migrated to CSI, so the cluster needs the Amazon EBS CSI
-   * driver add-on, or the servers' volumes stay Pending.
+   * An existing StorageClass for the server volumes. Default: the component creates
+   * `<name>-gp3-encrypted` (EBS CSI driver, gp3, encrypted, WaitForFirstConsumer, expandable);
+   * the cluster needs the Amazon EBS CSI driver add-on, or the volumes stay Pending. Kubernetes
+   * refuses to change a StatefulSet's volume claim templates: a running datacenter keeps the
+   * class it was created with (name it here, e.g. "gp2") until its servers are migrated.
    */
   readonly storageClass?: pulumi.Input<string>;
   /** Server requests and limits. Default 250m (limit 1) CPU, 512Mi (limit 512Mi) memory. */
@@ -128,12 +131,26 @@ export class ConsulCluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: [namespace] },
     );
 
+    // Fixed name (a StatefulSet's claim templates name the class and cannot change), so it is
+    // deleted before it is replaced (its parameters are immutable); volumes already bound keep
+    // working without it.
+    const storageClass =
+      args.storageClass === undefined
+        ? new k8s.storage.v1.StorageClass(
+            `${name}-storage`,
+            encryptedGp3StorageClass(names.storageClass),
+            { parent: this, deleteBeforeReplace: true },
+          )
+        : undefined;
+    // The name we asked for (known in a preview); the release depends on the class.
+    const storageClassName = args.storageClass ?? names.storageClass;
+
     const values = pulumi
       .all([
         args.consulVersion,
         args.datacenter ?? "dc1",
         args.storageSize ?? "10Gi",
-        args.storageClass ?? "gp2",
+        storageClassName,
         args.resources ?? DEFAULT_RESOURCES,
         args.injectNamespaces ?? [],
         args.cniNamespace ?? "kube-system",
@@ -168,7 +185,10 @@ export class ConsulCluster extends pulumi.ComponentResource {
         cleanupOnFail: true,
         maxHistory: 10,
       },
-      { parent: this, dependsOn: [namespace, gossipSecret] },
+      {
+        parent: this,
+        dependsOn: [namespace, gossipSecret, ...(storageClass ? [storageClass] : [])],
+      },
     );
 
     this.namespace = namespaceName;

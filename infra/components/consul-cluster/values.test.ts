@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   consulHelmValues,
   consulNames,
+  encryptedGp3StorageClass,
   EVEN_SERVERS_MESSAGE,
+  injectorDisruptionBudget,
   serverCountProblem,
   type ConsulValuesInput,
 } from "./values";
@@ -13,7 +15,7 @@ const base: ConsulValuesInput = {
   consulVersion: "1.22.7",
   datacenter: "dc1",
   storageSize: "10Gi",
-  storageClass: "gp2",
+  storageClass: "consul-gp3-encrypted",
   resources: { cpu: "250m", cpuLimit: "1", memory: "512Mi", memoryLimit: "512Mi" },
   gossipSecretName: "consul-gossip-encryption-key",
   injectNamespaces: ["causeway"],
@@ -148,7 +150,7 @@ describe("consulHelmValues: what changes by tier", () => {
         tier: "dev",
         replicas: 1,
         storage: "5Gi",
-        storageClass: "gp2",
+        storageClass: "consul-gp3-encrypted",
         resources: {
           requests: { cpu: "100m", memory: "256Mi" },
           limits: { cpu: "500m", memory: "256Mi" },
@@ -161,29 +163,65 @@ describe("consulHelmValues: what changes by tier", () => {
         tier: "staging",
         replicas: 3,
         storage: "10Gi",
-        storageClass: "gp2",
+        storageClass: "consul-gp3-encrypted",
         resources: {
           requests: { cpu: "250m", memory: "512Mi" },
           limits: { cpu: "1", memory: "512Mi" },
         },
         serverPdb: { enabled: true },
         injectors: 2,
-        injectorPdb: { enabled: true },
+        injectorPdb: { enabled: true, maxUnavailable: 1 },
       },
       {
         tier: "prod",
         replicas: 5,
         storage: "20Gi",
-        storageClass: "gp2",
+        storageClass: "consul-gp3-encrypted",
         resources: {
           requests: { cpu: "500m", memory: "1Gi" },
           limits: { cpu: "2", memory: "1Gi" },
         },
         serverPdb: { enabled: true },
         injectors: 2,
-        injectorPdb: { enabled: true },
+        injectorPdb: { enabled: true, maxUnavailable: 1 },
       },
     ]);
+  });
+});
+
+describe("the connect injector under node drains", () => {
+  it("lets one of two injectors go, where the chart would render maxUnavailable 0", () => {
+    expect(injectorDisruptionBudget(2)).toEqual({ enabled: true, maxUnavailable: 1 });
+    expect(injectorDisruptionBudget(1)).toEqual({ enabled: false });
+  });
+
+  it("never schedules two injectors on one node", () => {
+    const { connectInject } = values({ release: "mesh" });
+    expect(JSON.parse(connectInject["affinity"] as string)).toEqual({
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            labelSelector: {
+              matchLabels: { app: "consul", release: "mesh", component: "connect-injector" },
+            },
+            topologyKey: "kubernetes.io/hostname",
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe("encryptedGp3StorageClass", () => {
+  it("asks the EBS CSI driver for encrypted gp3 volumes, bound where the pod lands, expandable", () => {
+    expect(encryptedGp3StorageClass("consul-gp3-encrypted")).toEqual({
+      metadata: { name: "consul-gp3-encrypted", labels: { "app.kubernetes.io/part-of": "consul" } },
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: "Delete",
+    });
   });
 });
 
@@ -209,6 +247,7 @@ describe("consulNames", () => {
     expect(consulNames("consul")).toEqual({
       release: "consul",
       gossipSecret: "consul-gossip-encryption-key",
+      storageClass: "consul-gp3-encrypted",
     });
   });
 });

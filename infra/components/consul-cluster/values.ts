@@ -48,10 +48,16 @@ export interface ConsulNames {
   readonly release: string;
   /** Kubernetes Secret holding the gossip key. */
   readonly gossipSecret: string;
+  /** The encrypted gp3 StorageClass made for the servers when none is named. */
+  readonly storageClass: string;
 }
 
 export function consulNames(name: string): ConsulNames {
-  return { release: name, gossipSecret: `${name}-gossip-encryption-key` };
+  return {
+    release: name,
+    gossipSecret: `${name}-gossip-encryption-key`,
+    storageClass: `${name}-gp3-encrypted`,
+  };
 }
 
 /** Server requests and limits. */
@@ -98,6 +104,51 @@ export function injectorReplicas(servers: number): number {
  */
 export function disruptionBudgetEnabled(replicas: number): boolean {
   return replicas > 1;
+}
+
+/**
+ * The injector's PodDisruptionBudget. With 2 replicas the chart computes maxUnavailable as
+ * (2 / 2) - 1 = 0 (`consul.pdb.connectInject.maxUnavailable` in templates/_helpers.tpl, used by
+ * templates/connect-injector-disruptionbudget.yaml), which stalls every drain, node group
+ * upgrade and scale-down of a node that runs an injector. One may go: the other keeps the
+ * fail-closed webhook answering, and the anti-affinity below keeps the two on different nodes.
+ * A non-zero value replaces the chart's computation (the helper only computes it when the value
+ * is unset or 0). Source: hashicorp/consul-k8s v1.9.11, charts/consul/templates/_helpers.tpl.
+ */
+export function injectorDisruptionBudget(replicas: number): {
+  enabled: boolean;
+  maxUnavailable?: number;
+} {
+  return disruptionBudgetEnabled(replicas)
+    ? { enabled: true, maxUnavailable: 1 }
+    : { enabled: false };
+}
+
+/**
+ * The labels of the injector's pods (templates/connect-inject-deployment.yaml at v1.9.11:
+ * app = consul.name, release, component: connect-injector; `chart` also, left out as it changes
+ * with the chart version).
+ */
+export function injectorLabels(release: string): Record<string, string> {
+  return { app: "consul", release, component: "connect-injector" };
+}
+
+/**
+ * The StorageClass the Consul servers get when none is named: gp3 volumes, encrypted (EKS's own
+ * `gp2` class sets no `encrypted` parameter, so its volumes are encrypted only where the account
+ * turned on EBS encryption by default), created on the node the pod lands on, and expandable.
+ * Parameters of the EBS CSI driver: https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/parameters.md
+ * ("type", "encrypted": "true"; values are strings).
+ */
+export function encryptedGp3StorageClass(name: string) {
+  return {
+    metadata: { name, labels: { "app.kubernetes.io/part-of": "consul" } },
+    provisioner: "ebs.csi.aws.com",
+    parameters: { type: "gp3", encrypted: "true" },
+    volumeBindingMode: "WaitForFirstConsumer",
+    allowVolumeExpansion: true,
+    reclaimPolicy: "Delete",
+  };
 }
 
 /**
@@ -171,7 +222,19 @@ export function consulHelmValues(input: ConsulValuesInput): Record<string, unkno
       cni: { enabled: true, namespace: input.cniNamespace },
       // L2708: Envoy metrics merged with the service's own /metrics.
       metrics: { defaultEnabled: true, defaultEnableMerging: true },
-      disruptionBudget: { enabled: disruptionBudgetEnabled(injector) },
+      disruptionBudget: injectorDisruptionBudget(injector),
+      // values.yaml `connectInject.affinity` (a string, passed through tpl): never two injectors
+      // on one node, so draining a node leaves one answering the webhook.
+      affinity: yamlString({
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            {
+              labelSelector: { matchLabels: injectorLabels(input.release) },
+              topologyKey: "kubernetes.io/hostname",
+            },
+          ],
+        },
+      }),
       ...(input.injectNamespaces.length > 0
         ? {
             k8sAllowNamespaces: [...input.injectNamespaces],

@@ -14,6 +14,19 @@ export function parameterGroupFamily(majorVersion: string): string {
   return `postgres${majorVersion}`;
 }
 
+/**
+ * The name prefix of the parameter group: `<identifier>-postgres17-`. AWS appends a unique
+ * suffix (the AWS provider's `namePrefix`), so the family stays readable in the console.
+ */
+export function parameterGroupNamePrefix(identifier: string, majorVersion: string): string {
+  return `${identifier}-${parameterGroupFamily(majorVersion)}-`;
+}
+
+/** The name prefix of the database's security group: `<identifier>-postgres-`. */
+export function securityGroupNamePrefix(identifier: string): string {
+  return `${identifier}-postgres-`;
+}
+
 /** The key of each service's database Secret: the environment variable the services read. */
 export const DATABASE_SECRET_KEY = "DATABASE_URL";
 

@@ -1,4 +1,5 @@
 import { replacementRules } from "@causeway/plan";
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
@@ -22,8 +23,8 @@ describe("Database from another program", () => {
     });
     expect(plan.get("aws:rds/instance:Instance", "db").inputs).toEqual({
       allocatedStorage: 100,
-      allowMajorVersionUpgrade: false,
-      applyImmediately: false,
+      allowMajorVersionUpgrade: true,
+      applyImmediately: true,
       autoMinorVersionUpgrade: true,
       backupRetentionPeriod: 7,
       caCertIdentifier: "rds-ca-rsa2048-g1",
@@ -40,7 +41,7 @@ describe("Database from another program", () => {
       identifier: "shop-db",
       instanceClass: "db.m7g.large",
       multiAz: true,
-      parameterGroupName: "shop-db-postgres17",
+      parameterGroupName: `(known after apply: ${urn("aws:rds/parameterGroup:ParameterGroup", "db-params")})`,
       password: "[secret]",
       // Declared secret by the SDK's Instance class; the offline plan shows it as [secret].
       performanceInsightsEnabled: true,
@@ -59,7 +60,7 @@ describe("Database from another program", () => {
     expect(plan.get("aws:rds/parameterGroup:ParameterGroup", "db-params").inputs).toEqual({
       description: "Causeway PostgreSQL 17: TLS only, slow query log",
       family: "postgres17",
-      name: "shop-db-postgres17",
+      namePrefix: "shop-db-postgres17-",
       parameters: [
         { applyMethod: "pending-reboot", name: "rds.force_ssl", value: "1" },
         { applyMethod: "pending-reboot", name: "log_min_duration_statement", value: "1000" },
@@ -180,5 +181,144 @@ describe("replacement tables", () => {
       has("aws:rds/instance:Instance", "engine"),
     ]).toEqual([true, true, true, true, true]);
     for (const r of ours) expect(r.source.length, `${r.type} ${r.property}`).toBeGreaterThan(10);
+  });
+});
+
+describe("Database replacements and upgrades", () => {
+  it("names nothing that a create-before-delete replacement could collide on", async () => {
+    const plan = await planProgram(async () => {
+      new Database("db", args);
+    });
+    // Auto-named from a prefix: a replacement (a description edit) gets a new unique name.
+    const sg = plan.get("aws:ec2/securityGroup:SecurityGroup", "db-sg");
+    expect([sg.inputs["name"], sg.inputs["namePrefix"], sg.deleteBeforeReplace]).toEqual([
+      undefined,
+      "shop-db-postgres-",
+      false,
+    ]);
+    expect(sg.inputs["tags"]).toEqual({ Name: "shop-db-postgres" });
+    const params = plan.get("aws:rds/parameterGroup:ParameterGroup", "db-params");
+    expect([
+      params.inputs["name"],
+      params.inputs["namePrefix"],
+      params.deleteBeforeReplace,
+    ]).toEqual([undefined, "shop-db-postgres17-", false]);
+    // Fixed names, deleted before they are replaced.
+    const subnets = plan.get("aws:rds/subnetGroup:SubnetGroup", "db-subnets");
+    expect([subnets.inputs["name"], subnets.deleteBeforeReplace]).toEqual(["shop-db", true]);
+    const instance = plan.get("aws:rds/instance:Instance", "db");
+    expect([instance.inputs["identifier"], instance.deleteBeforeReplace]).toEqual([
+      "shop-db",
+      true,
+    ]);
+    // The instance moves to a replaced security group only once its rules exist.
+    expect(instance.dependencies).toContain(
+      plan.get(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "db-postgres-from-nodes",
+      ).urn,
+    );
+  });
+
+  it("upgrades 17 -> 18 in place: allowed, applied at deploy, on a new parameter group of the new family", async () => {
+    const at = async (engineVersion: string) => {
+      const plan = await planProgram(async () => {
+        new Database("db", { ...args, engineVersion });
+      });
+      const instance = plan.get("aws:rds/instance:Instance", "db");
+      const params = plan.get("aws:rds/parameterGroup:ParameterGroup", "db-params");
+      return {
+        instance: {
+          urn: instance.urn,
+          engineVersion: instance.inputs["engineVersion"],
+          allowMajorVersionUpgrade: instance.inputs["allowMajorVersionUpgrade"],
+          applyImmediately: instance.inputs["applyImmediately"],
+          parameterGroupName: instance.inputs["parameterGroupName"],
+          dependsOnParams: instance.dependencies.includes(params.urn),
+        },
+        params: {
+          urn: params.urn,
+          family: params.inputs["family"],
+          namePrefix: params.inputs["namePrefix"],
+          description: params.inputs["description"],
+        },
+      };
+    };
+    const [v17, v18] = [await at("17"), await at("18")];
+    const paramsUrn = urn("aws:rds/parameterGroup:ParameterGroup", "db-params");
+    expect(v17).toEqual({
+      instance: {
+        urn: "urn:pulumi:test::causeway::causeway:data:Database$aws:rds/instance:Instance::db",
+        engineVersion: "17",
+        allowMajorVersionUpgrade: true,
+        applyImmediately: true,
+        parameterGroupName: `(known after apply: ${paramsUrn})`,
+        dependsOnParams: true,
+      },
+      params: {
+        urn: paramsUrn,
+        family: "postgres17",
+        namePrefix: "shop-db-postgres17-",
+        description: "Causeway PostgreSQL 17: TLS only, slow query log",
+      },
+    });
+    // Same URNs: the instance is updated in place; the parameter group's family (ForceNew) makes
+    // it a create-before-delete replacement whose new name is only known after apply, so the
+    // instance switches to it in the same modification as the engine version.
+    expect(v18).toEqual({
+      instance: { ...v17.instance, engineVersion: "18" },
+      params: {
+        urn: paramsUrn,
+        family: "postgres18",
+        namePrefix: "shop-db-postgres18-",
+        description: "Causeway PostgreSQL 18: TLS only, slow query log",
+      },
+    });
+  });
+
+  it("defers modifications to the maintenance window when asked", async () => {
+    const plan = await planProgram(async () => {
+      new Database("db", { ...args, applyImmediately: false });
+    });
+    expect(plan.get("aws:rds/instance:Instance", "db").inputs["applyImmediately"]).toBe(false);
+  });
+});
+
+describe("Database with ids from the same program", () => {
+  it("takes subnet ids that are Outputs of subnets created beside it", async () => {
+    const plan = await planProgram(async () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      const subnets = ["a", "b"].map(
+        (az, i) =>
+          new aws.ec2.Subnet(`private-${az}`, {
+            vpcId: vpc.id,
+            cidrBlock: `10.0.${i}.0/24`,
+            availabilityZone: `eu-west-1${az}`,
+          }),
+      );
+      new Database("db", { ...args, vpcId: vpc.id, subnetIds: subnets.map((s) => s.id) });
+    });
+    const subnet = (az: string) =>
+      `urn:pulumi:test::causeway::pulumi:pulumi:Stack$aws:ec2/subnet:Subnet::private-${az}`;
+    // The ids (and the check on them) wait for the subnets: known after apply, in a preview.
+    expect(plan.get("aws:rds/subnetGroup:SubnetGroup", "db-subnets").inputs["subnetIds"]).toBe(
+      `(known after apply: ${subnet("a")}, ${subnet("b")})`,
+    );
+    expect(plan.get("aws:ec2/securityGroup:SecurityGroup", "db-sg").inputs["vpcId"]).toBe(
+      "(known after apply: urn:pulumi:test::causeway::pulumi:pulumi:Stack$aws:ec2/vpc:Vpc::vpc)",
+    );
+  });
+
+  it("checks Output subnet ids once known, with the same message, and fails the plan", async () => {
+    await expect(
+      planProgram(async () => {
+        new Database("db", { ...args, subnetIds: pulumi.output(["subnet-0aaaaaaaaaaaaaaa1"]) });
+      }),
+    ).rejects.toThrow(
+      [
+        'Database "db": 1 invalid argument:',
+        '  - subnetIds: a DB subnet group needs subnets in at least two Availability Zones, found 1 (found ["subnet-0aaaaaaaaaaaaaaa1"])',
+      ].join("\n"),
+    );
   });
 });

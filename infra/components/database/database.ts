@@ -8,11 +8,14 @@ import {
   DATABASE_PASSWORD_SPEC,
   databaseSecretName,
   parameterGroupFamily,
+  parameterGroupNamePrefix,
   postgresUrl,
+  securityGroupNamePrefix,
 } from "./connection";
 import { POSTGRES_PARAMETERS } from "./parameters";
 import { checkDatabasePassword, checkDatabaseSettings, type DatabaseSettings } from "./rules";
 import { ComponentArgsError } from "../shared/errors";
+import { checkedWhenKnown, plainStrings } from "../shared/inputs";
 import { isDns1123Label } from "../shared/validators";
 
 /** Where to write one `DATABASE_URL` Secret per service. */
@@ -31,8 +34,11 @@ export interface DatabaseServiceSecrets {
 export interface DatabaseArgs {
   /** The VPC of the database's security group (the cluster's). Required. */
   readonly vpcId: pulumi.Input<string>;
-  /** Private subnets in at least two AZs, for the DB subnet group. */
-  readonly subnetIds: readonly string[];
+  /**
+   * Private subnets in at least two AZs, for the DB subnet group. Outputs are accepted (a
+   * network made in the same program); they are checked once their values are known.
+   */
+  readonly subnetIds: pulumi.Input<readonly pulumi.Input<string>[]>;
   /**
    * Security groups allowed to connect on 5432, by a stable key used in the rule's name, e.g.
    * `{ cluster: <EKS cluster security group> }`. Required: nothing else may connect.
@@ -54,6 +60,14 @@ export interface DatabaseArgs {
   readonly backupRetentionDays?: number;
   /** Refuse DeleteDBInstance. Default `DATABASE_DEFAULTS.deletionProtection`. */
   readonly deletionProtection?: boolean;
+  /**
+   * Apply modifications (instance class, major version, parameter group) during `pulumi up`
+   * rather than in the RDS maintenance window. Default `DATABASE_DEFAULTS.applyImmediately`:
+   * you pick the window by when you deploy. With false, a major version upgrade is deferred
+   * while its new parameter group is attached, and the deploy fails deleting the old group,
+   * which the instance still uses until the window.
+   */
+  readonly applyImmediately?: boolean;
   /** Take a final snapshot `<identifier>-final` on deletion. Default `DATABASE_DEFAULTS.finalSnapshot`. */
   readonly finalSnapshot?: boolean;
   /** The database the services share (each in its own schema). Default `DATABASE_DEFAULTS.databaseName`. */
@@ -79,6 +93,7 @@ export const DATABASE_DEFAULTS = {
   backupRetentionDays: 7,
   deletionProtection: true,
   finalSnapshot: true,
+  applyImmediately: true,
   databaseName: "causeway",
   masterUsername: "causeway_admin",
   performanceInsightsRetentionDays: 7,
@@ -105,6 +120,8 @@ export class Database extends pulumi.ComponentResource {
     super("causeway:data:Database", name, {}, opts);
 
     const d = DATABASE_DEFAULTS;
+    // Plain subnet ids are checked now with every other argument; Outputs once known (below).
+    const plainSubnetIds = plainStrings(args.subnetIds);
     const settings: DatabaseSettings = {
       identifier: args.identifier ?? name,
       engineVersion: args.engineVersion ?? d.engineVersion,
@@ -114,12 +131,13 @@ export class Database extends pulumi.ComponentResource {
       backupRetentionDays: args.backupRetentionDays ?? d.backupRetentionDays,
       databaseName: args.databaseName ?? d.databaseName,
       masterUsername: args.masterUsername ?? d.masterUsername,
-      subnetIds: args.subnetIds,
+      subnetIds: plainSubnetIds ?? [],
     };
-    const problems = checkDatabaseSettings(settings).map(
-      (v) =>
-        `${v.field}: ${v.message} (found ${JSON.stringify(settings[v.field as keyof DatabaseSettings])})`,
-    );
+    const described = (s: DatabaseSettings) => (v: { field: string; message: string }) =>
+      `${v.field}: ${v.message} (found ${JSON.stringify(s[v.field as keyof DatabaseSettings])})`;
+    const problems = checkDatabaseSettings(settings)
+      .filter((v) => plainSubnetIds !== undefined || v.field !== "subnetIds")
+      .map(described(settings));
     if (Object.keys(args.clientSecurityGroupIds).length === 0) {
       problems.push(
         "clientSecurityGroupIds: give at least one security group allowed to connect on 5432 (e.g. the EKS cluster security group)",
@@ -138,18 +156,41 @@ export class Database extends pulumi.ComponentResource {
     const identifier = settings.identifier;
     const protect = args.protect === true;
 
+    const subnetIds: pulumi.Input<string[]> = plainSubnetIds
+      ? [...plainSubnetIds]
+      : checkedWhenKnown(
+          args.subnetIds as pulumi.Input<string[]>,
+          (ids) => {
+            const known = { ...settings, subnetIds: ids };
+            return checkDatabaseSettings(known)
+              .filter((v) => v.field === "subnetIds")
+              .map(described(known));
+          },
+          { type: "Database", name, resource: this },
+        );
+
+    // Fixed names and replacements. A change that forces a replacement creates the new resource
+    // before it deletes the old one, unless deleteBeforeReplace; AWS refuses a second resource of
+    // a name that must be unique. Per resource:
+    // - security group: names are unique per VPC, and the instance moves to a new group in place
+    //   (ModifyDBInstance VpcSecurityGroupIds, applied at once, no outage), while deleting a group
+    //   the instance still uses fails. So it is auto-named from a prefix: a replacement gets a
+    //   new name, the instance moves, the old group is deleted last.
+    // - subnet group, instance: fixed names (see below), deleteBeforeReplace.
+    // - parameter group: auto-named from an identifier-and-family prefix (see below).
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
-        name: `${identifier}-postgres`,
+        namePrefix: securityGroupNamePrefix(identifier),
         description: `RDS PostgreSQL ${identifier}: 5432 from the cluster only`,
         vpcId: args.vpcId,
         tags: { ...tags, Name: `${identifier}-postgres` },
       },
       { parent: this },
     );
+    const ingressRules: aws.vpc.SecurityGroupIngressRule[] = [];
     for (const key of Object.keys(args.clientSecurityGroupIds).sort()) {
-      new aws.vpc.SecurityGroupIngressRule(
+      const rule = new aws.vpc.SecurityGroupIngressRule(
         `${name}-postgres-from-${key}`,
         {
           securityGroupId: securityGroup.id,
@@ -162,26 +203,35 @@ export class Database extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      ingressRules.push(rule);
     }
 
+    // The subnet group keeps the identifier as its name (unique per account and Region): it is
+    // replaced only when its name changes, that is when the identifier changes, which replaces
+    // the instance too (deleteBeforeReplace). A group cannot be deleted while an instance uses
+    // it, nor swapped in place for one in the same VPC, so creating first would buy nothing;
+    // deleting first frees the name.
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
       {
         name: identifier,
         description: `Private subnets of RDS PostgreSQL ${identifier}`,
-        subnetIds: [...args.subnetIds],
+        subnetIds,
         tags,
       },
-      { parent: this },
+      { parent: this, deleteBeforeReplace: true },
     );
 
-    // The family is part of the name: a major upgrade creates the new group before the old one
-    // is deleted, and two groups cannot share a name.
+    // A major upgrade (17 -> 18) changes the family, which replaces the group: the new group is
+    // created first, the instance switches to it in the same ModifyDBInstance as the engine
+    // version (RDS requires a group of the new family there), and the old group is deleted
+    // last, once no instance uses it. Auto-named from a prefix (identifier and family, then a
+    // unique suffix), so no replacement (a description edit, say) can collide on the name.
     const family = parameterGroupFamily(settings.engineVersion);
     const parameterGroup = new aws.rds.ParameterGroup(
       `${name}-params`,
       {
-        name: `${identifier}-${family}`,
+        namePrefix: parameterGroupNamePrefix(identifier, settings.engineVersion),
         family,
         description: `Causeway PostgreSQL ${settings.engineVersion}: TLS only, slow query log`,
         parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p })),
@@ -206,7 +256,12 @@ export class Database extends pulumi.ComponentResource {
         // Past the RDS end of standard support, upgrade instead of enrolling in paid support.
         engineLifecycleSupport: "open-source-rds-extended-support-disabled",
         autoMinorVersionUpgrade: true,
-        allowMajorVersionUpgrade: false,
+        // engineVersion is a pinned major, and RDS never upgrades a major on its own (automatic
+        // upgrades are minor only); this lets a change of the pinned major (17 -> 18) through,
+        // which ModifyDBInstance otherwise refuses ("The AllowMajorVersionUpgrade flag must be
+        // present when upgrading to a new major version"). The plan diff flags the change.
+        // Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html
+        allowMajorVersionUpgrade: true,
         instanceClass: settings.instanceClass,
         storageType: "gp3",
         allocatedStorage: settings.allocatedStorage,
@@ -231,14 +286,17 @@ export class Database extends pulumi.ComponentResource {
         performanceInsightsEnabled: true,
         performanceInsightsRetentionPeriod: d.performanceInsightsRetentionDays,
         enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-        applyImmediately: false,
+        applyImmediately: args.applyImmediately ?? d.applyImmediately,
         tags,
       },
       {
         parent: this,
         protect,
         retainOnDelete: protect,
-        // The identifier is fixed, so a replacement created before the old instance is deleted
+        // Clients reach it through its new security group's rules as soon as it moves there.
+        dependsOn: ingressRules,
+        // The identifier is fixed (it names the endpoint, <identifier>.<id>.<region>.rds.amazonaws.com,
+        // and the final snapshot), so a replacement created before the old instance is deleted
         // would collide on it; a replacement starts from an empty database either way (the final
         // snapshot is taken on delete). Protected (prod) instances are never replaced.
         deleteBeforeReplace: true,

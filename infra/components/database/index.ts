@@ -5,6 +5,8 @@ export {
   DATABASE_SECRET_KEY,
   databaseSecretName,
   parameterGroupFamily,
+  parameterGroupNamePrefix,
   postgresUrl,
+  securityGroupNamePrefix,
 } from "./connection";
 export { POSTGRES_PARAMETERS, type DbParameter } from "./parameters";

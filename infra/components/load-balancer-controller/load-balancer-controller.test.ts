@@ -1,4 +1,6 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { planProgram } from "../../plan/harness";
 import {
@@ -112,6 +114,39 @@ describe("LoadBalancerController", () => {
         '  - oidcProviderArn: "arn:aws:iam::111122223333:role/x" is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>)',
         '  - chartVersion "^3" is not an exact chart version such as 3.5.0',
         "  - replicas 0 must be a whole number >= 1",
+      ].join("\n"),
+    );
+  });
+
+  it("takes the OIDC provider ARN as an Output of a provider created beside it", async () => {
+    const p = await planProgram(async () => {
+      const oidc = new aws.iam.OpenIdConnectProvider("oidc", {
+        url: "https://oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D",
+        clientIdLists: ["sts.amazonaws.com"],
+      });
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      new LoadBalancerController("lbc", {
+        clusterName: "shop",
+        oidcProviderArn: oidc.arn,
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        region: "eu-west-1",
+        provider,
+      });
+      return {};
+    });
+    // The trust policy waits for the provider's ARN.
+    expect(p.get(ROLE, "lbc-irsa").inputs["assumeRolePolicy"]).toBe(
+      "(known after apply: urn:pulumi:test::causeway::pulumi:pulumi:Stack$aws:iam/openIdConnectProvider:OpenIdConnectProvider::oidc)",
+    );
+  });
+
+  it("checks an Output ARN once known, with the same message, and fails the plan", async () => {
+    await expect(
+      plan({ oidcProviderArn: pulumi.output("arn:aws:iam::111122223333:role/x") }),
+    ).rejects.toThrow(
+      [
+        'LoadBalancerController "lbc": 1 invalid argument:',
+        '  - oidcProviderArn: "arn:aws:iam::111122223333:role/x" is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>)',
       ].join("\n"),
     );
   });

@@ -11,12 +11,16 @@ import {
   oidcIssuerOf,
 } from "./iam";
 import { ComponentArgsError } from "../shared/errors";
+import { checkedWhenKnown, plainString } from "../shared/inputs";
 
 export interface LoadBalancerControllerArgs {
   /** The EKS cluster's name. Required. */
   readonly clusterName: pulumi.Input<string>;
-  /** ARN of the cluster's IAM OIDC provider (IRSA). Required. */
-  readonly oidcProviderArn: string;
+  /**
+   * ARN of the cluster's IAM OIDC provider (IRSA). Required. An Output is accepted (a cluster
+   * made in the same program); it is checked once known.
+   */
+  readonly oidcProviderArn: pulumi.Input<string>;
   /** The cluster's VPC (so the controller needs no instance metadata). Required. */
   readonly vpcId: pulumi.Input<string>;
   /** The cluster's Kubernetes provider. Required: nothing lands in the ambient context. */
@@ -62,14 +66,21 @@ export class LoadBalancerController extends pulumi.ComponentResource {
       );
     }
     const parent = { parent: this };
+    const oidcProviderArn =
+      plainString(args.oidcProviderArn) ??
+      checkedWhenKnown(args.oidcProviderArn, oidcProviderArnProblems, {
+        type: "LoadBalancerController",
+        name,
+        resource: this,
+      });
 
     this.role = new aws.iam.Role(
       `${name}-irsa`,
       {
         description: `AWS Load Balancer Controller (${CONTROLLER_SERVICE_ACCOUNT.namespace}/${CONTROLLER_SERVICE_ACCOUNT.name}) via IRSA`,
-        assumeRolePolicy: JSON.stringify(
-          irsaTrustPolicy(args.oidcProviderArn, CONTROLLER_SERVICE_ACCOUNT),
-        ),
+        assumeRolePolicy: pulumi
+          .output(oidcProviderArn)
+          .apply((arn) => JSON.stringify(irsaTrustPolicy(arn, CONTROLLER_SERVICE_ACCOUNT))),
         tags: args.tags,
       },
       parent,
@@ -125,12 +136,9 @@ export class LoadBalancerController extends pulumi.ComponentResource {
 
 /** Every problem with the args, before anything is created. */
 export function checkControllerArgs(args: LoadBalancerControllerArgs): string[] {
-  const problems: string[] = [];
-  try {
-    oidcIssuerOf(args.oidcProviderArn);
-  } catch (e) {
-    problems.push(`oidcProviderArn: ${(e as Error).message}`);
-  }
+  const arn = plainString(args.oidcProviderArn);
+  // An Output ARN is checked once known (oidcProviderArnProblems, in the constructor).
+  const problems: string[] = arn === undefined ? [] : oidcProviderArnProblems(arn);
   if (args.chartVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(args.chartVersion)) {
     problems.push(
       `chartVersion "${args.chartVersion}" is not an exact chart version such as 3.5.0`,
@@ -140,4 +148,14 @@ export function checkControllerArgs(args: LoadBalancerControllerArgs): string[] 
     problems.push(`replicas ${args.replicas} must be a whole number >= 1`);
   }
   return problems;
+}
+
+/** What is wrong with the OIDC provider ARN, if anything. */
+function oidcProviderArnProblems(arn: string): string[] {
+  try {
+    oidcIssuerOf(arn);
+    return [];
+  } catch (e) {
+    return [`oidcProviderArn: ${(e as Error).message}`];
+  }
 }

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
@@ -185,6 +186,62 @@ describe("MessageBroker from another program", () => {
       'engineVersion: must be an engine version Amazon MQ for RabbitMQ supports: 3.13, 4.2 (found "3.12")',
     );
     expect(registered.filter((t) => t !== "causeway:messaging:MessageBroker")).toEqual([]);
+  });
+});
+
+describe("MessageBroker replacements and ids from the same program", () => {
+  it("deletes its fixed-name security group and broker before replacing them", async () => {
+    const plan = await planProgram(async () => {
+      new MessageBroker("events", args);
+    });
+    const sg = plan.get("aws:ec2/securityGroup:SecurityGroup", "events-sg");
+    const broker = plan.get("aws:mq/broker:Broker", "events");
+    // A description edit replaces the group, and with it the broker (securityGroups cannot
+    // change): both are deleted first, so the fixed names never collide.
+    expect([sg.inputs["name"], sg.deleteBeforeReplace]).toEqual(["shop-events-mq", true]);
+    expect([
+      broker.inputs["brokerName"],
+      broker.deleteBeforeReplace,
+      broker.replaceOnChanges,
+    ]).toEqual(["shop-events", true, ["securityGroups"]]);
+  });
+
+  it("takes subnet ids that are Outputs of subnets created beside it", async () => {
+    const plan = await planProgram(async () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      const subnets = ["a", "b"].map(
+        (az, i) =>
+          new aws.ec2.Subnet(`private-${az}`, {
+            vpcId: vpc.id,
+            cidrBlock: `10.0.${i}.0/24`,
+            availabilityZone: `eu-west-1${az}`,
+          }),
+      );
+      new MessageBroker("events", { ...args, vpcId: vpc.id, subnetIds: subnets.map((s) => s.id) });
+    });
+    const subnet = (az: string) =>
+      `urn:pulumi:test::causeway::pulumi:pulumi:Stack$aws:ec2/subnet:Subnet::private-${az}`;
+    expect(plan.get("aws:mq/broker:Broker", "events").inputs["subnetIds"]).toBe(
+      `(known after apply: ${subnet("a")}, ${subnet("b")})`,
+    );
+  });
+
+  it("checks Output subnet ids once known, with the same message, and fails the plan", async () => {
+    await expect(
+      planProgram(async () => {
+        new MessageBroker("events", {
+          ...args,
+          deploymentMode: "SINGLE_INSTANCE",
+          instanceType: "mq.m7g.medium",
+          subnetIds: pulumi.output(["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"]),
+        });
+      }),
+    ).rejects.toThrow(
+      [
+        'MessageBroker "events": 1 invalid argument:',
+        '  - subnetIds: a SINGLE_INSTANCE broker takes exactly one subnet, found 2 (found ["subnet-0aaaaaaaaaaaaaaa1","subnet-0aaaaaaaaaaaaaaa2"])',
+      ].join("\n"),
+    );
   });
 });
 

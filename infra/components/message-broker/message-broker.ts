@@ -12,6 +12,7 @@ import {
   type BrokerSettings,
 } from "./rules";
 import { ComponentArgsError } from "../shared/errors";
+import { checkedWhenKnown, plainStrings } from "../shared/inputs";
 
 /** Day names Amazon MQ accepts for the maintenance window. */
 export const WeekDay = {
@@ -49,8 +50,11 @@ export interface BrokerConnectionSecret {
 export interface MessageBrokerArgs {
   /** The VPC of `subnetIds`. */
   readonly vpcId: pulumi.Input<string>;
-  /** Private subnets: exactly one for SINGLE_INSTANCE, two or more (distinct AZs) for a cluster. */
-  readonly subnetIds: readonly string[];
+  /**
+   * Private subnets: exactly one for SINGLE_INSTANCE, two or more (distinct AZs) for a cluster.
+   * Outputs are accepted (a network made in the same program); they are checked once known.
+   */
+  readonly subnetIds: pulumi.Input<readonly pulumi.Input<string>[]>;
   /**
    * Security groups allowed to connect over AMQPS (5671), by a stable key used in the rule's
    * name, e.g. `{ cluster: <EKS cluster security group> }`. Required: nothing else may connect.
@@ -117,20 +121,23 @@ export class MessageBroker extends pulumi.ComponentResource {
     const engineVersion = args.engineVersion ?? MESSAGE_BROKER_DEFAULTS.engineVersion;
     const deploymentMode = args.deploymentMode ?? MESSAGE_BROKER_DEFAULTS.deploymentMode;
     const adminUsername = args.adminUsername ?? MESSAGE_BROKER_DEFAULTS.adminUsername;
+    // Plain subnet ids are checked now with every other argument; Outputs once known (below).
+    const plainSubnetIds = plainStrings(args.subnetIds);
     const settings: BrokerSettings = {
       brokerName,
       engineVersion,
       instanceType: args.instanceType ?? MESSAGE_BROKER_DEFAULTS.instanceType,
       deploymentMode,
-      subnetIds: args.subnetIds,
+      subnetIds: plainSubnetIds ?? [],
       adminUsername,
       publiclyAccessible: false,
       securityGroupCount: 1,
     };
-    const problems = checkBrokerSettings(settings).map(
-      (v) =>
-        `${v.field}: ${v.message} (found ${JSON.stringify(settings[v.field as keyof BrokerSettings])})`,
-    );
+    const described = (s: BrokerSettings) => (v: { field: string; message: string }) =>
+      `${v.field}: ${v.message} (found ${JSON.stringify(s[v.field as keyof BrokerSettings])})`;
+    const problems = checkBrokerSettings(settings)
+      .filter((v) => plainSubnetIds !== undefined || v.field !== "subnetIds")
+      .map(described(settings));
     const clients = Object.keys(args.clientSecurityGroupIds);
     if (clients.length === 0) {
       problems.push(
@@ -148,7 +155,25 @@ export class MessageBroker extends pulumi.ComponentResource {
 
     const tags = { ...args.tags };
     const protection = { protect: args.protect === true };
+    const subnetIds: pulumi.Input<string[]> = plainSubnetIds
+      ? [...plainSubnetIds]
+      : checkedWhenKnown(
+          args.subnetIds as pulumi.Input<string[]>,
+          (ids) => {
+            const known = { ...settings, subnetIds: ids };
+            return checkBrokerSettings(known)
+              .filter((v) => v.field === "subnetIds")
+              .map(described(known));
+          },
+          { type: "MessageBroker", name, resource: this },
+        );
 
+    // The security group keeps its fixed name (names are unique per VPC) and is deleted before
+    // it is replaced. It lives and dies with the broker: AWS refuses to change a RabbitMQ
+    // broker's security groups (replaceOnChanges below), so replacing the group replaces the
+    // broker too, and the engine deletes the broker (deleteBeforeReplace) before the group.
+    // Creating the new group first would buy no uptime, and the old group could not be deleted
+    // while the broker used it anyway. Existing stacks keep the name: nothing is replaced.
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
@@ -157,7 +182,7 @@ export class MessageBroker extends pulumi.ComponentResource {
         vpcId: args.vpcId,
         tags: { ...tags, Name: `${brokerName}-mq` },
       },
-      { parent: this },
+      { parent: this, deleteBeforeReplace: true },
     );
     for (const key of clients.sort()) {
       new aws.vpc.SecurityGroupIngressRule(
@@ -197,6 +222,13 @@ export class MessageBroker extends pulumi.ComponentResource {
       { parent: this, ...protection },
     );
 
+    // The configuration keeps the broker's name. Amazon MQ tells configurations apart by id,
+    // and the current CreateConfiguration reference states no uniqueness rule for the name, so
+    // a replacement (an engine upgrade, 3.13 -> 4.2) creates the new one first; it cannot be
+    // deleted first, as the broker uses it. (An older SDK note, amazonka-mq 1.6, read "If the
+    // configuration name already exists, Amazon MQ doesn't create a configuration"; if that
+    // still held, the engine upgrade would need a new name: the plan diff flags the change.)
+    // Source: https://docs.aws.amazon.com/amazon-mq/latest/api-reference/configurations.html
     const configuration = new aws.mq.Configuration(
       `${name}-config`,
       {
@@ -220,7 +252,7 @@ export class MessageBroker extends pulumi.ComponentResource {
         hostInstanceType: settings.instanceType,
         deploymentMode,
         publiclyAccessible: false,
-        subnetIds: [...args.subnetIds],
+        subnetIds,
         securityGroups: [securityGroup.id],
         authenticationStrategy: "simple",
         autoMinorVersionUpgrade: true,

@@ -5,6 +5,37 @@ import { arn } from "../primitives";
 import type { CheckContext, Section } from "./section";
 
 /**
+ * The oldest Kubernetes minor version the planned objects work on:
+ * - the `sleep` preStop action of the services' pods: beta and on by default from 1.30
+ *   (https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations,
+ *   feature gate PodLifecycleSleepAction); an older API server refuses the Deployments;
+ * - `matchLabelKeys` in topology spread constraints (beta, on by default from 1.27) and the
+ *   PodDisruptionBudget's `unhealthyPodEvictionPolicy` (beta, on by default from 1.27, GA in
+ *   1.31), which an older API server drops without a word
+ *   (https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates/).
+ */
+export const MIN_KUBERNETES_VERSION = { major: 1, minor: 30 } as const;
+
+/** The version a stack is taken to run when it names none (EKS standard support, late 2026). */
+export const DEFAULT_KUBERNETES_VERSION = "1.33";
+
+const minVersion = `${MIN_KUBERNETES_VERSION.major}.${MIN_KUBERNETES_VERSION.minor}`;
+
+/** `1.33` -> true when at least {@link MIN_KUBERNETES_VERSION}. Input: a `<major>.<minor>` string. */
+export function isSupportedKubernetesVersion(version: string): boolean {
+  const [major, minor] = version.split(".").map(Number) as [number, number];
+  return (
+    major > MIN_KUBERNETES_VERSION.major ||
+    (major === MIN_KUBERNETES_VERSION.major && minor >= MIN_KUBERNETES_VERSION.minor)
+  );
+}
+
+/** Why a cluster version is refused, naming the key and the fix. */
+export const KUBERNETES_VERSION_MESSAGE =
+  `must be ${minVersion} or later: the services' pods use the sleep preStop action (1.30+), and an older cluster refuses the Deployments and drops the PodDisruptionBudgets' unhealthyPodEvictionPolicy; ` +
+  `upgrade the cluster (aws eks update-cluster-version, one minor version at a time), then set causeway:cluster.kubernetesVersion to its version (aws eks describe-cluster --name <cluster> --query cluster.version)`;
+
+/**
  * `causeway:cluster`: the existing EKS cluster the platform is deployed into.
  * Give the kubeconfig either as a Pulumi secret (`kubeconfig: { secure: ... }`) or through a
  * StackReference to the stack that created the cluster.
@@ -26,6 +57,18 @@ export const clusterSchema = z
         "must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>",
       )
       .describe("ARN of the cluster's IAM OIDC provider, for IAM roles for service accounts"),
+    /** The cluster's Kubernetes version, `<major>.<minor>`; the plan refuses one below 1.30. */
+    kubernetesVersion: z
+      .string()
+      .regex(/^\d+\.\d+$/, "must be a Kubernetes version <major>.<minor>, such as 1.33")
+      .refine(
+        (v) => !/^\d+\.\d+$/.test(v) || isSupportedKubernetesVersion(v),
+        KUBERNETES_VERSION_MESSAGE,
+      )
+      .default(DEFAULT_KUBERNETES_VERSION)
+      .describe(
+        `the cluster's Kubernetes version (aws eks describe-cluster --query cluster.version); ${minVersion} or later. Default ${DEFAULT_KUBERNETES_VERSION}`,
+      ),
     /** The kubeconfig, as a Pulumi secret (`secure:`). */
     kubeconfig: z
       .string()
@@ -71,7 +114,7 @@ export const clusterSection = {
   schema: clusterSchema,
   required: true,
   description:
-    "The existing EKS cluster: name, oidcProviderArn, and kubeconfig (secret) or stackReference.",
+    "The existing EKS cluster: name, oidcProviderArn, kubernetesVersion, and kubeconfig (secret) or stackReference.",
   sensitive: clusterSensitive,
   check: (cluster: ClusterConfig, context: CheckContext) => checkCluster(cluster, context),
 } satisfies Section<ClusterConfig>;

@@ -29,7 +29,7 @@ const storageClassName = z
  * Chart 1.9.11 ships Consul 1.22.7 (charts/consul/Chart.yaml, appVersion, at tag v1.9.11 of
  * hashicorp/consul-k8s). Both are pinned here; a stack overrides them to upgrade.
  */
-const pinned = { chartVersion: "1.9.11", consulVersion: "1.22.7", storageClass: "gp2" } as const;
+const pinned = { chartVersion: "1.9.11", consulVersion: "1.22.7" } as const;
 
 /** Tier defaults; a stack sets only what differs. The schema's field notes read them from here. */
 const tierDefaults = {
@@ -74,9 +74,11 @@ export const consulSchema = z.strictObject({
     "hashicorp/consul image tag; keep it the one the chart version ships",
   ),
   storageSize: storageQuantity.describe(`Raft data volume per server. ${note("storageSize")}`),
-  storageClass: storageClassName.describe(
-    `StorageClass of the server volumes (EBS through the EBS CSI driver). ${note("storageClass")}`,
-  ),
+  storageClass: storageClassName
+    .optional()
+    .describe(
+      "an existing StorageClass for the server volumes; unset, the stack creates an encrypted gp3 one. A running datacenter keeps its class: set gp2 on stacks first deployed with it",
+    ),
   resources: z
     .strictObject({
       cpu: cpuQuantity.describe("CPU request per server"),

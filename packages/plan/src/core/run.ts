@@ -4,6 +4,7 @@ import type { RawConfig } from "./config";
 import { STACK_TRACES_ENV } from "./errors";
 import { defaultInvokes, type InvokeAnswers } from "./invokes";
 import type { Plan } from "./model";
+import { UnhandledRejections } from "./unhandled";
 
 /** A Pulumi program: registers resources and returns the stack outputs. */
 export type Program = () => Promise<Record<string, unknown> | void>;
@@ -48,6 +49,8 @@ export async function runPlan(options: RunPlanOptions): Promise<Plan> {
   // unless CAUSEWAY_PLAN_STACK_TRACES=1 asks for them to debug the program.
   const stackTraceLimit = Error.stackTraceLimit;
   if (process.env[STACK_TRACES_ENV] !== "1") Error.stackTraceLimit = 0;
+  const unhandled = new UnhandledRejections();
+  unhandled.capture();
   try {
     options.preflight?.();
     // A program error is kept and rethrown after the run: thrown inside the stack, the SDK
@@ -61,12 +64,16 @@ export async function runPlan(options: RunPlanOptions): Promise<Plan> {
       }
     });
     // Exported by the SDK at runtime (settings.waitForRPCs) but missing from its typings.
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await unhandled.race(
+      (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(),
+    );
   } finally {
+    await unhandled.release();
     Error.stackTraceLimit = stackTraceLimit;
     pulumi.runtime.setAllConfig({}, []);
   }
   if (failure) throw failure.error;
+  if (unhandled.error) throw unhandled.error.error;
   if (capture.duplicates.length > 0) {
     throw new Error(
       `Duplicate resource URN ${[...new Set(capture.duplicates)].join(", ")}: Pulumi refuses two resources with one URN; give each a unique name`,
