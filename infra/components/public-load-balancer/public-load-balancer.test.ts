@@ -2,7 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
 import { planProgram, type PlanView } from "../../plan/harness";
 import { DEREGISTRATION_DELAY_SECONDS, HealthPaths } from "../shared/contract";
-import { checkArgs, PublicLoadBalancer, type PublicLoadBalancerArgs } from "./public-load-balancer";
+import {
+  checkArgs,
+  PublicLoadBalancer,
+  TARGET_GROUP_BINDING_IMMUTABLE_FIELDS,
+  type PublicLoadBalancerArgs,
+} from "./public-load-balancer";
 
 const T = {
   sg: "aws:ec2/securityGroup:SecurityGroup",
@@ -349,6 +354,29 @@ describe("PublicLoadBalancer, options", () => {
       },
     });
     expect(p.byType(T.tgb).map((r) => r.name)).toEqual(["edge-api", "edge-web"]);
+  });
+
+  it("replaces a binding whose target group is replaced, deleting the old one first", async () => {
+    // Port A, then port B: the target group's name (and so the resource) changes, and its new ARN
+    // would be refused as an update by the controller's webhook.
+    const a = await plan({ services: { api: { host: "api.example.com", port: 9090 } } }, true);
+    const b = await plan({ services: { api: { host: "api.example.com", port: 9191 } } }, true);
+    expect(a.get(T.tg, "edge-api").inputs["name"]).not.toBe(b.get(T.tg, "edge-api").inputs["name"]);
+    for (const p of [a, b]) {
+      const tgb = p.get(T.tgb, "edge-api");
+      expect(tgb.replaceOnChanges).toEqual([
+        "spec.targetGroupARN",
+        "spec.targetType",
+        "spec.ipAddressType",
+        "spec.vpcID",
+      ]);
+      // Its metadata.name is fixed (the Service's), so the new one cannot exist beside the old.
+      expect(tgb.deleteBeforeReplace).toBe(true);
+      expect((tgb.inputs["metadata"] as { name: string }).name).toBe("api");
+    }
+    expect(TARGET_GROUP_BINDING_IMMUTABLE_FIELDS).toEqual(
+      a.get(T.tgb, "edge-api").replaceOnChanges,
+    );
   });
 
   it("rejects bad args all at once, before creating anything", async () => {

@@ -18,6 +18,14 @@ import { ComponentArgsError } from "../shared/errors";
 
 export * from "./args";
 
+/** Paths of a TargetGroupBinding's spec that the controller's webhook refuses to change. */
+export const TARGET_GROUP_BINDING_IMMUTABLE_FIELDS = [
+  "spec.targetGroupARN",
+  "spec.targetType",
+  "spec.ipAddressType",
+  "spec.vpcID",
+] as const;
+
 /**
  * A hardened, internet-facing Application Load Balancer owned by Pulumi: HTTPS only (HTTP
  * redirects), a security group closed to everything but 80/443 in and the service ports out,
@@ -325,7 +333,20 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
               },
             },
           },
-          { parent: this, provider, dependsOn: dependsOn ?? [] },
+          {
+            parent: this,
+            provider,
+            dependsOn: dependsOn ?? [],
+            // The controller's validating webhook refuses an update that changes these fields
+            // ("TargetGroupBinding update may not change these immutable fields"):
+            // webhooks/elbv2/targetgroupbinding_validator.go, checkImmutableFields,
+            // kubernetes-sigs/aws-load-balancer-controller v3.5.0 (the pinned chart's app). A new
+            // target group (the service's port or protocol changed) therefore replaces the
+            // binding instead of failing half-way. Its name is fixed (the service's), so the old
+            // one goes first: the new one would collide with it.
+            replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE_FIELDS],
+            deleteBeforeReplace: true,
+          },
         );
       }
     }
