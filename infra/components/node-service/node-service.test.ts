@@ -200,8 +200,12 @@ describe("NodeService from another program, with plain args", () => {
         maxReplicas: 6,
         metrics: [
           {
-            type: "Resource",
-            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+            type: "ContainerResource",
+            containerResource: {
+              name: "cpu",
+              container: "orders",
+              target: { type: "Utilization", averageUtilization: 70 },
+            },
           },
         ],
       },

@@ -41,7 +41,7 @@ export interface NodeServiceArgs {
   readonly port?: number;
   /** Replicas; with autoscaling, the HPA minimum. Default 2. */
   readonly replicas?: number;
-  /** A HorizontalPodAutoscaler (autoscaling/v2, CPU). Default: none, `replicas` is fixed. */
+  /** A HorizontalPodAutoscaler (autoscaling/v2) on the service container's own CPU (`ContainerResource`, so injected sidecars do not block it). Default: none, `replicas` is fixed. */
   readonly autoscaling?: {
     readonly maxReplicas: number;
     /** Target average CPU utilisation in percent of the request. Default 70. */
