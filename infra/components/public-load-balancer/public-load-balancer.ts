@@ -10,7 +10,7 @@ import {
 import { AccessLogBucket } from "./access-log-bucket";
 import { checkArgs, DesyncMitigationMode, routesOf, type PublicLoadBalancerArgs } from "./args";
 import { physicalName } from "./naming";
-import { listenerRules } from "./routing";
+import { internalPathRules, listenerRules } from "./routing";
 import { egressRules, ingressRules, ListenerPorts } from "./security-group";
 import { DEFAULT_TLS_POLICY } from "./tls";
 import { managedRules, metricName } from "./waf";
@@ -47,6 +47,29 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
   /** `https://<domain>`, or `https://<load balancer DNS name>` without a domain. */
   readonly url: pulumi.Output<string>;
+  private readonly subnets: Pick<PublicLoadBalancerArgs, "subnetIds" | "subnetCidrs">;
+  private sources?: pulumi.Output<string[]>;
+
+  /**
+   * The source CIDRs the targets see: the load balancer's subnets. Its target groups use target
+   * type `ip`, so each connection to a pod comes from a load balancer node's address in one of
+   * its subnets (AWS docs, "Target groups for your Application Load Balancers", target type ip;
+   * no client IP is preserved). Pass this load balancer as `NodeService`'s
+   * `expose.loadBalancer`, and the service's NetworkPolicy admits exactly these.
+   */
+  get targetSources(): pulumi.Output<string[]> {
+    this.sources ??=
+      this.subnets.subnetCidrs !== undefined
+        ? pulumi.output(this.subnets.subnetCidrs)
+        : pulumi
+            .output(this.subnets.subnetIds)
+            .apply((ids) =>
+              pulumi.all(
+                ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock),
+              ),
+            );
+    return this.sources;
+  }
 
   constructor(
     name: string,
@@ -58,6 +81,7 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
     if (problems.length > 0) {
       throw new ComponentArgsError("PublicLoadBalancer", name, problems, this);
     }
+    this.subnets = { subnetIds: args.subnetIds, subnetCidrs: args.subnetCidrs };
     const parent = { parent: this };
     const tags = args.tags;
     const sslPolicy = args.sslPolicy ?? DEFAULT_TLS_POLICY;
@@ -258,6 +282,31 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
     }
     this.targetGroups = targetGroups;
 
+    // The services' probes and metrics never leave the VPC: these rules answer 404 for them
+    // before any forward rule is evaluated. The target groups' health checks are unaffected:
+    // they go from the load balancer to each target directly, not through listener rules.
+    for (const rule of internalPathRules()) {
+      new aws.lb.ListenerRule(
+        `${name}-internal-${rule.key}`,
+        {
+          listenerArn: this.httpsListener.arn,
+          priority: rule.priority,
+          actions: [
+            {
+              type: "fixed-response",
+              fixedResponse: {
+                statusCode: "404",
+                contentType: "text/plain",
+                messageBody: "Not Found",
+              },
+            },
+          ],
+          conditions: [{ pathPattern: { values: rule.pathPattern } }],
+          tags,
+        },
+        parent,
+      );
+    }
     for (const rule of listenerRules(routesOf(args.services))) {
       new aws.lb.ListenerRule(
         `${name}-${rule.service}`,
