@@ -227,7 +227,9 @@ describe("autoscaling with the mesh (staging, prod)", () => {
 
 describe("NodeService arguments derived from the graph (prod fixture)", () => {
   const config = fixtureConfig("prod");
-  const args = (name: string) => nodeServiceArgs(config, name, "causeway", "image@sha256:x");
+  const edgeSources = { targetSources: ["10.130.0.0/20", "10.130.16.0/20", "10.130.32.0/20"] };
+  const args = (name: string) =>
+    nodeServiceArgs(config, name, "causeway", "image@sha256:x", undefined, edgeSources);
 
   const rows: [string, unknown][] = [
     [
@@ -235,7 +237,7 @@ describe("NodeService arguments derived from the graph (prod fixture)", () => {
       {
         callers: [],
         upstreams: [{ name: "orders", port: 8080 }],
-        ingressCidrs: ["10.130.0.0/20", "10.130.16.0/20", "10.130.32.0/20"],
+        expose: { loadBalancer: edgeSources },
         egressCidrs: {},
         secretEnv: {},
         env: {},
@@ -246,7 +248,6 @@ describe("NodeService arguments derived from the graph (prod fixture)", () => {
       {
         callers: ["gateway"],
         upstreams: [],
-        ingressCidrs: [],
         egressCidrs: {
           database: {
             cidrs: ["10.130.128.0/19", "10.130.160.0/19", "10.130.192.0/19"],
@@ -269,7 +270,6 @@ describe("NodeService arguments derived from the graph (prod fixture)", () => {
       {
         callers: [],
         upstreams: [],
-        ingressCidrs: [],
         egressCidrs: {
           database: {
             cidrs: ["10.130.128.0/19", "10.130.160.0/19", "10.130.192.0/19"],
@@ -296,6 +296,17 @@ describe("NodeService arguments derived from the graph (prod fixture)", () => {
   it.each(rows)("%s", (name, expected) => {
     expect(args(name)).toMatchObject(expected as object);
     expect(args(name).meshInboundPort).toBeUndefined();
+    // Only the exposed service takes the load balancer, and nobody a list of CIDRs of its own.
+    expect(args(name).expose).toEqual(
+      config.services[name]!.expose ? { loadBalancer: edgeSources } : undefined,
+    );
+    expect(args(name).ingressCidrs).toBeUndefined();
+  });
+
+  it("refuses an exposed service with no load balancer to take its sources from", () => {
+    expect(() => nodeServiceArgs(config, "gateway", "causeway", "image@sha256:x")).toThrow(
+      'service "gateway" is exposed, but no load balancer was composed for it: pass the PublicLoadBalancer to nodeServiceArgs',
+    );
   });
 
   it("with a mesh: the Envoy port, the control plane and the annotations", () => {

@@ -83,7 +83,7 @@ export interface PublicLoadBalancerArgs {
     /** Namespace of the Services (named after the service, port = the service port). */
     readonly namespace: pulumi.Input<string>;
     /** Resources the bindings wait for, and that are deleted only after them: the controller release. */
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+    readonly dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
   };
   /** Tags for every AWS resource. Default none. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;

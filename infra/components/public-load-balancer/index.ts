@@ -1,4 +1,10 @@
 export * from "./public-load-balancer";
 export { AccessLogBucket, type AccessLogBucketArgs } from "./access-log-bucket";
 export { DEFAULT_TLS_POLICY, TLS_POLICIES, isAllowedTlsPolicy, type TlsPolicy } from "./tls";
-export { overlappingWildcards } from "./routing";
+export {
+  INTERNAL_PATHS,
+  internalPathRules,
+  overlappingWildcards,
+  pathPatternMatches,
+  type InternalPathRule,
+} from "./routing";
