@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
 import { planProgram, type PlanView } from "../../plan/harness";
 import { DEREGISTRATION_DELAY_SECONDS, HealthPaths } from "../shared/contract";
+import { internalPathRules } from "./routing";
 import {
   checkArgs,
   PublicLoadBalancer,
@@ -354,6 +355,47 @@ describe("PublicLoadBalancer, options", () => {
       },
     });
     expect(p.byType(T.tgb).map((r) => r.name)).toEqual(["edge-api", "edge-web"]);
+  });
+
+  it("answers 404 itself for the probe and metrics paths, ahead of the routes; health checks keep /readyz", async () => {
+    const p = await plan();
+    const listener = after(p, T.listener, "edge-https");
+    const internal = p.byType(T.rule).filter((r) => r.name.startsWith("edge-internal-"));
+    expect(
+      internal.map((r) => r.inputs).sort((a, b) => Number(a["priority"]) - Number(b["priority"])),
+    ).toEqual(
+      internalPathRules().map((rule) => ({
+        listenerArn: listener,
+        priority: rule.priority,
+        actions: [
+          {
+            type: "fixed-response",
+            fixedResponse: {
+              statusCode: "404",
+              contentType: "text/plain",
+              messageBody: "Not Found",
+            },
+          },
+        ],
+        conditions: [{ pathPattern: { values: rule.pathPattern } }],
+      })),
+    );
+    const routes = [p.get(T.rule, "edge-api"), p.get(T.rule, "edge-web")];
+    for (const r of routes) expect(r.inputs["priority"] as number).toBeGreaterThan(9);
+    for (const tg of p.byType(T.tg)) {
+      expect((tg.inputs["healthCheck"] as { path: string }).path).toBe(HealthPaths.readiness);
+    }
+  });
+
+  it("exposes the sources its targets see: its subnets' CIDRs", async () => {
+    const p = await planProgram(async () => {
+      const lb = new PublicLoadBalancer("edge", {
+        ...base,
+        subnetCidrs: ["10.10.0.0/24", "10.10.1.0/24"],
+      });
+      return { sources: lb.targetSources };
+    });
+    expect(p.outputs["sources"]).toEqual(["10.10.0.0/24", "10.10.1.0/24"]);
   });
 
   it("replaces a binding whose target group is replaced, deleting the old one first", async () => {

@@ -47,29 +47,14 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
   /** `https://<domain>`, or `https://<load balancer DNS name>` without a domain. */
   readonly url: pulumi.Output<string>;
-  private readonly subnets: Pick<PublicLoadBalancerArgs, "subnetIds" | "subnetCidrs">;
-  private sources?: pulumi.Output<string[]>;
-
   /**
-   * The source CIDRs the targets see: the load balancer's subnets. Its target groups use target
-   * type `ip`, so each connection to a pod comes from a load balancer node's address in one of
-   * its subnets (AWS docs, "Target groups for your Application Load Balancers", target type ip;
-   * no client IP is preserved). Pass this load balancer as `NodeService`'s
+   * The source CIDRs the targets see: the load balancer's subnets (`subnetCidrs`, or looked up
+   * from `subnetIds`). Its target groups use target type `ip`, so each connection to a pod comes
+   * from a load balancer node's address in one of its subnets (AWS docs, "Target groups for your
+   * Application Load Balancers", target type ip). Pass this load balancer as `NodeService`'s
    * `expose.loadBalancer`, and the service's NetworkPolicy admits exactly these.
    */
-  get targetSources(): pulumi.Output<string[]> {
-    this.sources ??=
-      this.subnets.subnetCidrs !== undefined
-        ? pulumi.output(this.subnets.subnetCidrs)
-        : pulumi
-            .output(this.subnets.subnetIds)
-            .apply((ids) =>
-              pulumi.all(
-                ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock),
-              ),
-            );
-    return this.sources;
-  }
+  readonly targetSources: pulumi.Output<string[]>;
 
   constructor(
     name: string,
@@ -81,7 +66,16 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
     if (problems.length > 0) {
       throw new ComponentArgsError("PublicLoadBalancer", name, problems, this);
     }
-    this.subnets = { subnetIds: args.subnetIds, subnetCidrs: args.subnetCidrs };
+    this.targetSources =
+      args.subnetCidrs !== undefined
+        ? pulumi.output(args.subnetCidrs)
+        : pulumi
+            .output(args.subnetIds)
+            .apply((ids) =>
+              pulumi.all(
+                ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock),
+              ),
+            );
     const parent = { parent: this };
     const tags = args.tags;
     const sslPolicy = args.sslPolicy ?? DEFAULT_TLS_POLICY;
