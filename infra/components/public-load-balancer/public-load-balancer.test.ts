@@ -230,6 +230,10 @@ describe("PublicLoadBalancer, defaults (closed)", () => {
       scope: "REGIONAL",
       defaultAction: { allow: {} },
       rules: [
+        {
+          name: "causeway-internal-paths",
+          action: { block: { customResponse: { responseCode: 404 } } },
+        },
         { name: "AWSManagedRulesCommonRuleSet", overrideAction: { none: {} } },
         { name: "AWSManagedRulesKnownBadInputsRuleSet", overrideAction: { none: {} } },
       ],

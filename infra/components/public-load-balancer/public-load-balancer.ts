@@ -13,7 +13,7 @@ import { physicalName } from "./naming";
 import { internalPathRules, listenerRules } from "./routing";
 import { egressRules, ingressRules, ListenerPorts } from "./security-group";
 import { DEFAULT_TLS_POLICY } from "./tls";
-import { managedRules, metricName } from "./waf";
+import { internalPathsRule, managedRules, metricName } from "./waf";
 import { ComponentArgsError } from "../shared/errors";
 
 export * from "./args";
@@ -326,7 +326,7 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
           description: `Managed rule groups in front of the public load balancer ${name}`,
           scope: "REGIONAL",
           defaultAction: { allow: {} },
-          rules: managedRules(metric),
+          rules: [internalPathsRule(metric), ...managedRules(metric)],
           visibilityConfig: {
             cloudwatchMetricsEnabled: true,
             metricName: metric,
