@@ -1,4 +1,11 @@
 import { describe, expect, it } from "vitest";
+import {
+  HealthPaths,
+  INTERNAL_PATHS,
+  internalPathRules,
+  pathPatternMatches,
+  Ports,
+} from "@causeway/components";
 import type { PlanView } from "../plan/harness";
 import { FIXTURE_STACKS as stacks, fixtureConfig, planFixture } from "../test/fixtures";
 
@@ -54,7 +61,12 @@ describe.each(stacks)("the %s stack's edge", (stack) => {
     const perService = exposedOf(stack).map((name) => `edge-${name}`);
     expect(perService).toEqual(["edge-gateway"]);
     expect(plan.byType(T.tg).map((r) => r.name)).toEqual(perService);
-    expect(plan.byType(T.rule).map((r) => r.name)).toEqual(perService);
+    expect(
+      plan
+        .byType(T.rule)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([...perService, ...internalPathRules().map((r) => `edge-internal-${r.key}`)].sort());
     expect(plan.byType(T.tgb).map((r) => r.name)).toEqual(perService);
     expect(plan.byType(T.release).map((r) => r.name)).toContain("aws-load-balancer-controller");
   });
@@ -118,6 +130,135 @@ describe.each(stacks)("the %s stack's edge", (stack) => {
       albDnsName: "(known after apply)",
       url: `https://${domain}.fixture.example.com`,
     });
+  });
+});
+
+interface PlannedRule {
+  name: string;
+  priority: number;
+  actions: { type: string; targetGroupArn?: string; fixedResponse?: { statusCode: string } }[];
+  conditions: { hostHeader?: { values: string[] }; pathPattern?: { values: string[] } }[];
+}
+
+/** The HTTPS listener's rules as the plan has them, in the ALB's evaluation order. */
+function plannedRules(plan: PlanView): PlannedRule[] {
+  return plan
+    .byType(T.rule)
+    .map((r) => ({ name: r.name, ...(r.inputs as Omit<PlannedRule, "name">) }))
+    .sort((a, b) => a.priority - b.priority);
+}
+
+/** The rule the ALB applies to a request (lowest priority whose conditions all match), if any. */
+function ruleFor(rules: PlannedRule[], host: string, path: string): PlannedRule | undefined {
+  const hostMatches = (pattern: string) =>
+    pathPatternMatches(pattern.toLowerCase(), host.toLowerCase()); // host match ignores case
+  return rules.find((r) =>
+    r.conditions.every(
+      (c) =>
+        (!c.hostHeader || c.hostHeader.values.some(hostMatches)) &&
+        (!c.pathPattern || c.pathPattern.values.some((v) => pathPatternMatches(v, path))),
+    ),
+  );
+}
+
+describe.each(stacks)("the %s stack's exposure", (stack) => {
+  const internalSpellings = INTERNAL_PATHS.flatMap((p) => {
+    const capitalized = `/${p.charAt(1).toUpperCase()}${p.slice(2)}`;
+    return [
+      p,
+      `${p}/`,
+      `${p}/x`,
+      `${p}?format=json`,
+      p.toUpperCase(),
+      `${p.toUpperCase()}/`,
+      capitalized,
+    ];
+  });
+
+  it("routes no internal path to a target group: each meets a 404 rule first", async () => {
+    const plan = await planFixture(stack);
+    const rules = plannedRules(plan);
+    const host = fixtureConfig(stack).edge.domain ?? "alb.example.com";
+    expect(internalSpellings).toContain("/metrics");
+    for (const path of internalSpellings) {
+      const rule = ruleFor(rules, host, path);
+      expect([path, rule?.actions]).toEqual([
+        path,
+        [
+          {
+            type: "fixed-response",
+            fixedResponse: {
+              statusCode: "404",
+              contentType: "text/plain",
+              messageBody: "Not Found",
+            },
+          },
+        ],
+      ]);
+    }
+    // The same request on any other path still reaches the gateway: the check can fail.
+    expect(ruleFor(rules, host, "/orders")?.actions).toEqual([
+      {
+        type: "forward",
+        targetGroupArn: expect.stringContaining(plan.get(T.tg, "edge-gateway").urn),
+      },
+    ]);
+    expect(ruleFor(rules, host, "/metrics-dashboard")?.name).toBe("edge-gateway");
+  });
+
+  it("gives every fixed-response rule a higher priority than every forward rule", async () => {
+    const rules = plannedRules(await planFixture(stack));
+    const forward = rules.filter((r) => r.actions.some((a) => a.type === "forward"));
+    const fixed = rules.filter((r) => r.actions.every((a) => a.type === "fixed-response"));
+    expect(forward.map((r) => r.name)).toEqual(["edge-gateway"]);
+    expect(fixed).toHaveLength(internalPathRules().length);
+    expect(Math.max(...fixed.map((r) => r.priority))).toBeLessThan(
+      Math.min(...forward.map((r) => r.priority)),
+    );
+  });
+
+  it("still checks target health on the readiness path, straight to each target", async () => {
+    const plan = await planFixture(stack);
+    const health = plan.get(T.tg, "edge-gateway").inputs["healthCheck"] as Record<string, unknown>;
+    expect(health).toMatchObject({ path: HealthPaths.readiness, port: "traffic-port" });
+  });
+
+  it("admits the load balancer's subnets on the gateway's port, and the scraper on every service's metrics ports", async () => {
+    const plan = await planFixture(stack);
+    const config = fixtureConfig(stack);
+    type Np = { ingress: { from: Record<string, unknown>[]; ports: { port: number }[] }[] };
+    for (const name of Object.keys(config.services).sort()) {
+      const spec = plan.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs[
+        "spec"
+      ] as Np;
+      const port = config.services[name]!.port;
+      const fromCidrs = spec.ingress.filter((r) => r.from.some((f) => "ipBlock" in f));
+      expect(fromCidrs).toEqual(
+        config.services[name]!.expose
+          ? [
+              {
+                from: config.network.publicSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                ports: [{ protocol: "TCP", port }],
+              },
+            ]
+          : [],
+      );
+      const scraped = spec.ingress.filter((r) => r.from.some((f) => "namespaceSelector" in f));
+      expect(scraped).toEqual([
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+              podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+            },
+          ],
+          ports: [
+            { protocol: "TCP", port },
+            { protocol: "TCP", port: Ports.envoyMetrics },
+          ],
+        },
+      ]);
+    }
   });
 });
 

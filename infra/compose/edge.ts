@@ -30,6 +30,13 @@ export function loadBalancerController(
   });
 }
 
+/** The edge of one stack: the load balancer (when a service is exposed) and its outputs. */
+export interface ComposedEdge {
+  /** The exposed services' NodeServices take their ingress sources from it. */
+  readonly loadBalancer?: PublicLoadBalancer;
+  readonly outputs: EdgeOutputs;
+}
+
 /**
  * The public load balancer for the services that declare `expose`, bound to their Kubernetes
  * Services in `namespace`. No exposed service, no load balancer.
@@ -39,21 +46,26 @@ export function publicEdge(
   provider: k8s.Provider,
   namespace: pulumi.Input<string>,
   controller: LoadBalancerController,
-  /** Resources the bindings also wait for (e.g. the services' Kubernetes Services). */
-  bindingsDependOn: pulumi.Resource[] = [],
-): EdgeOutputs {
+  /**
+   * Resources the bindings also wait for (the services' Kubernetes Services), possibly as a
+   * promise: the services are composed after the load balancer they take their ingress from.
+   */
+  bindingsDependOn: pulumi.Resource[] | Promise<pulumi.Resource[]> = [],
+): ComposedEdge {
   const exposed: Record<string, ExposedService> = {};
   for (const name of Object.keys(config.services).sort()) {
     const service = config.services[name]!;
     if (!service.expose) continue;
     exposed[name] = { ...service.expose, port: service.port };
   }
-  if (Object.keys(exposed).length === 0) return {};
+  if (Object.keys(exposed).length === 0) return { outputs: {} };
 
   const { edge, network, environment } = config;
   const alb = new PublicLoadBalancer("edge", {
     vpcId: network.vpcId,
     subnetIds: network.publicSubnetIds,
+    // Known from config (paired with the ids there): the sources the exposed pods admit.
+    subnetCidrs: network.publicSubnetCidrs,
     // The VPC CIDR on the service ports: it holds the pods whatever security group the nodes
     // use; the TargetGroupBindings restrict the pods' side to the ALB's security group.
     targetNetwork: { cidrIpv4: network.vpcCidr },
@@ -76,9 +88,12 @@ export function publicEdge(
     targetGroupBindings: {
       provider,
       namespace,
-      dependsOn: [controller.release, ...bindingsDependOn],
+      dependsOn: Promise.resolve(bindingsDependOn).then((services) => [
+        controller.release,
+        ...services,
+      ]),
     },
     tags: { "app.kubernetes.io/part-of": "causeway", "causeway/environment": environment },
   });
-  return { albDnsName: alb.dnsName, url: alb.url };
+  return { loadBalancer: alb, outputs: { albDnsName: alb.dnsName, url: alb.url } };
 }

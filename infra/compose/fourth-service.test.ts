@@ -90,7 +90,7 @@ describe(`a fourth service, "${FOURTH_SERVICE}", added to the dev fixture's grap
     });
   });
 
-  it("may reach DNS, orders, the broker, the database and Consul, and be reached by the gateway and the ALB", () => {
+  it("may reach DNS, orders, the broker, the database and Consul, and be reached by the gateway, the ALB and the scraper", () => {
     const spec = after.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs["spec"];
     const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
     const privateSubnets = [
@@ -132,6 +132,15 @@ describe(`a fourth service, "${FOURTH_SERVICE}", added to the dev fixture's grap
         {
           from: [{ ipBlock: { cidr: "10.110.0.0/20" } }, { ipBlock: { cidr: "10.110.16.0/20" } }],
           ports: tcp(8080),
+        },
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+              podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+            },
+          ],
+          ports: tcp(8080, 20200),
         },
       ],
     });

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../config";
 import { clusterProvider } from "./cluster";
 import { composeData } from "./data";
@@ -16,29 +17,53 @@ export function composePlatform(config: PlatformConfig): Record<string, unknown>
   const controller = loadBalancerController(config, provider);
   const data = composeData(config, { provider, namespace });
   const mesh = composeMesh(config, { provider, namespace });
-  const composed = composeServices(config, {
-    provider,
-    namespace,
-    mesh: mesh.wiring,
-    // Pods wait for the Consul release: its injector webhook must admit them with a sidecar.
-    dependsOn: [...data.dependsOn, mesh.consul.release],
-  });
-  // The bindings wait for the Kubernetes Services, never for the Deployments: pods carry the
-  // controller's readiness gate, which only turns true once the binding registered them.
+  // The load balancer comes first: the exposed services take their ingress from it. Its
+  // bindings still wait for the Kubernetes Services (never for the Deployments: pods carry the
+  // controller's readiness gate, which only turns true once the binding registered them),
+  // through a promise kept once the services are composed.
+  const kubernetesServices = deferred<pulumi.Resource[]>();
   const edge = publicEdge(
     config,
     provider,
     namespace.metadata.name,
     controller,
-    Object.entries(composed)
-      .filter(([name]) => config.services[name]!.expose)
-      .map(([, c]) => c.service.service),
+    kubernetesServices.promise,
+  );
+  let composed: ReturnType<typeof composeServices>;
+  try {
+    composed = composeServices(config, {
+      provider,
+      namespace,
+      mesh: mesh.wiring,
+      // Pods wait for the Consul release: its injector webhook must admit them with a sidecar.
+      dependsOn: [...data.dependsOn, mesh.consul.release],
+      ...(edge.loadBalancer && { loadBalancer: edge.loadBalancer }),
+    });
+  } catch (error) {
+    // Kept even when composing throws, so no binding waits forever; the throw is the error.
+    kubernetesServices.resolve([]);
+    throw error;
+  }
+  kubernetesServices.resolve(
+    Object.keys(composed)
+      .filter((name) => config.services[name]!.expose)
+      .sort()
+      .map((name) => composed[name]!.service.service),
   );
   return {
     environment: config.environment,
     namespace: namespace.metadata.name,
     services: Object.keys(config.services).sort(),
     ...data.outputs,
-    ...edge,
+    ...edge.outputs,
   };
+}
+
+/** A promise with its resolve, to hand out before the value exists (first resolve wins). */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((res) => {
+    resolve = res;
+  });
+  return { promise, resolve };
 }

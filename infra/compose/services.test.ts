@@ -133,9 +133,103 @@ describe("each service of each fixture stack", () => {
   });
 });
 
+describe("autoscaling with the mesh (staging, prod)", () => {
+  const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+  /** Consul's injector adds its sidecar to a pod with this annotation "true" (consul-k8s v1.9.11). */
+  const INJECT = "consul.hashicorp.com/connect-inject";
+  const SIDECAR_CPU_REQUEST = "consul.hashicorp.com/sidecar-proxy-cpu-request";
+  type Metric = {
+    type: string;
+    resource?: { name: string };
+    containerResource?: { name: string; container: string };
+  };
+  type Container = { name: string; resources?: { requests?: { cpu?: string } } };
+
+  /**
+   * Why the HPA could not compute CPU utilisation for the pods it scales, or nothing. A
+   * `Resource` metric needs a CPU request on every container of the pod, the injected sidecar
+   * included (through the annotation); a `ContainerResource` metric needs one on its container.
+   */
+  function unscalable(stack: FixtureStack, p: Awaited<ReturnType<typeof plan>>): string[] {
+    const problems: string[] = [];
+    for (const hpa of p.byType(HPA)) {
+      const spec = hpa.inputs["spec"] as { scaleTargetRef: { name: string }; metrics: Metric[] };
+      const template = deployment(p, spec.scaleTargetRef.name).template as unknown as {
+        metadata: { annotations: Record<string, string> };
+        spec: { containers: Container[] };
+      };
+      const cpu = (c: Container | undefined) => c?.resources?.requests?.cpu;
+      for (const m of spec.metrics) {
+        if (m.type === "Resource" && m.resource?.name === "cpu") {
+          for (const c of template.spec.containers) {
+            if (!cpu(c))
+              problems.push(`${stack}/${hpa.name}: container ${c.name} has no CPU request`);
+          }
+          const injected = template.metadata.annotations[INJECT] === "true";
+          if (injected && !template.metadata.annotations[SIDECAR_CPU_REQUEST]) {
+            problems.push(`${stack}/${hpa.name}: the injected sidecar has no CPU request`);
+          }
+        } else if (m.type === "ContainerResource" && m.containerResource?.name === "cpu") {
+          const named = template.spec.containers.find(
+            (c) => c.name === m.containerResource!.container,
+          );
+          if (!cpu(named)) {
+            problems.push(
+              `${stack}/${hpa.name}: container ${m.containerResource.container} is absent or has no CPU request`,
+            );
+          }
+        } else {
+          problems.push(`${stack}/${hpa.name}: unexpected metric ${JSON.stringify(m)}`);
+        }
+      }
+    }
+    return problems;
+  }
+
+  it.each(["staging", "prod"] as const)(
+    "%s: every HPA can compute CPU utilisation of the meshed pods it scales",
+    async (stack) => {
+      const p = await plan(stack);
+      const hpas = p.byType(HPA);
+      expect(hpas.map((h) => h.name).sort()).toEqual(servicesOf(stack));
+      for (const hpa of hpas) {
+        const name = (hpa.inputs["spec"] as { scaleTargetRef: { name: string } }).scaleTargetRef
+          .name;
+        // The pods are meshed: a sidecar will be injected beside the app container.
+        expect(deployment(p, name).template.metadata.annotations[INJECT]).toBe("true");
+        // The choice: the app container's own CPU, whatever the injector adds.
+        expect((hpa.inputs["spec"] as { metrics: Metric[] }).metrics).toEqual([
+          expect.objectContaining({
+            type: "ContainerResource",
+            containerResource: expect.objectContaining({ name: "cpu", container: name }),
+          }),
+        ]);
+      }
+      expect(unscalable(stack, p)).toEqual([]);
+    },
+  );
+
+  it("the check finds a pod-wide CPU metric on a meshed pod whose sidecar has no request", async () => {
+    const p = await plan("prod");
+    const hpa = p.byType(HPA)[0]!;
+    const spec = hpa.inputs["spec"] as { metrics: Metric[] };
+    const original = spec.metrics;
+    try {
+      spec.metrics = [{ type: "Resource", resource: { name: "cpu" } }];
+      expect(unscalable("prod", p)).toEqual([
+        `prod/${hpa.name}: the injected sidecar has no CPU request`,
+      ]);
+    } finally {
+      spec.metrics = original;
+    }
+  });
+});
+
 describe("NodeService arguments derived from the graph (prod fixture)", () => {
   const config = fixtureConfig("prod");
-  const args = (name: string) => nodeServiceArgs(config, name, "causeway", "image@sha256:x");
+  const edgeSources = { targetSources: ["10.130.0.0/20", "10.130.16.0/20", "10.130.32.0/20"] };
+  const args = (name: string) =>
+    nodeServiceArgs(config, name, "causeway", "image@sha256:x", undefined, edgeSources);
 
   const rows: [string, unknown][] = [
     [
@@ -143,7 +237,7 @@ describe("NodeService arguments derived from the graph (prod fixture)", () => {
       {
         callers: [],
         upstreams: [{ name: "orders", port: 8080 }],
-        ingressCidrs: ["10.130.0.0/20", "10.130.16.0/20", "10.130.32.0/20"],
+        expose: { loadBalancer: edgeSources },
         egressCidrs: {},
         secretEnv: {},
         env: {},
@@ -154,7 +248,6 @@ describe("NodeService arguments derived from the graph (prod fixture)", () => {
       {
         callers: ["gateway"],
         upstreams: [],
-        ingressCidrs: [],
         egressCidrs: {
           database: {
             cidrs: ["10.130.128.0/19", "10.130.160.0/19", "10.130.192.0/19"],
@@ -177,7 +270,6 @@ describe("NodeService arguments derived from the graph (prod fixture)", () => {
       {
         callers: [],
         upstreams: [],
-        ingressCidrs: [],
         egressCidrs: {
           database: {
             cidrs: ["10.130.128.0/19", "10.130.160.0/19", "10.130.192.0/19"],
@@ -204,6 +296,17 @@ describe("NodeService arguments derived from the graph (prod fixture)", () => {
   it.each(rows)("%s", (name, expected) => {
     expect(args(name)).toMatchObject(expected as object);
     expect(args(name).meshInboundPort).toBeUndefined();
+    // Only the exposed service takes the load balancer, and nobody a list of CIDRs of its own.
+    expect(args(name).expose).toEqual(
+      config.services[name]!.expose ? { loadBalancer: edgeSources } : undefined,
+    );
+    expect(args(name).ingressCidrs).toBeUndefined();
+  });
+
+  it("refuses an exposed service with no load balancer to take its sources from", () => {
+    expect(() => nodeServiceArgs(config, "gateway", "causeway", "image@sha256:x")).toThrow(
+      'service "gateway" is exposed, but no load balancer was composed for it: pass the PublicLoadBalancer to nodeServiceArgs',
+    );
   });
 
   it("with a mesh: the Envoy port, the control plane and the annotations", () => {

@@ -3,6 +3,7 @@ import {
   NodeService,
   ServiceImage,
   serviceImageTag,
+  type LoadBalancerSources,
   type NodeServiceArgs,
   type SecretEnvRef,
 } from "@causeway/components";
@@ -45,6 +46,8 @@ export interface ServicesDeps {
   readonly mesh?: ServiceMesh;
   /** What the pods need first, e.g. the Secrets they read and the mesh's webhook. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** The load balancer of the exposed services (their NetworkPolicies admit its sources). */
+  readonly loadBalancer?: LoadBalancerSources;
 }
 
 export interface ComposedService {
@@ -59,9 +62,14 @@ export function nodeServiceArgs(
   namespace: pulumi.Input<string>,
   image: pulumi.Input<string>,
   mesh?: ServiceMesh,
+  loadBalancer?: LoadBalancerSources,
 ): NodeServiceArgs {
   const s = config.services[name]!;
-  const { publicSubnetCidrs } = config.network;
+  if (s.expose && !loadBalancer) {
+    throw new Error(
+      `service "${name}" is exposed, but no load balancer was composed for it: pass the PublicLoadBalancer to nodeServiceArgs`,
+    );
+  }
   const secretEnv: Record<string, SecretEnvRef> = {};
   const egressCidrs: Record<string, { cidrs: string[]; ports: number[] }> = {};
   const env: Record<string, string> = { ...s.env };
@@ -96,7 +104,8 @@ export function nodeServiceArgs(
     secretEnv,
     upstreams: s.upstreams.map((u) => ({ name: u, port: config.services[u]!.port })),
     callers: callersOf(config.services, name),
-    ingressCidrs: s.expose ? publicSubnetCidrs : [],
+    // The load balancer's own sources: no second list of CIDRs to keep in step.
+    ...(s.expose && loadBalancer && { expose: { loadBalancer } }),
     egressCidrs,
     ...(mesh && {
       meshInboundPort: mesh.inboundPort,
@@ -162,7 +171,14 @@ export function composeServices(
     });
     const service = new NodeService(
       name,
-      nodeServiceArgs(config, name, deps.namespace.metadata.name, image.imageRef, deps.mesh),
+      nodeServiceArgs(
+        config,
+        name,
+        deps.namespace.metadata.name,
+        image.imageRef,
+        deps.mesh,
+        deps.loadBalancer,
+      ),
       {
         provider: deps.provider,
         dependsOn: [deps.namespace, ...(envSecret ? [envSecret] : []), ...(deps.dependsOn ?? [])],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argProblems, imageRefProblem, type CheckedArgs } from "./args";
+import { argProblems, imageRefProblem, targetSourceProblems, type CheckedArgs } from "./args";
 
 describe("image references", () => {
   it.each<[string, string | undefined]>([
@@ -91,6 +91,16 @@ describe("NodeService argument checks", () => {
     ).toEqual([
       "upstreams[0].name: a service cannot call itself",
       "meshInboundPort: must differ from port (8080), the http port",
+    ]);
+  });
+});
+
+describe("load balancer target sources (checked when they resolve)", () => {
+  it("accepts CIDR blocks and names each one that is not", () => {
+    expect(targetSourceProblems(["10.0.0.0/24", "10.0.1.0/24"])).toEqual([]);
+    expect(targetSourceProblems(["10.0.0.0/24", "subnet-0abc", "10.0.0.0/33"])).toEqual([
+      'expose.loadBalancer.targetSources[1]: must be an IPv4 CIDR block (found "subnet-0abc")',
+      'expose.loadBalancer.targetSources[2]: must be an IPv4 CIDR block (found "10.0.0.0/33")',
     ]);
   });
 });

@@ -47,8 +47,34 @@ export interface CheckedArgs {
   readonly cidrs: readonly { readonly arg: string; readonly cidr: string }[];
   readonly ports: readonly { readonly arg: string; readonly port: number }[];
   readonly meshInboundPort?: number | undefined;
+  /** Envoy's merged metrics port, when meshed. */
+  readonly meshMetricsPort?: number | undefined;
+  /** The metrics scraper's selectors, when one is admitted. */
+  readonly scraper?:
+    | {
+        readonly namespaceLabels: Readonly<Record<string, string>>;
+        readonly podLabels: Readonly<Record<string, string>>;
+      }
+    | undefined;
+  /**
+   * The exposure: undefined when not exposed; otherwise whether a load balancer (its target
+   * sources) was given.
+   */
+  readonly exposure?: { readonly hasLoadBalancer: boolean } | undefined;
   /** Plain image string, when known at construction. */
   readonly image?: string | undefined;
+}
+
+/**
+ * Problems with a load balancer's target sources, known only once they resolve (e.g. from a
+ * subnet lookup): each must be an IPv4 CIDR block.
+ */
+export function targetSourceProblems(cidrs: readonly string[]): string[] {
+  return cidrs.flatMap((cidr, i) =>
+    isIpv4Cidr(cidr)
+      ? []
+      : [`expose.loadBalancer.targetSources[${i}]: must be an IPv4 CIDR block (found "${cidr}")`],
+  );
 }
 
 /** Every problem with the arguments, as `<argument>: <problem>` lines. */
@@ -118,6 +144,28 @@ export function argProblems(a: CheckedArgs): string[] {
     if (a.meshInboundPort === a.port) {
       out.push(`meshInboundPort: must differ from port (${a.port}), the ${HTTP_PORT_NAME} port`);
     }
+  }
+  if (a.meshMetricsPort !== undefined) {
+    port("meshMetricsPort", a.meshMetricsPort);
+    if (a.meshMetricsPort === a.port || a.meshMetricsPort === a.meshInboundPort) {
+      out.push(
+        `meshMetricsPort: must differ from port (${a.port}) and meshInboundPort (${a.meshInboundPort})`,
+      );
+    }
+  }
+  if (a.scraper) {
+    for (const key of ["namespaceLabels", "podLabels"] as const) {
+      if (Object.keys(a.scraper[key]).length === 0) {
+        out.push(
+          `metricsScraper.${key}: must name at least one label (an empty selector admits every ${key === "podLabels" ? "pod" : "namespace"}); set false to admit no scraper`,
+        );
+      }
+    }
+  }
+  if (a.exposure && !a.exposure.hasLoadBalancer) {
+    out.push(
+      "expose.loadBalancer: an exposed service needs the load balancer that sends it traffic (pass the PublicLoadBalancer, or any { targetSources }), or its NetworkPolicy drops every request the load balancer forwards",
+    );
   }
   if (a.image !== undefined) {
     const problem = imageRefProblem(a.image);

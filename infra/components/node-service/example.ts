@@ -20,6 +20,11 @@ export function example() {
       upstreams: [{ name: "pricing", port: 8080 }], // PRICING_URL + egress
       callers: ["storefront"], // ingress from these pods only
       egressCidrs: { database: { cidrs: ["10.0.128.0/19"], ports: [Ports.postgres] } },
+      // Who may scrape :8080/metrics (default: Prometheus pods in the monitoring namespace).
+      metricsScraper: {
+        namespaceLabels: { "kubernetes.io/metadata.name": "observability" },
+        podLabels: { "app.kubernetes.io/name": "prometheus" },
+      },
     },
     { provider },
   );

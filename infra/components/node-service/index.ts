@@ -1,6 +1,7 @@
 export {
   NodeService,
   NodeServiceDefaults,
+  type LoadBalancerSources,
   type NodeServiceArgs,
   type SecretEnvRef,
   type UpstreamRef,
@@ -15,9 +16,11 @@ export {
 } from "./naming";
 export {
   ClusterDns,
+  DEFAULT_METRICS_SCRAPER,
   MESH_CONTROL_PLANE_PORTS,
   networkPolicySpec,
   ruleTable,
+  type MetricsScraper,
   type NetworkPolicyInput,
 } from "./network-policy";
 export { imageRefProblem } from "./args";

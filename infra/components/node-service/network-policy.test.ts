@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  DEFAULT_METRICS_SCRAPER,
   MESH_CONTROL_PLANE_PORTS,
   networkPolicySpec,
   ruleTable,
@@ -84,6 +85,29 @@ describe("NetworkPolicy rule table", () => {
           MESH_CONTROL_PLANE_PORTS.map((p) => `TCP/${p}`).join(" "),
         ],
       ],
+    ],
+    [
+      "the scraper: one peer (namespace AND pod labels), on the metrics ports only",
+      {
+        callers: ["gateway"],
+        meshInboundPort: 20000,
+        scraper: DEFAULT_METRICS_SCRAPER,
+        metricsPorts: [8080, 20200],
+      },
+      [
+        ["ingress", "pods app.kubernetes.io/name=gateway", "TCP/8080 TCP/20000"],
+        [
+          "ingress",
+          "namespace kubernetes.io/metadata.name=monitoring pods app.kubernetes.io/name=prometheus",
+          "TCP/8080 TCP/20200",
+        ],
+        ["egress", DNS_NS, "UDP/53 TCP/53"],
+      ],
+    ],
+    [
+      "a scraper with no metrics port is not admitted at all",
+      { scraper: DEFAULT_METRICS_SCRAPER, metricsPorts: [] },
+      [["egress", DNS_NS, "UDP/53 TCP/53"]],
     ],
   ])("%s", (_, input, rows) => {
     expect(ruleTable(networkPolicySpec({ ...base, ...input }))).toEqual(rows);

@@ -5,7 +5,8 @@ import { selectorLabels } from "./naming";
  * The NetworkPolicy rule table of one service, derived from the service graph. Pure; no Pulumi.
  *
  * Ingress: only the declared callers (by pod label) on the service port, plus the mesh inbound
- * port when meshed; for an exposed service also the load balancer's subnets on the service port.
+ * port when meshed; for an exposed service also the load balancer's subnets on the service port;
+ * and the metrics scraper (namespace and pod label) on the metrics ports only.
  * Egress: only cluster DNS, the upstreams (service port, plus mesh inbound when meshed), the
  * given CIDRs on the given ports (database, broker), and the mesh control plane when meshed.
  * Everything else is denied: both policy types are always set, so an empty list denies all.
@@ -28,7 +29,36 @@ export interface NetworkPolicyInput {
   /** The mesh control plane (Consul servers) when meshed: its namespace and ports. */
   readonly meshControlPlane?:
     { readonly namespace: string; readonly ports: readonly number[] } | undefined;
+  /** The in-cluster metrics scraper admitted on `metricsPorts`; none when undefined. */
+  readonly scraper?: MetricsScraper | undefined;
+  /**
+   * The ports the scraper may reach: the service port (the kit's `/metrics`) and, when meshed,
+   * Envoy's merged metrics port (`Ports.envoyMetrics`). Default [].
+   */
+  readonly metricsPorts?: readonly number[];
 }
+
+/**
+ * Which pods may scrape metrics: both selectors must match (one peer, namespace AND pod). An
+ * empty selector would match every namespace or pod, so both must name at least one label.
+ */
+export interface MetricsScraper {
+  /** Labels of the scraper's namespace, e.g. `{ "kubernetes.io/metadata.name": "monitoring" }`. */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
+  /** Labels of the scraper's pods, e.g. `{ "app.kubernetes.io/name": "prometheus" }`. */
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The default scraper: Prometheus pods in the `monitoring` namespace, the layout of
+ * prometheus-operator/kube-prometheus (manifests/prometheus-prometheus.yaml: namespace
+ * `monitoring`, pods labelled `app.kubernetes.io/name: prometheus`). The namespace is matched by
+ * `kubernetes.io/metadata.name`, which the API server sets and nobody can forge.
+ */
+export const DEFAULT_METRICS_SCRAPER: MetricsScraper = {
+  namespaceLabels: { "kubernetes.io/metadata.name": "monitoring" },
+  podLabels: { "app.kubernetes.io/name": "prometheus" },
+};
 
 /** Where cluster DNS (CoreDNS) runs on EKS: kube-system pods labelled k8s-app=kube-dns. */
 export const ClusterDns = {
@@ -73,6 +103,18 @@ export function networkPolicySpec(input: NetworkPolicyInput): NetworkPolicySpec 
     ingress.push({
       from: [...new Set(input.ingressCidrs)].map((cidr) => ({ ipBlock: { cidr } })),
       ports: tcp(input.port),
+    });
+  }
+  const metricsPorts = input.metricsPorts ?? [];
+  if (input.scraper && metricsPorts.length > 0) {
+    ingress.push({
+      from: [
+        {
+          namespaceSelector: { matchLabels: { ...input.scraper.namespaceLabels } },
+          podSelector: { matchLabels: { ...input.scraper.podLabels } },
+        },
+      ],
+      ports: tcp(...metricsPorts),
     });
   }
 

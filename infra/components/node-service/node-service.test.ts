@@ -200,8 +200,12 @@ describe("NodeService from another program, with plain args", () => {
         maxReplicas: 6,
         metrics: [
           {
-            type: "Resource",
-            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+            type: "ContainerResource",
+            containerResource: {
+              name: "cpu",
+              container: "orders",
+              target: { type: "Utilization", averageUtilization: 70 },
+            },
           },
         ],
       },
@@ -216,6 +220,18 @@ describe("NodeService from another program, with plain args", () => {
         ingress: [
           {
             from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway" } } }],
+            ports: [{ protocol: "TCP", port: 3000 }],
+          },
+          // The default scraper, on the service port (the kit's /metrics) only.
+          {
+            from: [
+              {
+                namespaceSelector: {
+                  matchLabels: { "kubernetes.io/metadata.name": "monitoring" },
+                },
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+              },
+            ],
             ports: [{ protocol: "TCP", port: 3000 }],
           },
         ],
@@ -293,6 +309,88 @@ describe("NodeService from another program, with plain args", () => {
         { protocol: "TCP", port: 8502 },
       ],
     });
+  });
+
+  it("admits the scraper on the service port and Envoy's merged metrics port, from the given selector only", async () => {
+    type Np = { spec: { ingress: { from: unknown[]; ports: unknown }[] } };
+    const ingressOf = async (extra: Parameters<typeof planOrders>[0]) =>
+      (
+        (await planOrders(extra)).get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "orders")
+          .inputs as Np
+      ).spec.ingress;
+    const meshed = await ingressOf({
+      meshInboundPort: 20000,
+      metricsScraper: {
+        namespaceLabels: { "kubernetes.io/metadata.name": "observability" },
+        podLabels: { "app.kubernetes.io/name": "vmagent" },
+      },
+    });
+    expect(meshed).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway" } } }],
+        ports: [
+          { protocol: "TCP", port: 3000 },
+          { protocol: "TCP", port: 20000 },
+        ],
+      },
+      {
+        from: [
+          {
+            namespaceSelector: {
+              matchLabels: { "kubernetes.io/metadata.name": "observability" },
+            },
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "vmagent" } },
+          },
+        ],
+        // Not Envoy's inbound listener (20000): the scraper has no mesh certificate.
+        ports: [
+          { protocol: "TCP", port: 3000 },
+          { protocol: "TCP", port: 20200 },
+        ],
+      },
+    ]);
+    // No scraper at all when switched off.
+    expect(await ingressOf({ metricsScraper: false })).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway" } } }],
+        ports: [{ protocol: "TCP", port: 3000 }],
+      },
+    ]);
+  });
+
+  it("an exposed service admits its load balancer's target sources, and only on the service port", async () => {
+    const plan = await planOrders({
+      expose: { loadBalancer: { targetSources: ["10.0.0.0/24", "10.0.1.0/24"] } },
+      metricsScraper: false,
+    });
+    const np = plan.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "orders").inputs as {
+      spec: { ingress: unknown[] };
+    };
+    expect(np.spec.ingress).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway" } } }],
+        ports: [{ protocol: "TCP", port: 3000 }],
+      },
+      {
+        from: [{ ipBlock: { cidr: "10.0.0.0/24" } }, { ipBlock: { cidr: "10.0.1.0/24" } }],
+        ports: [{ protocol: "TCP", port: 3000 }],
+      },
+    ]);
+  });
+
+  it("refuses an exposed service without its load balancer, and an empty scraper selector", async () => {
+    await expect(
+      planOrders({
+        expose: {} as never,
+        metricsScraper: { namespaceLabels: {}, podLabels: { app: "prometheus" } },
+      }),
+    ).rejects.toThrow(
+      [
+        'NodeService "orders": 2 invalid arguments:',
+        "  - metricsScraper.namespaceLabels: must name at least one label (an empty selector admits every namespace); set false to admit no scraper",
+        "  - expose.loadBalancer: an exposed service needs the load balancer that sends it traffic (pass the PublicLoadBalancer, or any { targetSources }), or its NetworkPolicy drops every request the load balancer forwards",
+      ].join("\n"),
+    );
   });
 
   it("children wait for what the component waits for", async () => {

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_SERVICE_PORT, Shutdown } from "../shared/contract";
-import { argProblems, imageRefProblem } from "./args";
+import { DEFAULT_SERVICE_PORT, Ports, Shutdown } from "../shared/contract";
+import { argProblems, imageRefProblem, targetSourceProblems } from "./args";
 import {
   DEFAULT_CLUSTER_DOMAIN,
   DEFAULT_PART_OF,
@@ -9,7 +9,12 @@ import {
   serviceLabels,
   upstreamEnvName,
 } from "./naming";
-import { MESH_CONTROL_PLANE_PORTS, networkPolicySpec } from "./network-policy";
+import {
+  DEFAULT_METRICS_SCRAPER,
+  MESH_CONTROL_PLANE_PORTS,
+  networkPolicySpec,
+  type MetricsScraper,
+} from "./network-policy";
 import { HTTP_PORT_NAME, PodDefaults, podSpec } from "./pod";
 import { hpaSpec, ROLLING_UPDATE, scalingPlan } from "./scaling";
 import { ComponentArgsError } from "../shared/errors";
@@ -27,6 +32,15 @@ export interface UpstreamRef {
   readonly port: number;
 }
 
+/**
+ * What an exposed service needs from the load balancer that sends it traffic: the source
+ * addresses the pods see. A `PublicLoadBalancer` is one (its `targetSources`).
+ */
+export interface LoadBalancerSources {
+  /** CIDRs the load balancer's connections to the pods come from (its subnets, for IP targets). */
+  readonly targetSources: pulumi.Input<pulumi.Input<string>[]>;
+}
+
 export interface NodeServiceArgs {
   /** Namespace of every object. Required. */
   readonly namespace: pulumi.Input<string>;
@@ -41,7 +55,7 @@ export interface NodeServiceArgs {
   readonly port?: number;
   /** Replicas; with autoscaling, the HPA minimum. Default 2. */
   readonly replicas?: number;
-  /** A HorizontalPodAutoscaler (autoscaling/v2, CPU). Default: none, `replicas` is fixed. */
+  /** A HorizontalPodAutoscaler (autoscaling/v2) on the service container's own CPU (`ContainerResource`, so injected sidecars do not block it). Default: none, `replicas` is fixed. */
   readonly autoscaling?: {
     readonly maxReplicas: number;
     /** Target average CPU utilisation in percent of the request. Default 70. */
@@ -61,8 +75,27 @@ export interface NodeServiceArgs {
   readonly upstreams?: readonly UpstreamRef[];
   /** Services (same namespace) allowed to call this one. Default [] (no pod may). */
   readonly callers?: readonly string[];
-  /** CIDRs allowed to reach the service port, e.g. the ALB's subnets. Default [] (none). */
+  /**
+   * The service receives traffic from a load balancer: its NetworkPolicy admits the load
+   * balancer's `targetSources` on the service port. `loadBalancer` is required (pass the
+   * `PublicLoadBalancer` that routes to this service). Default: not exposed.
+   */
+  readonly expose?: { readonly loadBalancer: LoadBalancerSources };
+  /**
+   * CIDRs allowed to reach the service port. Default [] (none).
+   * @deprecated Kept for compatibility; expose the service with `expose: { loadBalancer }`,
+   * which takes the sources from the load balancer itself, so they cannot be forgotten.
+   */
   readonly ingressCidrs?: readonly string[];
+  /**
+   * The in-cluster metrics scraper admitted on the service port (the kit's `/metrics`) and, when
+   * meshed, on Envoy's merged metrics port; `false` admits none. Default
+   * `DEFAULT_METRICS_SCRAPER`: pods labelled `app.kubernetes.io/name: prometheus` in the
+   * `monitoring` namespace.
+   */
+  readonly metricsScraper?: MetricsScraper | false;
+  /** Envoy's merged Prometheus metrics port when meshed. Default 20200 (`Ports.envoyMetrics`). */
+  readonly meshMetricsPort?: number;
   /** Destinations outside the cluster by purpose, e.g. `{ database: { cidrs, ports } }`. Default {}. */
   readonly egressCidrs?: Readonly<
     Record<string, { readonly cidrs: readonly string[]; readonly ports: readonly number[] }>
@@ -132,6 +165,10 @@ export class NodeService extends pulumi.ComponentResource {
     const upstreams = args.upstreams ?? [];
     const callers = args.callers ?? [];
     const ingressCidrs = args.ingressCidrs ?? [];
+    const scraper =
+      args.metricsScraper === false ? undefined : (args.metricsScraper ?? DEFAULT_METRICS_SCRAPER);
+    const meshMetricsPort =
+      args.meshInboundPort === undefined ? undefined : (args.meshMetricsPort ?? Ports.envoyMetrics);
     const egressCidrs = args.egressCidrs ?? {};
     const secretEnv = args.secretEnv ?? {};
     const userEnv = args.env ?? {};
@@ -183,6 +220,9 @@ export class NodeService extends pulumi.ComponentResource {
         })),
       ],
       meshInboundPort: args.meshInboundPort,
+      meshMetricsPort,
+      scraper,
+      exposure: args.expose && { hasLoadBalancer: args.expose.loadBalancer?.targetSources != null },
       image: typeof args.image === "string" ? args.image : undefined,
     });
     if (problems.length > 0) {
@@ -269,23 +309,38 @@ export class NodeService extends pulumi.ComponentResource {
       child,
     );
 
+    // The load balancer's sources may be known only at deploy time (a subnet lookup): they are
+    // checked when they resolve.
+    const loadBalancerSources = pulumi
+      .output(args.expose ? args.expose.loadBalancer.targetSources : [])
+      .apply((cidrs) => {
+        const sourceProblems = targetSourceProblems(cidrs);
+        if (sourceProblems.length > 0) {
+          throw new Error(`NodeService "${name}": ${sourceProblems.join("; ")}`);
+        }
+        return cidrs;
+      });
     this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
       name,
       {
         metadata,
-        spec: networkPolicySpec({
-          service,
-          port,
-          callers,
-          ingressCidrs,
-          upstreams,
-          egressCidrs,
-          meshInboundPort: args.meshInboundPort,
-          meshControlPlane: args.meshControlPlane && {
-            namespace: args.meshControlPlane.namespace,
-            ports: args.meshControlPlane.ports ?? MESH_CONTROL_PLANE_PORTS,
-          },
-        }),
+        spec: loadBalancerSources.apply((sources) =>
+          networkPolicySpec({
+            service,
+            port,
+            callers,
+            ingressCidrs: [...sources, ...ingressCidrs],
+            upstreams,
+            egressCidrs,
+            meshInboundPort: args.meshInboundPort,
+            meshControlPlane: args.meshControlPlane && {
+              namespace: args.meshControlPlane.namespace,
+              ports: args.meshControlPlane.ports ?? MESH_CONTROL_PLANE_PORTS,
+            },
+            scraper,
+            metricsPorts: [port, ...(meshMetricsPort === undefined ? [] : [meshMetricsPort])],
+          }),
+        ),
       },
       child,
     );

@@ -38,8 +38,12 @@ describe("scaling plan", () => {
         maxReplicas: 4,
         metrics: [
           {
-            type: "Resource",
-            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+            type: "ContainerResource",
+            containerResource: {
+              name: "cpu",
+              container: "orders",
+              target: { type: "Utilization", averageUtilization: 70 },
+            },
           },
         ],
         behavior: {

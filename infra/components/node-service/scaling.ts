@@ -44,10 +44,27 @@ export function scalingPlan(input: ScalingInput): ScalingPlan {
   };
 }
 
-/** The HPA spec (autoscaling/v2), scaling the Deployment named `service` on CPU. */
+/**
+ * The HPA spec (autoscaling/v2), scaling the Deployment named `service` on the CPU utilisation
+ * of its own container, the one named `container` (NodeService names it after the service).
+ *
+ * Why `ContainerResource` and not `Resource`: a `Resource` metric divides the pod's summed CPU
+ * usage by the summed requests of every container, and the HPA refuses to compute it ("missing
+ * request for cpu") when any container has none. A mesh injects containers this component does
+ * not write: consul-k8s's consul-dataplane sidecar has no CPU request unless the chart's
+ * `connectInject.sidecarProxy.resources` or the pod's
+ * `consul.hashicorp.com/sidecar-proxy-cpu-request` annotation sets one (chart default null,
+ * charts/consul/values.yaml, hashicorp/consul-k8s v1.9.11). A `ContainerResource` metric reads
+ * only the named container's usage and request, so the HPA scales whatever a mesh or any other
+ * injector adds to the pod, and it scales on the app's own load rather than on an average
+ * diluted by Envoy's. `ContainerResource` is stable in autoscaling/v2 since Kubernetes 1.30
+ * (KEP-1610, "Container Resource based Autoscaling"), the version the pod already needs for its
+ * `sleep` preStop handler.
+ */
 export function hpaSpec(
   service: string,
   hpa: NonNullable<ScalingPlan["hpa"]>,
+  container: string = service,
 ): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
   return {
     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: service },
@@ -55,9 +72,10 @@ export function hpaSpec(
     maxReplicas: hpa.maxReplicas,
     metrics: [
       {
-        type: "Resource",
-        resource: {
+        type: "ContainerResource",
+        containerResource: {
           name: "cpu",
+          container,
           target: { type: "Utilization", averageUtilization: hpa.targetCpuUtilization },
         },
       },

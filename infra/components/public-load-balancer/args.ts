@@ -31,6 +31,11 @@ export interface PublicLoadBalancerArgs {
   readonly vpcId: pulumi.Input<string>;
   /** Public subnets in at least two Availability Zones. Required. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The CIDR blocks of `subnetIds`, when the program knows them: they become `targetSources`.
+   * Default: looked up from `subnetIds` (`aws.ec2.getSubnet`) when `targetSources` is first read.
+   */
+  readonly subnetCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   /** Where the load balancer's egress rules point. Required: egress is closed otherwise. */
   readonly targetNetwork: TargetNetwork;
   /** The services to route to, by name (the key names their child resources). Required. */
@@ -78,7 +83,7 @@ export interface PublicLoadBalancerArgs {
     /** Namespace of the Services (named after the service, port = the service port). */
     readonly namespace: pulumi.Input<string>;
     /** Resources the bindings wait for, and that are deleted only after them: the controller release. */
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+    readonly dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
   };
   /** Tags for every AWS resource. Default none. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;

@@ -2,7 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
 import { planProgram, type PlanView } from "../../plan/harness";
 import { DEREGISTRATION_DELAY_SECONDS, HealthPaths } from "../shared/contract";
-import { checkArgs, PublicLoadBalancer, type PublicLoadBalancerArgs } from "./public-load-balancer";
+import { internalPathRules } from "./routing";
+import {
+  checkArgs,
+  PublicLoadBalancer,
+  TARGET_GROUP_BINDING_IMMUTABLE_FIELDS,
+  type PublicLoadBalancerArgs,
+} from "./public-load-balancer";
 
 const T = {
   sg: "aws:ec2/securityGroup:SecurityGroup",
@@ -224,6 +230,10 @@ describe("PublicLoadBalancer, defaults (closed)", () => {
       scope: "REGIONAL",
       defaultAction: { allow: {} },
       rules: [
+        {
+          name: "causeway-internal-paths",
+          action: { block: { customResponse: { responseCode: 404 } } },
+        },
         { name: "AWSManagedRulesCommonRuleSet", overrideAction: { none: {} } },
         { name: "AWSManagedRulesKnownBadInputsRuleSet", overrideAction: { none: {} } },
       ],
@@ -349,6 +359,70 @@ describe("PublicLoadBalancer, options", () => {
       },
     });
     expect(p.byType(T.tgb).map((r) => r.name)).toEqual(["edge-api", "edge-web"]);
+  });
+
+  it("answers 404 itself for the probe and metrics paths, ahead of the routes; health checks keep /readyz", async () => {
+    const p = await plan();
+    const listener = after(p, T.listener, "edge-https");
+    const internal = p.byType(T.rule).filter((r) => r.name.startsWith("edge-internal-"));
+    expect(
+      internal.map((r) => r.inputs).sort((a, b) => Number(a["priority"]) - Number(b["priority"])),
+    ).toEqual(
+      internalPathRules().map((rule) => ({
+        listenerArn: listener,
+        priority: rule.priority,
+        actions: [
+          {
+            type: "fixed-response",
+            fixedResponse: {
+              statusCode: "404",
+              contentType: "text/plain",
+              messageBody: "Not Found",
+            },
+          },
+        ],
+        conditions: [{ pathPattern: { values: rule.pathPattern } }],
+      })),
+    );
+    const routes = [p.get(T.rule, "edge-api"), p.get(T.rule, "edge-web")];
+    for (const r of routes) expect(r.inputs["priority"] as number).toBeGreaterThan(9);
+    for (const tg of p.byType(T.tg)) {
+      expect((tg.inputs["healthCheck"] as { path: string }).path).toBe(HealthPaths.readiness);
+    }
+  });
+
+  it("exposes the sources its targets see: its subnets' CIDRs", async () => {
+    const p = await planProgram(async () => {
+      const lb = new PublicLoadBalancer("edge", {
+        ...base,
+        subnetCidrs: ["10.10.0.0/24", "10.10.1.0/24"],
+      });
+      return { sources: lb.targetSources };
+    });
+    expect(p.outputs["sources"]).toEqual(["10.10.0.0/24", "10.10.1.0/24"]);
+  });
+
+  it("replaces a binding whose target group is replaced, deleting the old one first", async () => {
+    // Port A, then port B: the target group's name (and so the resource) changes, and its new ARN
+    // would be refused as an update by the controller's webhook.
+    const a = await plan({ services: { api: { host: "api.example.com", port: 9090 } } }, true);
+    const b = await plan({ services: { api: { host: "api.example.com", port: 9191 } } }, true);
+    expect(a.get(T.tg, "edge-api").inputs["name"]).not.toBe(b.get(T.tg, "edge-api").inputs["name"]);
+    for (const p of [a, b]) {
+      const tgb = p.get(T.tgb, "edge-api");
+      expect(tgb.replaceOnChanges).toEqual([
+        "spec.targetGroupARN",
+        "spec.targetType",
+        "spec.ipAddressType",
+        "spec.vpcID",
+      ]);
+      // Its metadata.name is fixed (the Service's), so the new one cannot exist beside the old.
+      expect(tgb.deleteBeforeReplace).toBe(true);
+      expect((tgb.inputs["metadata"] as { name: string }).name).toBe("api");
+    }
+    expect(TARGET_GROUP_BINDING_IMMUTABLE_FIELDS).toEqual(
+      a.get(T.tgb, "edge-api").replaceOnChanges,
+    );
   });
 
   it("rejects bad args all at once, before creating anything", async () => {

@@ -10,13 +10,21 @@ import {
 import { AccessLogBucket } from "./access-log-bucket";
 import { checkArgs, DesyncMitigationMode, routesOf, type PublicLoadBalancerArgs } from "./args";
 import { physicalName } from "./naming";
-import { listenerRules } from "./routing";
+import { internalPathRules, listenerRules } from "./routing";
 import { egressRules, ingressRules, ListenerPorts } from "./security-group";
 import { DEFAULT_TLS_POLICY } from "./tls";
-import { managedRules, metricName } from "./waf";
+import { internalPathsRule, managedRules, metricName } from "./waf";
 import { ComponentArgsError } from "../shared/errors";
 
 export * from "./args";
+
+/** Paths of a TargetGroupBinding's spec that the controller's webhook refuses to change. */
+export const TARGET_GROUP_BINDING_IMMUTABLE_FIELDS = [
+  "spec.targetGroupARN",
+  "spec.targetType",
+  "spec.ipAddressType",
+  "spec.vpcID",
+] as const;
 
 /**
  * A hardened, internet-facing Application Load Balancer owned by Pulumi: HTTPS only (HTTP
@@ -39,6 +47,14 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
   /** `https://<domain>`, or `https://<load balancer DNS name>` without a domain. */
   readonly url: pulumi.Output<string>;
+  /**
+   * The source CIDRs the targets see: the load balancer's subnets (`subnetCidrs`, or looked up
+   * from `subnetIds`). Its target groups use target type `ip`, so each connection to a pod comes
+   * from a load balancer node's address in one of its subnets (AWS docs, "Target groups for your
+   * Application Load Balancers", target type ip). Pass this load balancer as `NodeService`'s
+   * `expose.loadBalancer`, and the service's NetworkPolicy admits exactly these.
+   */
+  readonly targetSources: pulumi.Output<string[]>;
 
   constructor(
     name: string,
@@ -50,6 +66,16 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
     if (problems.length > 0) {
       throw new ComponentArgsError("PublicLoadBalancer", name, problems, this);
     }
+    this.targetSources =
+      args.subnetCidrs !== undefined
+        ? pulumi.output(args.subnetCidrs)
+        : pulumi
+            .output(args.subnetIds)
+            .apply((ids) =>
+              pulumi.all(
+                ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock),
+              ),
+            );
     const parent = { parent: this };
     const tags = args.tags;
     const sslPolicy = args.sslPolicy ?? DEFAULT_TLS_POLICY;
@@ -250,6 +276,31 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
     }
     this.targetGroups = targetGroups;
 
+    // The services' probes and metrics never leave the VPC: these rules answer 404 for them
+    // before any forward rule is evaluated. The target groups' health checks are unaffected:
+    // they go from the load balancer to each target directly, not through listener rules.
+    for (const rule of internalPathRules()) {
+      new aws.lb.ListenerRule(
+        `${name}-internal-${rule.key}`,
+        {
+          listenerArn: this.httpsListener.arn,
+          priority: rule.priority,
+          actions: [
+            {
+              type: "fixed-response",
+              fixedResponse: {
+                statusCode: "404",
+                contentType: "text/plain",
+                messageBody: "Not Found",
+              },
+            },
+          ],
+          conditions: [{ pathPattern: { values: rule.pathPattern } }],
+          tags,
+        },
+        parent,
+      );
+    }
     for (const rule of listenerRules(routesOf(args.services))) {
       new aws.lb.ListenerRule(
         `${name}-${rule.service}`,
@@ -275,7 +326,7 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
           description: `Managed rule groups in front of the public load balancer ${name}`,
           scope: "REGIONAL",
           defaultAction: { allow: {} },
-          rules: managedRules(metric),
+          rules: [internalPathsRule(metric), ...managedRules(metric)],
           visibilityConfig: {
             cloudwatchMetricsEnabled: true,
             metricName: metric,
@@ -325,7 +376,20 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
               },
             },
           },
-          { parent: this, provider, dependsOn: dependsOn ?? [] },
+          {
+            parent: this,
+            provider,
+            dependsOn: dependsOn ?? [],
+            // The controller's validating webhook refuses an update that changes these fields
+            // ("TargetGroupBinding update may not change these immutable fields"):
+            // webhooks/elbv2/targetgroupbinding_validator.go, checkImmutableFields,
+            // kubernetes-sigs/aws-load-balancer-controller v3.5.0 (the pinned chart's app). A new
+            // target group (the service's port or protocol changed) therefore replaces the
+            // binding instead of failing half-way. Its name is fixed (the service's), so the old
+            // one goes first: the new one would collide with it.
+            replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE_FIELDS],
+            deleteBeforeReplace: true,
+          },
         );
       }
     }

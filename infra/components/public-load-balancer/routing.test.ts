@@ -2,13 +2,18 @@ import { describe, expect, it } from "vitest";
 import {
   BAND_WIDTH,
   band,
+  INTERNAL_PATHS,
+  internalPathRules,
   listenerRules,
+  pathPatternMatches,
   pathPatterns,
   preferredSlot,
   routeProblems,
   type Route,
 } from "./routing";
 
+const many = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ service: `s${i}`, path: `/s${i}` }));
 const priorities = (routes: Route[]) =>
   Object.fromEntries(listenerRules(routes).map((r) => [r.service, r.priority]));
 
@@ -129,11 +134,26 @@ describe("routeProblems", () => {
       `service "c": path pattern "${long}" is longer than 128 characters`,
       `service "c": path pattern "${long}/*" is longer than 128 characters`,
     ]);
-    const many = Array.from({ length: 101 }, (_, i) => ({ service: `s${i}`, path: `/s${i}` }));
-    expect(routeProblems(many)).toEqual([
-      "101 exposed services exceed the ALB quota of 100 listener rules",
+    // 9 of the 100 rules keep the internal paths off the internet.
+    expect(routeProblems(many(91))).toEqual([]);
+    const tooMany = many(92);
+    expect(routeProblems(tooMany)).toEqual([
+      "92 exposed services exceed the ALB quota of 100 listener rules (9 keep the services' internal paths off the internet)",
     ]);
-    expect(() => listenerRules(many)).toThrow("exceed the ALB quota");
+    expect(() => listenerRules(tooMany)).toThrow("exceed the ALB quota");
+  });
+
+  it("refuses a route on an internal path, whatever its case or trailing slash", () => {
+    expect(
+      routeProblems([
+        { service: "ops", path: "/Metrics/" },
+        { service: "probe", path: "/readyz/deep" },
+        { service: "fine", path: "/metrics-dashboard" },
+      ]),
+    ).toEqual([
+      'service "ops": path /Metrics/ is reserved: /livez, /readyz, /metrics are the services\' own endpoints, which the load balancer never forwards; expose another path',
+      'service "probe": path /readyz/deep is reserved: /livez, /readyz, /metrics are the services\' own endpoints, which the load balancer never forwards; expose another path',
+    ]);
   });
 
   it("refuses nested wildcard hosts on one path, which no priority could order", () => {
@@ -150,5 +170,50 @@ describe("routeProblems", () => {
       routeProblems([overlap[0]!, { service: "docs", host: "*.docs.example.com", path: "/" }]),
     ).toEqual([]);
     expect(routeProblems([overlap[0]!, { ...overlap[1]!, host: "example.com" }])).toEqual([]);
+  });
+});
+
+describe("internal paths never reach a service", () => {
+  it("matches path patterns as the ALB docs describe: case-sensitive, * and ?, no query string", () => {
+    expect(pathPatternMatches("/metrics", "/metrics")).toBe(true);
+    expect(pathPatternMatches("/metrics", "/metrics?x=1")).toBe(true);
+    expect(pathPatternMatches("/metrics", "/Metrics")).toBe(false);
+    expect(pathPatternMatches("/metrics", "/metrics/")).toBe(false);
+    expect(pathPatternMatches("/metrics/*", "/metrics/")).toBe(true);
+    expect(pathPatternMatches("/metrics/*", "/metricsx")).toBe(false);
+    expect(pathPatternMatches("/*", "/anything/at.all")).toBe(true);
+    expect(pathPatternMatches("/a?c", "/abc")).toBe(true);
+    expect(pathPatternMatches("/a.c", "/abc")).toBe(false);
+  });
+
+  it("takes priorities 1-9, one rule per path and spelling, each exact and as a prefix", () => {
+    expect(internalPathRules()).toEqual([
+      { key: "livez", priority: 1, pathPattern: ["/livez", "/livez/*"] },
+      { key: "livez-upper", priority: 2, pathPattern: ["/LIVEZ", "/LIVEZ/*"] },
+      { key: "livez-capitalized", priority: 3, pathPattern: ["/Livez", "/Livez/*"] },
+      { key: "readyz", priority: 4, pathPattern: ["/readyz", "/readyz/*"] },
+      { key: "readyz-upper", priority: 5, pathPattern: ["/READYZ", "/READYZ/*"] },
+      { key: "readyz-capitalized", priority: 6, pathPattern: ["/Readyz", "/Readyz/*"] },
+      { key: "metrics", priority: 7, pathPattern: ["/metrics", "/metrics/*"] },
+      { key: "metrics-upper", priority: 8, pathPattern: ["/METRICS", "/METRICS/*"] },
+      { key: "metrics-capitalized", priority: 9, pathPattern: ["/Metrics", "/Metrics/*"] },
+    ]);
+    expect(INTERNAL_PATHS).toEqual(["/livez", "/readyz", "/metrics"]);
+  });
+
+  it("are evaluated before every route, and move none: band 0, where they sit, holds no valid route", () => {
+    // Band 0 would be an exact host with a path of 127+ characters, whose `/*` pattern is over
+    // the ALB's 128 characters: refused. The longest valid path lands in band 1.
+    const longest = { service: "deep", host: "api.example.com", path: `/${"d".repeat(125)}` };
+    expect(band(longest)).toBe(1);
+    expect(band({ ...longest, path: `/${"d".repeat(126)}` })).toBe(0);
+    expect(routeProblems([{ ...longest, path: `/${"d".repeat(126)}` }])).toEqual([
+      `service "deep": path pattern "/${"d".repeat(126)}/*" is longer than 128 characters`,
+    ]);
+    const routes: Route[] = [{ service: "web", path: "/" }, longest];
+    const lastInternal = Math.max(...internalPathRules().map((r) => r.priority));
+    for (const r of listenerRules(routes)) expect(r.priority).toBeGreaterThan(lastInternal);
+    const web = { service: "web", path: "/" };
+    expect(priorities(routes)["web"]).toBe(band(web) * BAND_WIDTH + preferredSlot(web) + 1);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { HealthPaths } from "../shared/contract";
 
 /**
  * Listener rules from the services' `expose` (host and/or path), with priorities that are
@@ -87,6 +88,83 @@ export function preferredSlot(route: Route): number {
   return createHash("sha256").update(routeKey(route)).digest().readUInt32BE(0) % BAND_WIDTH;
 }
 
+/**
+ * The services' own endpoints (`HealthPaths`: liveness, readiness, metrics): for the kubelet's
+ * probes, the target group's health check and the in-cluster scraper, never for the internet.
+ */
+export const INTERNAL_PATHS: readonly string[] = [
+  HealthPaths.liveness,
+  HealthPaths.readiness,
+  HealthPaths.metrics,
+];
+
+/** One rule that answers 404 itself for an internal path, whatever the host. */
+export interface InternalPathRule {
+  /** Stable key for the child resource's name, e.g. `metrics`, `metrics-upper`. */
+  readonly key: string;
+  readonly priority: number;
+  readonly pathPattern: string[];
+}
+
+/** The spellings of an internal path that get their own rule. */
+const CASE_FORMS = [
+  { suffix: "", spell: (p: string) => p },
+  { suffix: "-upper", spell: (p: string) => p.toUpperCase() },
+  { suffix: "-capitalized", spell: (p: string) => `/${p.charAt(1).toUpperCase()}${p.slice(2)}` },
+] as const;
+
+/**
+ * Fixed-response rules that keep the internal paths off the internet, ahead of every forward
+ * rule: they take the first slots of band 0 (priorities 1 to 9). No valid route lands in band 0
+ * (an exact host with a path of 126+ characters, whose `/*` pattern is over the 128-character
+ * limit), so adding them moves no existing rule.
+ *
+ * Why several spellings: ALB path patterns are case-sensitive and match the path only, not the
+ * query string (AWS docs, "Condition types for listener rules", Path conditions; Elastic Load
+ * Balancing API Reference, PathPatternConditionConfig), so `/metrics` does not match
+ * `/Metrics`, `/METRICS` or `/metrics/`. The kit's Fastify router is case-sensitive and strict
+ * about the trailing slash, but a NodeService may run any image (Express, for one, is neither by
+ * default). Each rule therefore matches one spelling exactly and as a prefix (`/metrics` and
+ * `/metrics/*`, which also catches `/metrics/`), in lower case, upper case and capitalized. A
+ * rule holds at most five condition values and five wildcards (ALB quotas, "Quotas for your
+ * Application Load Balancers"), hence one rule per path and spelling. Other mixed-case and
+ * percent-encoded spellings are the WAF's to refuse: see `waf.ts`.
+ */
+export function internalPathRules(): InternalPathRule[] {
+  return INTERNAL_PATHS.flatMap((path, i) =>
+    CASE_FORMS.map((form, j) => {
+      const spelled = form.spell(path);
+      return {
+        key: `${path.slice(1)}${form.suffix}`,
+        priority: i * CASE_FORMS.length + j + 1,
+        pathPattern: [spelled, `${spelled}/*`],
+      };
+    }),
+  );
+}
+
+/**
+ * Whether an ALB path pattern matches a request path, as the docs describe it: case-sensitive,
+ * `*` for zero or more characters, `?` for exactly one, against the path only (no query
+ * string). For tests and docs: it lets a plan be read as the ALB would evaluate it.
+ */
+export function pathPatternMatches(pattern: string, path: string): boolean {
+  const regex = pattern
+    .split("")
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${regex}$`, "s").test(path.split("?")[0]!);
+}
+
+/** How many listener rules `internalPathRules` takes. */
+export const INTERNAL_RULE_COUNT = INTERNAL_PATHS.length * CASE_FORMS.length;
+
+/** A route whose path is an internal path, or under one (compared case-insensitively). */
+function internalPathOf(route: Route): string | undefined {
+  const base = basePath(route.path).toLowerCase();
+  return INTERNAL_PATHS.find((p) => base === p || base.startsWith(`${p}/`));
+}
+
 /** Problems that would make AWS reject the rules, one message each. */
 /**
  * Pairs of routes the priorities cannot order: wildcard hosts where one is a subdomain of the
@@ -112,9 +190,9 @@ export function overlappingWildcards(routes: readonly Route[]): string[] {
 
 export function routeProblems(routes: readonly Route[]): string[] {
   const problems: string[] = [...overlappingWildcards(routes)];
-  if (routes.length > MAX_RULES) {
+  if (routes.length + INTERNAL_RULE_COUNT > MAX_RULES) {
     problems.push(
-      `${routes.length} exposed services exceed the ALB quota of ${MAX_RULES} listener rules`,
+      `${routes.length} exposed services exceed the ALB quota of ${MAX_RULES} listener rules (${INTERNAL_RULE_COUNT} keep the services' internal paths off the internet)`,
     );
   }
   const seen = new Map<string, string>();
@@ -125,6 +203,12 @@ export function routeProblems(routes: readonly Route[]): string[] {
       problems.push(`services "${other}" and "${route.service}" both claim ${key}`);
     }
     seen.set(key, route.service);
+    const internal = internalPathOf(route);
+    if (internal !== undefined) {
+      problems.push(
+        `service "${route.service}": path ${route.path} is reserved: ${INTERNAL_PATHS.join(", ")} are the services' own endpoints, which the load balancer never forwards; expose another path`,
+      );
+    }
     for (const value of pathPatterns(route) ?? []) {
       if (value.length > MAX_PATTERN_LENGTH) {
         problems.push(
@@ -148,7 +232,8 @@ export function listenerRules(routes: readonly Route[]): ListenerRuleSpec[] {
   }
   const rules: ListenerRuleSpec[] = [];
   for (const [b, members] of byBand) {
-    const taken = new Set<number>();
+    // Band 0's first slots belong to the internal-path rules.
+    const taken = new Set<number>(b === 0 ? internalPathRules().map((r) => r.priority - 1) : []);
     const ordered = [...members].sort(
       (x, y) => preferredSlot(x) - preferredSlot(y) || routeKey(x).localeCompare(routeKey(y)),
     );

@@ -1,5 +1,8 @@
+import { INTERNAL_PATHS } from "./routing";
+
 /**
- * The web ACL's rules as data: AWS managed rule groups, evaluated in this order.
+ * The web ACL's rules as data: the internal-paths rule, then AWS managed rule groups, evaluated
+ * in this order.
  * Source: https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
  */
 
@@ -30,4 +33,40 @@ export function managedRules(metricPrefix: string) {
       sampledRequestsEnabled: true,
     },
   }));
+}
+
+/** Priority of `internalPathsRule`: before the managed groups. */
+export const INTERNAL_PATHS_RULE_PRIORITY = 5;
+
+/**
+ * Blocks (404) every spelling of the services' internal paths that the listener rules cannot
+ * list: mixed case (`/mEtrics`), percent-encoded (`/%6detrics`, which the kit's Fastify router
+ * decodes and serves) and dotted or doubled slashes. WAF inspects the path after its text
+ * transformations, applied in priority order: URL_DECODE, NORMALIZE_PATH (collapses `//`, `/./`
+ * and `/../`), LOWERCASE (AWS WAF Developer Guide, "Text transformation options"). The listener
+ * rules (routing.ts, `internalPathRules`) still hold where the WAF is off.
+ */
+export function internalPathsRule(metricPrefix: string) {
+  const names = INTERNAL_PATHS.map((p) => p.slice(1)).join("|");
+  return {
+    name: "causeway-internal-paths",
+    priority: INTERNAL_PATHS_RULE_PRIORITY,
+    action: { block: { customResponse: { responseCode: 404 } } },
+    statement: {
+      regexMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        regexString: `^/(${names})(/.*)?$`,
+        textTransformations: [
+          { priority: 0, type: "URL_DECODE" },
+          { priority: 1, type: "NORMALIZE_PATH" },
+          { priority: 2, type: "LOWERCASE" },
+        ],
+      },
+    },
+    visibilityConfig: {
+      cloudwatchMetricsEnabled: true,
+      metricName: metricName(`${metricPrefix}-internal-paths`),
+      sampledRequestsEnabled: true,
+    },
+  };
 }

@@ -68,4 +68,10 @@ export const Ports = {
   // (CONSUL_GRPC_PORT "8502"), hashicorp/consul-k8s v1.9.11. Sidecars dial it.
   consulGrpcTls: 8502,
   envoyInbound: 20000,
+  // Envoy's Prometheus listener, where consul-dataplane serves Envoy's and the service's metrics
+  // merged: `connectInject.metrics.defaultPrometheusScrapePort: 20200` in charts/consul/values.yaml,
+  // hashicorp/consul-k8s v1.9.11. The injector leaves it out of the transparent proxy's inbound
+  // redirection (control-plane/connect-inject/webhook/redirect_traffic.go), so a scraper reaches
+  // it without a mesh certificate.
+  envoyMetrics: 20200,
 } as const;
