@@ -32,20 +32,35 @@ export { aliasUrns, makeUrn, normalizeUrn } from "./diff/aliases";
 export { statefulKindOf, storageChanges } from "./diff/danger";
 export {
   ChangeKind,
+  DangerClass,
   diffPlans,
+  failedStackDiff,
   replacementReasons,
+  wouldFailFlags,
+  type DangerFacts,
   type DangerFlag,
   type DiffSummary,
   type ReplacementReason,
   type ResourceChange,
   type StackDiff,
 } from "./diff/diff";
-export { factsTables, replacementRules, statefulKinds, storageChangePaths } from "./diff/facts";
+export {
+  factsTables,
+  replacementRules,
+  statefulKinds,
+  storageChangePaths,
+  uniqueNameRules,
+  upgradeRules,
+} from "./diff/facts";
 export type {
   FactsTable,
   ReplacementRule,
   StatefulKind,
   StorageChangePath,
+  UniqueNameRule,
+  UpgradeContext,
+  UpgradeRule,
+  UpgradeVerdict,
 } from "./diff/facts/types";
 export {
   diffValues,
