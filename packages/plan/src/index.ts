@@ -33,6 +33,7 @@ export { statefulKindOf, storageChanges } from "./diff/danger";
 export {
   ChangeKind,
   DangerClass,
+  diffExitCode,
   diffPlans,
   failedStackDiff,
   replacementReasons,
@@ -70,6 +71,12 @@ export {
   type PathSegment,
   type PropertyChange,
 } from "./diff/values";
+export {
+  PROGRESS_ENV,
+  progressReporter,
+  type Progress,
+  type ProgressStream,
+} from "./render/progress";
 export { moduleProgram, resolveEntry } from "./project/entry";
 export { namespacedKey, readProjectFile, type ProjectFile } from "./project/project-file";
 export { knownStacks, stackConfig } from "./project/stack-file";

@@ -481,3 +481,14 @@ function dangerOf(
   }
   return flags;
 }
+
+/**
+ * The exit code of a plan diff: 1 when a stack's plan failed; with `failOnDanger`, 2 when a
+ * change would make the real deploy fail (would-fail flags only: data loss, downtime and
+ * protection flags are for the reviewer, since they may be intended); else 0.
+ */
+export function diffExitCode(diffs: readonly StackDiff[], failOnDanger: boolean): number {
+  if (diffs.some((d) => d.error !== undefined)) return 1;
+  if (failOnDanger && wouldFailFlags(diffs).length > 0) return 2;
+  return 0;
+}
