@@ -22,7 +22,7 @@ export function promotedImages(
   const source = new pulumi.StackReference("images-source", { name: from });
   const refs = source.requireOutput(IMAGE_REFS_OUTPUT);
   return (service) =>
-    refs.apply<string>((all: unknown) => {
+    refs.apply((all: unknown): pulumi.Output<string> => {
       // The offline plan answers a StackReference output with a placeholder string: the digest
       // is known only when the stack is deployed, so it stays unknown here, as in a preview.
       if (typeof all === "string" && all.startsWith(OFFLINE_PLACEHOLDER)) {
@@ -34,6 +34,6 @@ export function promotedImages(
           `causeway:images.promoteFrom: stack ${from} exports no image pinned by digest for "${service}" in ${IMAGE_REFS_OUTPUT} (found ${JSON.stringify(ref)}); deploy the service there first, or pin causeway:services.${service}.image`,
         );
       }
-      return ref;
+      return pulumi.output(ref);
     });
 }
