@@ -4,6 +4,7 @@ import { clusterProvider } from "./cluster";
 import { composeData } from "./data";
 import { loadBalancerController, publicEdge } from "./edge";
 import { composeMesh } from "./mesh";
+import { IMAGE_REFS_OUTPUT } from "./images";
 import { appNamespace } from "./namespace";
 import { composeServices } from "./services";
 
@@ -54,6 +55,10 @@ export function composePlatform(config: PlatformConfig): Record<string, unknown>
     environment: config.environment,
     namespace: namespace.metadata.name,
     services: Object.keys(config.services).sort(),
+    // Each service's image pinned by digest: what staging and prod promote (images.promoteFrom).
+    [IMAGE_REFS_OUTPUT]: Object.fromEntries(
+      Object.entries(composed).map(([name, c]) => [name, c.image.imageRef]),
+    ),
     ...data.outputs,
     ...edge.outputs,
   };

@@ -116,20 +116,65 @@ describe("each service of each fixture stack", () => {
     expect(usersOf(services, "broker")).toEqual(["orders", "payments"]);
   });
 
-  it("builds each image from services/Dockerfile with a content tag, unless the stack pins one", async () => {
+  it("dev builds each image from services/Dockerfile for arm64 with a content tag, unless the stack pins one", async () => {
     const digest = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders@sha256:${"c".repeat(64)}`;
-    const p = await planFixture("staging", { "causeway:services": { orders: { image: digest } } });
+    const p = await planFixture("dev", { "causeway:services": { orders: { image: digest } } });
     expect(p.byType("aws:ecr/repository:Repository").map((r) => r.name)).toEqual(
-      servicesOf("staging").filter((name) => name !== "orders"),
+      servicesOf("dev").filter((name) => name !== "orders"),
     );
     expect(deployment(p, "orders").template.spec.containers[0]!.image).toBe(digest);
     const build = p.get("docker:index/image:Image", "payments").inputs["build"];
     expect(build).toEqual({
       context: ".",
       dockerfile: "services/Dockerfile",
-      platform: "linux/amd64",
-      args: { SERVICE: "payments", VERSION: serviceImageTag("payments", {}, REPO_ROOT) },
+      platform: "linux/arm64",
+      args: {
+        SERVICE: "payments",
+        VERSION: serviceImageTag("payments", { platform: "linux/arm64" }, REPO_ROOT),
+      },
     });
+    // The staging and prod accounts may pull what dev builds (the fixture's pullAccountIds).
+    const pull = p.get("aws:ecr/repositoryPolicy:RepositoryPolicy", "payments").inputs["policy"];
+    expect(JSON.parse(pull as string).Statement[0].Principal.AWS).toEqual(
+      fixtureConfig("dev")
+        .images.pullAccountIds.map((id) => `arn:aws:iam::${id}:root`)
+        .sort(),
+    );
+    expect(fixtureConfig("dev").images.pullAccountIds).toHaveLength(2);
+  });
+
+  it.each(["staging", "prod"] as const)(
+    "%s never builds: it deploys dev's digests, read from dev's imageRefs output",
+    async (stack) => {
+      const p = await plan(stack);
+      const config = fixtureConfig(stack);
+      expect(config.images.promoteFrom).toBe("fixture/causeway/dev");
+      expect(p.byType("docker:index/image:Image")).toEqual([]);
+      expect(p.byType("aws:ecr/repository:Repository")).toEqual([]);
+      const source = p.get("pulumi:pulumi:StackReference", "images-source");
+      expect(source.inputs["name"]).toBe("fixture/causeway/dev");
+      for (const name of servicesOf(stack)) {
+        // Only known once dev is deployed: the image comes from the reference, and nowhere else.
+        const image = deployment(p, name).template.spec.containers[0]!.image;
+        expect(image).toMatch(/^\(known after apply: .*\)$/);
+        expect(image).toContain(source.urn);
+        expect(image).not.toContain("aws:ecr/");
+      }
+    },
+  );
+
+  it("a stack that promotes still runs a digest its config pins, and exports what it runs", async () => {
+    const digest = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders@sha256:${"d".repeat(64)}`;
+    const p = await planFixture("prod", { "causeway:services": { orders: { image: digest } } });
+    expect(deployment(p, "orders").template.spec.containers[0]!.image).toBe(digest);
+    expect((p.outputs["imageRefs"] as Record<string, unknown>)["orders"]).toBe(digest);
+    expect(p.byType("docker:index/image:Image")).toEqual([]);
+  });
+
+  it("staging and prod refuse a config that would build", () => {
+    expect(() => fixtureConfig("prod", { "causeway:images": { promoteFrom: null } })).toThrow(
+      "causeway:images.promoteFrom: is required in prod, which never builds images: set it to the dev stack that built them (e.g. acme/causeway/dev), or pin causeway:services.<name>.image by digest (not pinned: gateway, orders, payments)",
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { callersOf, type PlatformConfig, type ServiceConfig } from "../config";
 import { serviceEnvSecretName } from "../config/sections/services";
 import { dataStoresOf } from "./data-stores";
+import { promotedImages } from "./images";
 
 /**
  * The repository root, read for the content tag. The build itself uses context "." because
@@ -150,20 +151,29 @@ export function serviceEnvSecret(
 
 /**
  * One ServiceImage and one NodeService per service of the graph, in the app namespace, with the
- * `cluster` provider. Images are built from services/Dockerfile unless the stack pins one.
+ * `cluster` provider. An image is pinned by the stack (`services.<name>.image`), promoted from
+ * the stack `images.promoteFrom` names (by digest; staging and prod), or else built from
+ * services/Dockerfile for `images.platform`, its repository readable by `images.pullAccountIds`.
  */
 export function composeServices(
   config: PlatformConfig,
   deps: ServicesDeps,
 ): Record<string, ComposedService> {
   const out: Record<string, ComposedService> = {};
+  const promoted = promotedImages(config.images);
+  const platform = config.images.platform;
   for (const name of Object.keys(config.services).sort()) {
     const s = config.services[name]!;
     const image = new ServiceImage(
       name,
       s.image !== undefined
         ? { pinned: s.image }
-        : { build: { tag: serviceImageTag(name, {}, REPO_ROOT) } },
+        : promoted
+          ? { pinned: promoted(name) }
+          : {
+              build: { tag: serviceImageTag(name, { platform }, REPO_ROOT), platform },
+              pullAccountIds: config.images.pullAccountIds,
+            },
     );
     const envSecret = serviceEnvSecret(name, s, deps.namespace.metadata.name, {
       provider: deps.provider,

@@ -57,7 +57,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
       "causeway:servces": { gateway: {} },
     });
     expect(problems(raw)).toEqual([
-      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database',
+      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:images',
       'causeway:environment: must be one of dev, staging, prod (found "qa")',
     ]);
   });
@@ -269,6 +269,7 @@ describe("PlatformConfig", () => {
       "edge",
       "broker",
       "database",
+      "images",
     ]);
   });
 });

@@ -16,7 +16,15 @@ function plan(...args: string[]) {
     [tsx, "--conditions=causeway-source", path.join(root, "infra/plan/cli.ts"), ...args],
     { cwd: root, encoding: "utf8", timeout: 60_000 },
   );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  const lines = result.stderr.split(/(?<=\n)/);
+  const isProgress = (l: string) => l.startsWith("plan: [");
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    /** stderr less the progress lines. */
+    stderr: lines.filter((l) => !isProgress(l)).join(""),
+    progress: lines.filter(isProgress).map((l) => l.trimEnd()),
+  };
 }
 
 // Each case starts the CLI (and two of them a full plan) in a child process: on a busy machine
@@ -28,6 +36,15 @@ describe("plan CLI", { timeout: 120_000 }, () => {
     const first = plan("prod", "--json", a);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
+    // Progress per phase on stderr, one line each (stderr is a pipe here); stdout is the plan.
+    expect(first.progress).toEqual([
+      "plan: [prod] config: reading stacks/Pulumi.prod.yaml",
+      "plan: [prod] config: checking",
+      "plan: [prod] program: running under the offline plan",
+      expect.stringMatching(/^plan: \[prod\] policy: evaluating the policy pack on \d+ resources$/),
+      expect.stringMatching(/^plan: \[prod\] done: \d+ resources, 0 policy violations$/),
+    ]);
+    expect(first.stdout.startsWith('Previewing causeway stack "prod"')).toBe(true);
     expect(first.stdout).toContain('Previewing causeway stack "prod"');
     expect(plan("prod", "--json", b).code).toBe(0);
     const text = readFileSync(a, "utf8");
@@ -56,11 +73,12 @@ describe("plan CLI", { timeout: 120_000 }, () => {
     );
     const result = plan("bad", "--stacks", work);
     expect(result.code).toBe(1);
+    expect(result.progress.at(-1)).toBe("plan: [bad] config: checking");
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
       [
         'error: Invalid Causeway config for stack "bad": 3 problems.',
-        '  - causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database',
+        '  - causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:images',
         '  - causeway:environment: must be one of dev, staging, prod (found "qa")',
         "  - causeway:services: is required: The service graph: name -> { port, replicas, autoscaling, resources, env, secretEnv, upstreams, expose, database, broker, image }. Set it in stacks/Pulumi.<stack>.yaml.",
         "",

@@ -1,4 +1,11 @@
-import { PlanError, renderJson, renderText, runPlan, STACK_TRACES_ENV } from "@causeway/plan";
+import {
+  PlanError,
+  progressReporter,
+  renderJson,
+  renderText,
+  runPlan,
+  STACK_TRACES_ENV,
+} from "@causeway/plan";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -35,15 +42,35 @@ async function cli(argv: string[]): Promise<number> {
   const stacksDir = values.stacks
     ? path.resolve(process.cwd(), values.stacks)
     : path.join(root, "stacks");
-  const stackFile = readStackFile(stacksDir, stack);
-  const plan = await runPlan({
-    project: PROJECT,
+  const progress = progressReporter("plan");
+  progress.step(
     stack,
-    raw: stackFile.raw,
-    program,
-    preflight: loadPlatformConfig,
-    ...causewayPlanOptions(stackFile.raw),
-  });
+    "config",
+    `reading ${path.relative(process.cwd(), stacksDir) || "."}/Pulumi.${stack}.yaml`,
+  );
+  const stackFile = readStackFile(stacksDir, stack);
+  let plan;
+  try {
+    plan = await runPlan({
+      project: PROJECT,
+      stack,
+      raw: stackFile.raw,
+      program,
+      preflight: () => {
+        progress.step(stack, "config", "checking");
+        loadPlatformConfig();
+        progress.step(stack, "program", "running under the offline plan");
+      },
+      ...causewayPlanOptions(stackFile.raw),
+    });
+    progress.step(
+      stack,
+      "policy",
+      `evaluating the policy pack on ${plan.resources.length} resources`,
+    );
+  } finally {
+    progress.done();
+  }
   // Production rules key on causeway:environment, in the pack as in the config.
   const environment = stackFile.raw.values["causeway:environment"];
   const evaluation = await evaluatePack(
@@ -52,6 +79,12 @@ async function cli(argv: string[]): Promise<number> {
     tierPolicyConfig(causewayPack.policies, environment),
   );
   const policy = policyReport(evaluation);
+  progress.step(
+    stack,
+    "done",
+    `${plan.resources.length} resources, ${policy.violations.length} policy violations`,
+  );
+  progress.done();
   if (values.json) {
     writeFileSync(path.resolve(process.cwd(), values.json), renderJson({ ...plan, policy }));
   }

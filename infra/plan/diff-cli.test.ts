@@ -33,7 +33,15 @@ function planDiff(cwd: string, ...args: string[]) {
     [tsx, "--conditions=causeway-source", DIFF_CLI, ...args],
     { cwd, encoding: "utf8", timeout: 240_000, env: { ...process.env, TMPDIR: childTmp } },
   );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  const lines = result.stderr.split(/(?<=\n)/);
+  const isProgress = (l: string) => l.startsWith("plan:diff: [");
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    /** stderr less the progress lines. */
+    stderr: lines.filter((l) => !isProgress(l)).join(""),
+    progress: lines.filter(isProgress).map((l) => l.trimEnd()),
+  };
 }
 
 /**
@@ -79,7 +87,7 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
     expect(planDiff(root)).toMatchObject({
       code: 1,
       stderr:
-        "error: --base is required\nusage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE]\n",
+        "error: --base is required\nusage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE] [--fail-on-danger]\n",
     });
     expect(planDiff(root, "--base", "no-such-ref-xyz")).toMatchObject({
       code: 1,
@@ -138,13 +146,38 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
         md,
         "--json",
         json,
+        "--fail-on-danger",
       );
       expect(result.stderr).toBe("");
+      // A broker replacement loses data but is no refusal: --fail-on-danger lets it pass.
       expect(result.code).toBe(0);
+      expect(result.progress).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^plan:diff: \[\*\] base: checking out HEAD \([0-9a-f]{7}\)$/),
+          "plan:diff: [dev] base: planning",
+          "plan:diff: [dev] head: planning",
+          expect.stringMatching(/^plan:diff: \[dev\] head: planned, \d+ resources$/),
+          expect.stringMatching(
+            /^plan:diff: \[dev\] diff: \+0 ~1 -0 ±2, 0 would fail, 2 danger flags$/,
+          ),
+        ]),
+      );
       const diff = JSON.parse(readFileSync(json, "utf8")) as { stacks: StackDiff[] };
       const [dev] = diff.stacks;
-      expect(dev!.summary).toEqual({ create: 0, update: 1, delete: 0, replace: 1 });
-      const [broker, orders] = dev!.changes;
+      // The broker is replaced, and so is the Secret that holds its endpoint (its data comes
+      // from the broker's outputs, and a Secret's data change replaces it).
+      expect(dev!.summary).toEqual({ create: 0, update: 1, delete: 0, replace: 2 });
+      const [broker, secret, orders] = dev!.changes;
+      expect(secret).toMatchObject({
+        kind: "replace",
+        type: "kubernetes:core/v1:Secret",
+        name: "broker-connection",
+      });
+      expect(secret!.properties.map((p) => p.new)).toEqual([
+        expect.stringMatching(
+          /^\(known after apply: urn:.*aws:mq\/broker:Broker::broker is replaced\)$/,
+        ),
+      ]);
       expect(orders).toMatchObject({
         kind: "update",
         type: "kubernetes:apps/v1:Deployment",
@@ -166,14 +199,21 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
         expect.objectContaining({
           urn: broker!.urn,
           kind: "replace",
+          class: "data-loss",
           message: expect.stringMatching(/^replaces the RabbitMQ broker \(deploymentMode/),
+        }),
+        expect.objectContaining({
+          urn: broker!.urn,
+          class: "downtime",
+          message: expect.stringMatching(/^deleteBeforeReplace deletes causeway-dev before/),
         }),
       ]);
       expect(dev!.policy).toMatchObject({ violations: [] });
       const comment = readFileSync(md, "utf8");
-      expect(comment).toContain("### Stack `dev`: +0 ~1 -0 ±1");
-      expect(comment.indexOf("**Danger (1)**")).toBeLessThan(comment.indexOf("<details>"));
-      expect(result.stdout).toContain('Stack "dev": +0 ~1 -0 ±1');
+      expect(comment).toContain("### Stack `dev`: +0 ~1 -0 ±2");
+      expect(comment.indexOf("**Danger (2)**")).toBeLessThan(comment.indexOf("<details>"));
+      expect(comment).not.toContain("This deploy would fail");
+      expect(result.stdout).toContain('Stack "dev": +0 ~1 -0 ±2');
     } finally {
       head.remove();
     }
@@ -182,5 +222,32 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
     // (tsx keeps its compile cache there too: only our directories count.)
     expect(readdirSync(childTmp).filter((d) => d.startsWith("causeway-"))).toEqual([]);
     expect(worktrees()).not.toContain(childTmp);
+  });
+
+  it("still writes the Markdown when the head plan of a stack fails, with the error as its section, first", () => {
+    const head = addWorktree(root, "HEAD");
+    try {
+      snapshotInto(head.dir);
+      const stackFile = path.join(head.dir, "stacks/Pulumi.dev.yaml");
+      const doc = parseDocument(readFileSync(stackFile, "utf8"));
+      doc.setIn(["config", "causeway:services", "orders", "replicas"], -1);
+      writeFileSync(stackFile, doc.toString());
+      const md = path.join(head.dir, "plan.md");
+      const result = planDiff(head.dir, "--base", "HEAD", "--stacks", "dev", "--markdown", md);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe("error: a stack's plan failed (its section shows the error)\n");
+      expect(result.progress).toContain("plan:diff: [dev] head: plan failed");
+      expect(result.progress).toContain("plan:diff: [dev] diff: plan failed");
+      const comment = readFileSync(md, "utf8");
+      const first = comment.indexOf("### :no_entry: This deploy would fail (1)");
+      expect(first).toBeGreaterThan(0);
+      expect(comment).toContain("- stack `dev`: the plan failed (see its section)");
+      const section = comment.indexOf("### Stack `dev`: plan failed");
+      expect(section).toBeGreaterThan(first);
+      expect(comment.slice(section)).toMatch(/causeway:services\.orders\.replicas/);
+      expect(result.stdout).toContain('Stack "dev": plan failed');
+    } finally {
+      head.remove();
+    }
   });
 });

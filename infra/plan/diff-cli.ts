@@ -1,9 +1,14 @@
 import {
+  diffExitCode,
   diffPlans,
+  failedStackDiff,
   knownStacks,
   PlanError,
+  progressReporter,
   renderDiffText,
   renderMarkdown,
+  wouldFailFlags,
+  type Plan,
   type StackDiff,
 } from "@causeway/plan";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,14 +19,17 @@ import { addWorktree, headCommit, repoRoot, resolveCommit, type Worktree } from 
 import { planInTree, pool } from "./diff-plans";
 
 /**
- * `npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE]`
+ * `npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE] [--fail-on-danger]`
  *
  * Plans every stack at the base revision (in a temporary git worktree, with that revision's
  * own code) and in the working tree of the current directory, and prints what changes.
+ * Progress goes to stderr. A stack whose plan fails gets the error as its section (the Markdown
+ * and JSON are still written) and the exit code is 1; with --fail-on-danger, a change that a
+ * real deploy would refuse makes it 2.
  */
 
 const USAGE =
-  "usage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE]";
+  "usage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE] [--fail-on-danger]";
 
 async function cli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -32,6 +40,7 @@ async function cli(argv: string[]): Promise<number> {
       stacks: { type: "string" },
       markdown: { type: "string" },
       json: { type: "string" },
+      "fail-on-danger": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -71,21 +80,54 @@ async function cli(argv: string[]): Promise<number> {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  const progress = progressReporter("plan:diff");
   let diffs: StackDiff[];
   try {
+    progress.step("*", "base", `checking out ${values.base} (${baseCommit.slice(0, 7)})`);
     tree = addWorktree(root, baseCommit);
     const base = tree;
     const limit = Math.max(1, Math.min(4, availableParallelism()));
+    /** A plan, or the error that stopped it: a failed plan becomes its stack's section. */
+    const planned = async (
+      stack: string,
+      side: "base" | "head",
+      dir: string,
+    ): Promise<Plan | { error: string }> => {
+      progress.step(stack, side, "planning");
+      try {
+        const plan = await planInTree(dir, stack, path.join(work, `${side}-${stack}.json`));
+        progress.step(stack, side, `planned, ${plan.resources.length} resources`);
+        return plan;
+      } catch (e) {
+        progress.step(stack, side, "plan failed");
+        const message = e instanceof PlanError ? e.message : String((e as Error)?.stack ?? e);
+        return { error: side === "base" ? `the base revision: ${message}` : message };
+      }
+    };
     const tasks = stacks.flatMap((stack) => [
       () =>
         existsSync(path.join(base.dir, "stacks", `Pulumi.${stack}.yaml`))
-          ? planInTree(base.dir, stack, path.join(work, `base-${stack}.json`))
+          ? planned(stack, "base", base.dir)
           : Promise.resolve(null),
-      () => planInTree(root, stack, path.join(work, `head-${stack}.json`)),
+      () => planned(stack, "head", root),
     ]);
     const plans = await pool(limit, tasks);
-    diffs = stacks.map((_, i) => diffPlans(plans[2 * i] ?? null, plans[2 * i + 1]!));
+    diffs = stacks.map((stack, i) => {
+      const basePlan = plans[2 * i] ?? null;
+      const headPlan = plans[2 * i + 1]!;
+      const failed = [headPlan, basePlan].find((p) => p !== null && "error" in p);
+      const d =
+        failed && "error" in failed
+          ? failedStackDiff(stack, failed.error)
+          : diffPlans(basePlan as Plan | null, headPlan as Plan);
+      const verdict = d.error
+        ? "plan failed"
+        : `+${d.summary.create} ~${d.summary.update} -${d.summary.delete} ±${d.summary.replace}, ${wouldFailFlags([d]).length} would fail, ${d.danger.length} danger flags`;
+      progress.step(stack, "diff", verdict);
+      return d;
+    });
   } finally {
+    progress.done();
     cleanup();
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
@@ -106,7 +148,15 @@ async function cli(argv: string[]): Promise<number> {
     );
   }
   process.stdout.write(renderDiffText(diffs, `${values.base} (${baseCommit.slice(0, 7)})`));
-  return 0;
+  const code = diffExitCode(diffs, values["fail-on-danger"] === true);
+  if (code === 1)
+    process.stderr.write("error: a stack's plan failed (its section shows the error)\n");
+  if (code === 2) {
+    process.stderr.write(
+      `error: --fail-on-danger: ${wouldFailFlags(diffs).length} changes would make the deploy fail (listed first above)\n`,
+    );
+  }
+  return code;
 }
 
 function isUserError(e: unknown): e is Error {

@@ -1,4 +1,4 @@
-import { PlanError, type Plan } from "@causeway/plan";
+import { PlanError, PROGRESS_ENV, type Plan } from "@causeway/plan";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -34,7 +34,12 @@ function run(
   cwd: string,
 ): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(command, args, {
+      cwd,
+      stdio: ["ignore", "ignore", "pipe"],
+      // The child's stderr is the error message on failure: no progress lines in it.
+      env: { ...process.env, [PROGRESS_ENV]: "off" },
+    });
     let stderr = "";
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => {

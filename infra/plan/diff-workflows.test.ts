@@ -107,13 +107,48 @@ describe("GitHub workflows", () => {
     ).toEqual([
       ["dev", "dev", null],
       ["staging", "staging", "dev"],
-      ["prod", "prod", "staging"],
+      ["prod", "prod", ["dev", "staging"]],
     ]);
     for (const job of Object.values(deploy.jobs)) {
       // workflow_dispatch can be run from any branch: only main's code may be deployed.
       expect(job.if).toBe("github.ref == 'refs/heads/main'");
-      const pulumi = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
-      expect(pulumi?.with).toMatchObject({ command: "up", policyPacks: "infra/policies" });
+      const pulumi = job.steps.filter(
+        (s) => s.uses?.startsWith("pulumi/actions@") && s.with?.["command"] !== undefined,
+      );
+      expect(pulumi.map((s) => s.with)).toEqual([
+        expect.objectContaining({ command: "up", policyPacks: "infra/policies" }),
+      ]);
     }
+  });
+
+  it("deploy promotes: dev exports the digests it deployed, staging and prod pin exactly those before up", () => {
+    const deploy = workflow("deploy.yml");
+    const dev = deploy.jobs["dev"]! as Job & { outputs?: Record<string, string> };
+    expect(dev.outputs).toEqual({ "image-refs": "${{ steps.images.outputs.refs }}" });
+    const read = dev.steps.find((s) => s.run?.includes("pulumi stack output imageRefs"));
+    expect(read).toBeDefined();
+    // Read after dev's up, and refused unless every image is pinned by digest.
+    const upAt = dev.steps.findIndex((s) => s.with?.["command"] === "up");
+    expect(dev.steps.indexOf(read!)).toBeGreaterThan(upAt);
+    expect(read!.run).toContain("@sha256:[0-9a-f]{64}$");
+    for (const name of ["staging", "prod"]) {
+      const job = deploy.jobs[name]!;
+      const pin = job.steps.findIndex((s) => s.env?.["IMAGE_REFS"] !== undefined);
+      const up = job.steps.findIndex((s) => s.with?.["command"] === "up");
+      expect(pin, name).toBeGreaterThan(-1);
+      expect(pin, name).toBeLessThan(up);
+      expect(job.steps[pin]!.env!["IMAGE_REFS"]).toBe("${{ needs.dev.outputs.image-refs }}");
+      expect(job.steps[pin]!.run).toContain(
+        'pulumi config set --path "causeway:services.$name.image" "$ref"',
+      );
+    }
+  });
+
+  it("preview fails the check on a change that would fail the deploy, and still uploads the comment", () => {
+    const diff = workflow("preview.yml").jobs["plan-diff"]!;
+    const run = diff.steps.find((s) => s.run?.includes("npm run plan:diff"))!.run!;
+    expect(run).toContain("--fail-on-danger");
+    const upload = diff.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+    expect(upload.if).toBe("${{ !cancelled() }}");
   });
 });

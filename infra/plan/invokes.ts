@@ -123,7 +123,11 @@ export function invokeContext(raw: RawConfig): InvokeContext {
     vpcId: typeof network["vpcId"] === "string" ? network["vpcId"] : "vpc-00000000",
     vpcCidr: typeof network["vpcCidr"] === "string" ? network["vpcCidr"] : "10.0.0.0/16",
     subnetIds: [strings(network["publicSubnetIds"]), strings(network["privateSubnetIds"])],
-    stackReferenceOutputs: [typeof stackRef?.output === "string" ? stackRef.output : "kubeconfig"],
+    stackReferenceOutputs: [
+      typeof stackRef?.output === "string" ? stackRef.output : "kubeconfig",
+      // The images a staging or prod stack promotes from dev (causeway:images.promoteFrom).
+      ...(typeof json("causeway:images")["promoteFrom"] === "string" ? ["imageRefs"] : []),
+    ],
   };
 }
 

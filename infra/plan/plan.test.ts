@@ -63,6 +63,12 @@ describe("offline plan of the dev stack", () => {
       brokerEndpoint: "(known after apply)",
       databaseAddress: "(known after apply)",
       environment: "dev",
+      // What staging and prod promote: each image pinned by digest, known once built.
+      imageRefs: Object.fromEntries(
+        Object.keys(JSON.parse(rawStackConfig("dev").values["causeway:services"]!) as object)
+          .sort()
+          .map((name) => [name, "(known after apply)"]),
+      ),
       namespace: "causeway",
       services: Object.keys(
         JSON.parse(rawStackConfig("dev").values["causeway:services"]!) as object,

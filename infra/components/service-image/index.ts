@@ -7,6 +7,7 @@ export {
 } from "./service-image";
 export { LifecycleDefaults, lifecyclePolicy } from "./lifecycle";
 export { imageContentTag } from "./tag";
+export { PULL_ACTIONS, pullPolicy } from "./pull-policy";
 export {
   contextFiles,
   contextSources,

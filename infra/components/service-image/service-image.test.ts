@@ -191,12 +191,47 @@ describe("ServiceImage", () => {
     expect(image.inputs["build"]).toEqual({
       context: ".",
       dockerfile: "services/Dockerfile",
-      platform: "linux/amd64",
+      // The nodes' architecture: Graviton (arm64) unless the build says otherwise.
+      platform: "linux/arm64",
       args: { SERVICE: "orders", VERSION: "src-0123456789ab" },
     });
+    // No account but the owner's may pull unless pullAccountIds says so.
+    expect(plan.byType("aws:ecr/repositoryPolicy:RepositoryPolicy")).toEqual([]);
     // The registry password comes from an ECR token and is never printed.
     expect((image.inputs["registry"] as Record<string, unknown>)["password"]).toMatch(
       /^\(known after apply|^\[secret\]$/,
+    );
+  });
+
+  it("lets the listed accounts pull, and nothing more", async () => {
+    const plan = await planProgram(async () => {
+      new ServiceImage("orders", {
+        build: { tag: "src-0123456789ab" },
+        pullAccountIds: ["333344445555", "222233334444"],
+      });
+      return {};
+    });
+    const policy = plan.get("aws:ecr/repositoryPolicy:RepositoryPolicy", "orders");
+    expect(policy.inputs["repository"]).toBe("causeway/orders");
+    expect(JSON.parse(policy.inputs["policy"] as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "PullFromPromotedAccounts",
+          Effect: "Allow",
+          Principal: {
+            AWS: ["arn:aws:iam::222233334444:root", "arn:aws:iam::333344445555:root"],
+          },
+          Action: [
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+          ],
+        },
+      ],
+    });
+    expect(plan.get("aws:ecr/repository:Repository", "orders").inputs["imageTagMutability"]).toBe(
+      "IMMUTABLE",
     );
   });
 
@@ -220,6 +255,11 @@ describe("ServiceImage", () => {
       '  - pinned: must be an image pinned by digest, <repository>@sha256:<64 hex digits> (found "r.example/orders:1.0")',
     ],
     [
+      "an account id that is not one",
+      { build: { tag: "1" }, pullAccountIds: ["12345", "222233334444", "222233334444"] },
+      '  - pullAccountIds: must be 12-digit AWS account ids (found "12345")\n  - pullAccountIds: lists 222233334444 twice',
+    ],
+    [
       "the latest tag",
       { build: { tag: "latest" } },
       `  - build.tag: must be an immutable Docker tag (1-128 letters, digits, '_', '.', '-'), not "latest" (found "latest")`,
@@ -230,6 +270,8 @@ describe("ServiceImage", () => {
         new ServiceImage("orders", args);
         return {};
       }),
-    ).rejects.toThrow(`ServiceImage "orders": 1 invalid argument:\n${problem}`);
+    ).rejects.toThrow(
+      `ServiceImage "orders": ${problem.split("\n").length} invalid argument${problem.includes("\n") ? "s" : ""}:\n${problem}`,
+    );
   });
 });

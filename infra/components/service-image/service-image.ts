@@ -5,6 +5,7 @@ import { imageRefProblem } from "../node-service/args";
 import { LifecycleDefaults, lifecyclePolicy, lifecycleProblems } from "./lifecycle";
 import { ComponentArgsError } from "../shared/errors";
 import { imageContentTag } from "./tag";
+import { pullAccountProblems, pullPolicy } from "./pull-policy";
 
 const DIGEST_REF = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
 
@@ -14,7 +15,8 @@ export const ServiceImageDefaults = {
   context: ".",
   /** The one Dockerfile of every Causeway service, relative to the context. */
   dockerfile: "services/Dockerfile",
-  platform: "linux/amd64",
+  /** The nodes' architecture: Graviton (arm64) nodes. An image for another platform does not start. */
+  platform: "linux/arm64",
 } as const;
 
 export interface ServiceImageBuild {
@@ -30,7 +32,7 @@ export interface ServiceImageBuild {
   readonly dockerfile?: string;
   /** Build args. Default `{ SERVICE: <component name>, VERSION: <tag> }`; given args are added. */
   readonly args?: Readonly<Record<string, string>>;
-  /** Target platform. Default "linux/amd64". */
+  /** Target platform: the nodes' architecture. Default "linux/arm64" (Graviton). */
   readonly platform?: string;
 }
 
@@ -50,6 +52,12 @@ export interface ServiceImageArgs {
   readonly kmsKeyArn?: pulumi.Input<string>;
   /** Delete the repository even if it holds images. Default false. */
   readonly forceDelete?: boolean;
+  /**
+   * AWS accounts that may pull from the repository (the staging and prod accounts that deploy
+   * dev's digests): a repository policy grants them the three pull actions only. Default none
+   * (no repository policy).
+   */
+  readonly pullAccountIds?: readonly string[];
 }
 
 /**
@@ -84,7 +92,10 @@ export class ServiceImage extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("causeway:ecr:ServiceImage", name, {}, opts);
     const lifecycle = { ...LifecycleDefaults, ...args.lifecycle };
-    const problems = [...lifecycleProblems(lifecycle)];
+    const problems = [
+      ...lifecycleProblems(lifecycle),
+      ...pullAccountProblems(args.pullAccountIds ?? []),
+    ];
     if (args.pinned === undefined && args.build === undefined) {
       problems.push("build: is required unless pinned is given");
     }
@@ -142,6 +153,17 @@ export class ServiceImage extends pulumi.ComponentResource {
       },
       child,
     );
+
+    if ((args.pullAccountIds ?? []).length > 0) {
+      new aws.ecr.RepositoryPolicy(
+        name,
+        {
+          repository: this.repository.name,
+          policy: JSON.stringify(pullPolicy(args.pullAccountIds!)),
+        },
+        child,
+      );
+    }
 
     const auth = aws.ecr.getAuthorizationTokenOutput(
       { registryId: this.repository.registryId },

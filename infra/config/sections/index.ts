@@ -5,6 +5,7 @@ import { consulSection } from "./consul";
 import { databaseSection } from "./database";
 import { edgeSection } from "./edge";
 import { environmentSection } from "./environment";
+import { imagesSection } from "./images";
 import { networkSection } from "./network";
 import type { Section } from "./section";
 import { servicesSection } from "./services";
@@ -21,6 +22,7 @@ export const sections = {
   edge: edgeSection,
   broker: brokerSection,
   database: databaseSection,
+  images: imagesSection,
 } satisfies Record<string, Section>;
 
 export type SectionKey = keyof typeof sections;

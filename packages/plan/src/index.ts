@@ -32,20 +32,36 @@ export { aliasUrns, makeUrn, normalizeUrn } from "./diff/aliases";
 export { statefulKindOf, storageChanges } from "./diff/danger";
 export {
   ChangeKind,
+  DangerClass,
+  diffExitCode,
   diffPlans,
+  failedStackDiff,
   replacementReasons,
+  wouldFailFlags,
+  type DangerFacts,
   type DangerFlag,
   type DiffSummary,
   type ReplacementReason,
   type ResourceChange,
   type StackDiff,
 } from "./diff/diff";
-export { factsTables, replacementRules, statefulKinds, storageChangePaths } from "./diff/facts";
+export {
+  factsTables,
+  replacementRules,
+  statefulKinds,
+  storageChangePaths,
+  uniqueNameRules,
+  upgradeRules,
+} from "./diff/facts";
 export type {
   FactsTable,
   ReplacementRule,
   StatefulKind,
   StorageChangePath,
+  UniqueNameRule,
+  UpgradeContext,
+  UpgradeRule,
+  UpgradeVerdict,
 } from "./diff/facts/types";
 export {
   diffValues,
@@ -55,6 +71,12 @@ export {
   type PathSegment,
   type PropertyChange,
 } from "./diff/values";
+export {
+  PROGRESS_ENV,
+  progressReporter,
+  type Progress,
+  type ProgressStream,
+} from "./render/progress";
 export { moduleProgram, resolveEntry } from "./project/entry";
 export { namespacedKey, readProjectFile, type ProjectFile } from "./project/project-file";
 export { knownStacks, stackConfig } from "./project/stack-file";

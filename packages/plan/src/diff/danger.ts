@@ -1,6 +1,7 @@
 import type { PlannedResource } from "../core/model";
 import { statefulKinds, storageChangePaths } from "./facts";
-import type { StatefulKind } from "./facts/types";
+import { inputAt, isUnknown } from "./facts/lookup";
+import type { StatefulKind, UniqueNameRule, UpgradeRule } from "./facts/types";
 import { pathCovers, type PropertyChange } from "./values";
 
 /** The stateful kind of `r` (see the facts tables), if it is one. */
@@ -17,4 +18,71 @@ export function storageChanges(
     (p) => p.kind.type === r.type && (p.kind.matches?.(r) ?? true),
   );
   return changes.filter((c) => rules.some((p) => pathCovers(p.property, c.segments)));
+}
+
+/** A verdict on one change: it would fail (with the fix), or it costs downtime. */
+export type Verdict =
+  | { readonly class: "would-fail"; readonly why: string; readonly fix: string }
+  | { readonly class: "downtime"; readonly why: string };
+
+function typeMatches(pattern: string, type: string): boolean {
+  return pattern.endsWith("*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+}
+
+/**
+ * A replacement that keeps a fixed unique name: without delete-before-replace the create of the
+ * new resource collides with the old one; with it, the resource is missing for a while.
+ */
+export function uniqueNameVerdicts(
+  before: PlannedResource,
+  after: PlannedResource,
+  rules: readonly UniqueNameRule[],
+): Verdict[] {
+  const out: Verdict[] = [];
+  for (const rule of rules.filter((u) => typeMatches(u.type, after.type))) {
+    const name = inputAt(after.inputs, rule.property);
+    if (typeof name !== "string" || isUnknown(name)) continue;
+    if (inputAt(before.inputs, rule.property) !== name) continue;
+    if (rule.providerDeletesFirst || after.deleteBeforeReplace) {
+      const how = rule.providerDeletesFirst
+        ? `the provider deletes ${name} before it re-creates it (fixed name)`
+        : `deleteBeforeReplace deletes ${name} before the new one is created`;
+      out.push({
+        class: "downtime",
+        why: `${how}: ${rule.downtime ?? "it is missing until the new one exists"}`,
+      });
+      continue;
+    }
+    const prefix = rule.prefixProperty
+      ? `, or drop ${rule.property} for ${rule.prefixProperty}`
+      : "";
+    out.push({
+      class: "would-fail",
+      why: `the replacement creates the new one before it deletes the old, and the name ${name} must be unique ${rule.scope}: the create is refused (${rule.refusal}) [${rule.source}]`,
+      fix: `set deleteBeforeReplace on it (it is then missing while it is re-created)${prefix} so that Pulumi names it`,
+    });
+  }
+  return out;
+}
+
+/** The upgrade rules' verdicts on an update (version changes in place). */
+export function upgradeVerdicts(
+  before: PlannedResource,
+  after: PlannedResource,
+  changes: readonly PropertyChange[],
+  head: readonly PlannedResource[],
+  rules: readonly UpgradeRule[],
+): Verdict[] {
+  const out: Verdict[] = [];
+  for (const rule of rules.filter((u) => typeMatches(u.type, after.type))) {
+    if (!changes.some((c) => pathCovers(rule.property, c.segments))) continue;
+    for (const v of rule.check({ before, after, head })) {
+      out.push(
+        "fail" in v
+          ? { class: "would-fail", why: `${v.fail} [${rule.source}]`, fix: v.fix }
+          : { class: "downtime", why: v.downtime },
+      );
+    }
+  }
+  return out;
 }

@@ -214,8 +214,18 @@ describe("diffPlans", () => {
         type: BROKER,
         name: "broker",
         kind: "replace",
+        class: "data-loss",
         message:
           "replaces the RabbitMQ broker (deploymentMode changed): loses queued messages, the broker endpoint and its users",
+      },
+      {
+        urn: dep!.urn,
+        type: DEPLOYMENT,
+        name: "orders",
+        kind: "replace",
+        class: "downtime",
+        message:
+          "the provider deletes orders before it re-creates it (fixed name): its pods are gone until the new Deployment's pods are ready: the service answers nothing meanwhile",
       },
     ]);
   });
@@ -225,13 +235,17 @@ describe("diffPlans", () => {
       plan([broker("SINGLE_INSTANCE", { engineVersion: "3.13" })]),
       plan([broker("SINGLE_INSTANCE", { engineVersion: "4.2" })]),
       rules,
+      { uniqueNames: [], upgrades: [] },
     );
     expect(d.summary).toEqual({ create: 0, update: 1, delete: 0, replace: 0 });
     expect(d.changes[0]!.applyErrors).toEqual([
       { path: "engineVersion", property: "engineVersion", source: "https://example.test/v" },
     ]);
-    expect(d.danger.map((f) => f.message)).toEqual([
-      "changes engineVersion, which the cloud refuses to update in place: `pulumi up` fails (https://example.test/v)",
+    expect(d.danger.map((f) => [f.class, f.message])).toEqual([
+      [
+        "would-fail",
+        "this deploy would fail: engineVersion changes, and it cannot be changed in place: the update is refused [https://example.test/v]. Fix: make the resource replace on this change (replaceOnChanges)",
+      ],
     ]);
   });
 

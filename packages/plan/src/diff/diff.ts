@@ -1,9 +1,23 @@
 import type { Plan, PlannedResource, PolicyReport } from "../core/model";
 import { aliasUrns, normalizeUrn } from "./aliases";
-import { statefulKindOf, storageChanges } from "./danger";
-import { replacementRules as defaultRules } from "./facts";
-import type { ReplacementRule } from "./facts/types";
-import { diffValues, jsonEqual, pathCovers, type PropertyChange } from "./values";
+import {
+  statefulKindOf,
+  storageChanges,
+  uniqueNameVerdicts,
+  upgradeVerdicts,
+  type Verdict,
+} from "./danger";
+import { replacementRules as defaultRules, uniqueNameRules, upgradeRules } from "./facts";
+import { referencedUrns } from "./facts/lookup";
+import type { ReplacementRule, UniqueNameRule, UpgradeRule } from "./facts/types";
+import {
+  diffValues,
+  formatPath,
+  jsonEqual,
+  pathCovers,
+  type PathSegment,
+  type PropertyChange,
+} from "./values";
 
 /**
  * The structural diff of two offline plans of one stack: what `pulumi up` would create,
@@ -59,13 +73,36 @@ export interface ResourceChange {
   readonly protect: boolean;
 }
 
+/**
+ * What a danger flag warns of. `would-fail`: a real `pulumi up` is refused half-way (the cloud,
+ * the API server or a webhook says no); `data-loss`: a stateful resource is deleted or replaced;
+ * `downtime`: it succeeds, with an outage; `protected`: a protected resource is in the way.
+ */
+export const DangerClass = {
+  wouldFail: "would-fail",
+  dataLoss: "data-loss",
+  downtime: "downtime",
+  protected: "protected",
+} as const;
+export type DangerClass = (typeof DangerClass)[keyof typeof DangerClass];
+
 export interface DangerFlag {
   readonly urn: string;
   readonly type: string;
   readonly name: string;
   readonly kind: ChangeKind;
+  readonly class: DangerClass;
+  /** For `would-fail`: "this deploy would fail: <why>. Fix: <fix>". */
   readonly message: string;
 }
+
+/** The facts beyond replacements that the diff's danger flags read. */
+export interface DangerFacts {
+  readonly uniqueNames: readonly UniqueNameRule[];
+  readonly upgrades: readonly UpgradeRule[];
+}
+
+const defaultDangerFacts: DangerFacts = { uniqueNames: uniqueNameRules, upgrades: upgradeRules };
 
 export interface DiffSummary {
   readonly create: number;
@@ -87,6 +124,28 @@ export interface StackDiff {
   readonly moved: readonly { readonly from: string; readonly to: string }[];
   /** The head plan's policy results, when it has them. */
   readonly policy?: PolicyReport;
+  /** Set when a plan of the stack failed: the error, and nothing else is known. */
+  readonly error?: string;
+}
+
+/** The diff of a stack whose plan failed: the error is its whole section. */
+export function failedStackDiff(stack: string, error: string): StackDiff {
+  return {
+    stack,
+    newStack: false,
+    summary: { create: 0, update: 0, delete: 0, replace: 0 },
+    danger: [],
+    changes: [],
+    moved: [],
+    error,
+  };
+}
+
+/** The flags of every stack that say the deploy would fail. */
+export function wouldFailFlags(diffs: readonly StackDiff[]): { stack: string; flag: DangerFlag }[] {
+  return diffs.flatMap((d) =>
+    d.danger.filter((f) => f.class === "would-fail").map((flag) => ({ stack: d.stack, flag })),
+  );
 }
 
 /** Types that never change on their own: the stack resource. */
@@ -107,12 +166,12 @@ export function diffPlans(
   base: Plan | null,
   head: Plan,
   rules: readonly Rule[] = defaultRules,
+  facts: DangerFacts = defaultDangerFacts,
 ): StackDiff {
   const before = new Map<string, PlannedResource>();
   for (const r of base?.resources ?? []) if (diffable(r)) before.set(normalizeUrn(r.urn), r);
   const matched = new Set<string>();
-  const changes: ResourceChange[] = [];
-  const moved: { from: string; to: string }[] = [];
+  const pairs: { old: PlannedResource; r: PlannedResource; aliasedFrom: string | undefined }[] = [];
   const creates: PlannedResource[] = [];
 
   for (const r of head.resources) {
@@ -135,15 +194,33 @@ export function diffPlans(
       creates.push(r);
       continue;
     }
-    const change = compare(old, r, rules, aliasedFrom);
-    if (change) changes.push(change);
-    else if (aliasedFrom) moved.push({ from: aliasedFrom, to: r.urn });
+    pairs.push({ old, r, aliasedFrom });
   }
 
+  // A replaced resource gets new outputs: inputs of others that come from it (unknowns that
+  // name its URN) change too, which may force more replacements, up to a fixed point.
+  const replaced = new Set<string>();
+  let compared: (ResourceChange | undefined)[] = [];
+  for (let size = -1; size !== replaced.size;) {
+    size = replaced.size;
+    compared = pairs.map((p) => compare(p.old, p.r, rules, p.aliasedFrom, replaced));
+    for (const c of compared) if (c?.kind === "replace") replaced.add(c.urn);
+  }
+  const changes: ResourceChange[] = [];
+  const moved: { from: string; to: string }[] = [];
+  const oldOf = new Map<string, PlannedResource>();
+  compared.forEach((change, i) => {
+    const { old, r, aliasedFrom } = pairs[i]!;
+    if (change) {
+      changes.push(change);
+      oldOf.set(change.urn, old);
+    } else if (aliasedFrom) moved.push({ from: aliasedFrom, to: r.urn });
+  });
+
   const deletes = [...before.entries()].filter(([k]) => !matched.has(k)).map(([, r]) => r);
-  const pairs = renamePairs(deletes, creates);
-  for (const r of creates) changes.push(simple("create", r, pairs.get(r.urn), false));
-  for (const r of deletes) changes.push(simple("delete", r, pairs.get(r.urn), r.protect));
+  const renames = renamePairs(deletes, creates);
+  for (const r of creates) changes.push(simple("create", r, renames.get(r.urn), false));
+  for (const r of deletes) changes.push(simple("delete", r, renames.get(r.urn), r.protect));
 
   const order: Record<ChangeKind, number> = { replace: 0, delete: 1, update: 2, create: 3 };
   changes.sort((a, b) => order[a.kind] - order[b.kind] || cmp(a.urn, b.urn));
@@ -159,9 +236,17 @@ export function diffPlans(
       delete: count("delete"),
       replace: count("replace"),
     },
-    danger: changes.flatMap((c) =>
-      dangerOf(c, (c.kind === "delete" ? baseByUrn : headByUrn).get(c.urn)!),
-    ),
+    danger: changes
+      .flatMap((c) =>
+        dangerOf(
+          c,
+          (c.kind === "delete" ? baseByUrn : headByUrn).get(c.urn)!,
+          oldOf.get(c.urn),
+          head.resources,
+          facts,
+        ),
+      )
+      .sort((a, b) => DANGER_ORDER[a.class] - DANGER_ORDER[b.class]),
     changes,
     moved,
     ...(head.policy ? { policy: head.policy } : {}),
@@ -191,13 +276,60 @@ function simple(
   };
 }
 
+/** Would-fail flags first, then data loss, protection and downtime. */
+const DANGER_ORDER: Record<DangerClass, number> = {
+  "would-fail": 0,
+  "data-loss": 1,
+  protected: 2,
+  downtime: 3,
+};
+
+/** Every string leaf of `v` with its path. */
+function stringLeaves(
+  v: unknown,
+  segments: PathSegment[] = [],
+): { segments: PathSegment[]; value: string }[] {
+  if (typeof v === "string") return [{ segments, value: v }];
+  if (Array.isArray(v)) return v.flatMap((x, i) => stringLeaves(x, [...segments, i]));
+  if (typeof v === "object" && v !== null) {
+    return Object.entries(v).flatMap(([k, x]) => stringLeaves(x, [...segments, k]));
+  }
+  return [];
+}
+
+/** Unchanged unknown inputs that come from a replaced resource: they change at apply. */
+function fromReplaced(
+  r: PlannedResource,
+  known: readonly PropertyChange[],
+  replaced: ReadonlySet<string>,
+): PropertyChange[] {
+  if (replaced.size === 0) return [];
+  const paths = new Set(known.map((p) => p.path));
+  const out: PropertyChange[] = [];
+  for (const leaf of stringLeaves(r.inputs)) {
+    const sources = referencedUrns(leaf.value).filter((u) => replaced.has(u));
+    const path = formatPath(leaf.segments);
+    if (sources.length === 0 || paths.has(path)) continue;
+    out.push({
+      path,
+      segments: leaf.segments,
+      kind: "update",
+      old: leaf.value,
+      new: `(known after apply: ${sources.join(", ")} is replaced)`,
+    });
+  }
+  return out;
+}
+
 function compare(
   old: PlannedResource,
   r: PlannedResource,
   rules: readonly Rule[],
   aliasedFrom: string | undefined,
+  replaced: ReadonlySet<string> = new Set(),
 ): ResourceChange | undefined {
   const properties = diffValues(old.inputs, r.inputs);
+  properties.push(...fromReplaced(r, properties, replaced));
   for (const option of OPTIONS) {
     if (old[option] !== r[option]) {
       properties.push({
@@ -293,35 +425,70 @@ function renamePairs(
   return pairs;
 }
 
-function dangerOf(c: ResourceChange, r: PlannedResource): DangerFlag[] {
+function dangerOf(
+  c: ResourceChange,
+  r: PlannedResource,
+  old: PlannedResource | undefined,
+  head: readonly PlannedResource[],
+  facts: DangerFacts,
+): DangerFlag[] {
   const flags: DangerFlag[] = [];
-  const flag = (message: string) =>
-    flags.push({ urn: c.urn, type: c.type, name: c.name, kind: c.kind, message });
+  const flag = (cls: DangerClass, message: string) =>
+    flags.push({ urn: c.urn, type: c.type, name: c.name, kind: c.kind, class: cls, message });
+  const verdict = (v: Verdict) =>
+    v.class === "would-fail"
+      ? flag("would-fail", `this deploy would fail: ${v.why}. Fix: ${v.fix}`)
+      : flag("downtime", v.why);
   const kind = statefulKindOf(r);
   if (kind && c.kind === "delete") {
     const rename = c.renamePair ? " (its URN changed without an alias)" : "";
-    flag(`deletes the ${kind.label}${rename}: loses ${kind.loss}`);
+    flag("data-loss", `deletes the ${kind.label}${rename}: loses ${kind.loss}`);
   }
   if (kind && c.kind === "replace") {
     const paths = c.replacedBy.map((x) => x.path).join(", ");
-    flag(`replaces the ${kind.label} (${paths} changed): loses ${kind.loss}`);
+    flag("data-loss", `replaces the ${kind.label} (${paths} changed): loses ${kind.loss}`);
   }
   if (kind && c.kind === "update") {
     const storage = storageChanges(r, c.properties);
     if (storage.length > 0) {
       flag(
+        "data-loss",
         `changes the ${kind.label}'s server storage (${storage.map((s) => s.path).join(", ")}): ` +
           "StatefulSet volumeClaimTemplates are immutable, so the servers and their volumes must be recreated",
       );
     }
   }
   for (const e of c.applyErrors) {
-    flag(
-      `changes ${e.path}, which the cloud refuses to update in place: \`pulumi up\` fails (${e.source})`,
-    );
+    verdict({
+      class: "would-fail",
+      why: `${e.path} changes, and it cannot be changed in place: the update is refused [${e.source}]`,
+      fix: e.note ?? "make the resource replace on this change (replaceOnChanges)",
+    });
+  }
+  if (old && c.kind === "replace") {
+    for (const v of uniqueNameVerdicts(old, r, facts.uniqueNames)) verdict(v);
+  }
+  if (old && c.kind === "update") {
+    for (const v of upgradeVerdicts(old, r, c.properties, head, facts.upgrades)) verdict(v);
   }
   if (c.protect && c.kind !== "create") {
-    flag(`${c.kind}s a protected resource`);
+    flag(
+      c.kind === "update" ? "protected" : "would-fail",
+      c.kind === "update"
+        ? "updates a protected resource"
+        : `this deploy would fail: it ${c.kind}s a protected resource, and Pulumi refuses that. Fix: unprotect it first (\`pulumi state unprotect\`) if the ${c.kind} is intended, or undo the change`,
+    );
   }
   return flags;
+}
+
+/**
+ * The exit code of a plan diff: 1 when a stack's plan failed; with `failOnDanger`, 2 when a
+ * change would make the real deploy fail (would-fail flags only: data loss, downtime and
+ * protection flags are for the reviewer, since they may be intended); else 0.
+ */
+export function diffExitCode(diffs: readonly StackDiff[], failOnDanger: boolean): number {
+  if (diffs.some((d) => d.error !== undefined)) return 1;
+  if (failOnDanger && wouldFailFlags(diffs).length > 0) return 2;
+  return 0;
 }

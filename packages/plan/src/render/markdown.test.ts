@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plan, res } from "../../test/fixtures";
-import { diffPlans, type StackDiff } from "../diff/diff";
+import { diffExitCode, diffPlans, failedStackDiff, type StackDiff } from "../diff/diff";
+import { renderDiffText } from "./diff-text";
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown, summaryLine } from "./markdown";
 
 const BROKER = "aws:mq/broker:Broker";
@@ -114,5 +115,38 @@ describe("renderMarkdown", () => {
     expect(trimmed).toMatch(/\n_\d of 5 entries not shown to fit/);
     expect(trimmed).toContain("- **k8s-no-latest-tag**");
     expect(trimmed).toContain("**Danger (1)**");
+  });
+
+  it("shows what would fail first, before every stack's section, in Markdown and in text", () => {
+    const sg = (description: string) =>
+      res("aws:ec2/securityGroup:SecurityGroup", "db-sg", { name: "db", description, vpcId: "v" });
+    const failing = diffPlans(plan([sg("a")]), plan([sg("b")], "staging"));
+    const broken = failedStackDiff("prod", 'Invalid Causeway config for stack "prod": 1 problem.');
+    const diffs = [sampleDiff(), failing, broken];
+    const md = renderMarkdown(diffs, { base: "origin/main" });
+    const top = md.indexOf("### :no_entry: This deploy would fail (2)");
+    expect(top).toBeGreaterThan(0);
+    expect(top).toBeLessThan(md.indexOf("### Stack `dev`"));
+    expect(md.slice(top, md.indexOf("### Stack `dev`"))).toMatch(
+      /- stack `prod`: the plan failed \(see its section\)\n- :no_entry: `±` `aws:ec2\/securityGroup:SecurityGroup` \*\*db-sg\*\* this deploy would fail: .*InvalidGroup\.Duplicate.* \(stack `staging`\)/,
+    );
+    expect(md).toContain(
+      '### Stack `prod`: plan failed\n\n````text\nInvalid Causeway config for stack "prod": 1 problem.\n````',
+    );
+    const text = renderDiffText(diffs, "origin/main");
+    expect(text.indexOf("THIS DEPLOY WOULD FAIL (2):")).toBeLessThan(text.indexOf('Stack "dev"'));
+    expect(text).toContain('Stack "prod": plan failed\n  Invalid Causeway config');
+  });
+
+  it("exits 1 when a plan failed, 2 for would-fail flags under --fail-on-danger, else 0", () => {
+    const sg = (description: string) =>
+      res("aws:ec2/securityGroup:SecurityGroup", "db-sg", { name: "db", description, vpcId: "v" });
+    const failing = diffPlans(plan([sg("a")]), plan([sg("b")]));
+    const dataLoss = sampleDiff();
+    expect(dataLoss.danger.map((f) => f.class)).toEqual(["data-loss"]);
+    expect(diffExitCode([dataLoss], true)).toBe(0);
+    expect(diffExitCode([failing], false)).toBe(0);
+    expect(diffExitCode([failing], true)).toBe(2);
+    expect(diffExitCode([failing, failedStackDiff("prod", "x")], true)).toBe(1);
   });
 });

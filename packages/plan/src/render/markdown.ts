@@ -1,4 +1,4 @@
-import type { DangerFlag, ResourceChange, StackDiff } from "../diff/diff";
+import { wouldFailFlags, type DangerFlag, type ResourceChange, type StackDiff } from "../diff/diff";
 import type { PropertyChange } from "../diff/values";
 
 /**
@@ -91,7 +91,22 @@ function changeBlock(c: ResourceChange): string {
 }
 
 function dangerLine(f: DangerFlag): string {
-  return `- :warning: ${code(MARK[f.kind])} ${code(f.type)} **${escape(f.name)}** ${escape(f.message)}`;
+  const mark = f.class === "would-fail" ? ":no_entry:" : ":warning:";
+  return `- ${mark} ${code(MARK[f.kind])} ${code(f.type)} **${escape(f.name)}** ${escape(f.message)}`;
+}
+
+/**
+ * The first section of the comment: every change a real deploy would refuse, across stacks,
+ * and every stack whose plan failed.
+ */
+function wouldFailSection(diffs: readonly StackDiff[]): string | undefined {
+  const failing = wouldFailFlags(diffs);
+  const broken = diffs.filter((d) => d.error !== undefined);
+  if (failing.length === 0 && broken.length === 0) return undefined;
+  const lines = [`### :no_entry: This deploy would fail (${failing.length + broken.length})`, ""];
+  for (const d of broken) lines.push(`- stack ${code(d.stack)}: the plan failed (see its section)`);
+  for (const { stack, flag } of failing) lines.push(`${dangerLine(flag)} (stack ${code(stack)})`);
+  return lines.join("\n");
 }
 
 interface Section {
@@ -104,6 +119,13 @@ interface Section {
 }
 
 function section(d: StackDiff): Section {
+  if (d.error !== undefined) {
+    return {
+      head: `### Stack ${code(d.stack)}: plan failed\n\n\`\`\`\`text\n${d.error.replace(/`{4,}/g, "```")}\n\`\`\`\``,
+      details: [],
+      policyLine: "**Policy:** not evaluated (the plan failed)",
+    };
+  }
   const head: string[] = [`### Stack ${code(d.stack)}: ${summaryLine(d)}`];
   if (d.newStack) head.push("", "_New stack: nothing exists at the base revision._");
   if (d.danger.length > 0) {
@@ -134,12 +156,14 @@ export function renderMarkdown(diffs: readonly StackDiff[], options: MarkdownOpt
     options.baseCommit || options.headCommit
       ? ` (${options.baseCommit?.slice(0, 7) ?? "?"} → ${options.headCommit?.slice(0, 7) ?? "working tree"})`
       : "";
+  const failing = wouldFailSection(diffs);
   const intro = [
     COMMENT_MARKER,
     "## Offline plan diff",
     "",
     `Base ${code(options.base)}${commits}. Computed by the offline plan (no cloud credentials): ` +
       "values only the cloud knows show as `(known after apply)`, secrets as `[secret]`.",
+    ...(failing ? ["", failing] : []),
   ].join("\n");
   const sections = diffs.map(section);
 

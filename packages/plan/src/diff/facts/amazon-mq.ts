@@ -1,4 +1,61 @@
-import type { FactsTable } from "./types";
+import { compareVersions } from "./rds";
+import type { FactsTable, UpgradeContext, UpgradeVerdict } from "./types";
+
+/**
+ * Amazon MQ Developer Guide, "Managing Amazon MQ for RabbitMQ engine versions": a change of X in
+ * X.Y.Z is a major upgrade; "RabbitMQ only allows incremental version updates ... You can't skip
+ * minor versions"; single-instance brokers are offline while they restart. "In-place upgrade
+ * from RabbitMQ 3 to 4": only from 3.13 to 4.2, and 4.2 needs the mq.m7g instance type.
+ */
+const MQ_VERSIONS =
+  "https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-version-management.html";
+const MQ_V3_TO_V4 =
+  "https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/upgrading-rabbitmq-v3-to-v4-inplace.html";
+
+/** The verdicts on an in-place change of a RabbitMQ broker's engineVersion. */
+export function rabbitMqEngineUpgrade({ before, after }: UpgradeContext): UpgradeVerdict[] {
+  if (after.inputs["engineType"] !== "RabbitMQ") return [];
+  const from = String(before.inputs["engineVersion"] ?? "");
+  const to = String(after.inputs["engineVersion"] ?? "");
+  if (!/^\d+\.\d+/.test(from) || !/^\d+\.\d+/.test(to)) return [];
+  const [fMajor, fMinor] = from.split(".").map(Number) as [number, number];
+  const [tMajor, tMinor] = to.split(".").map(Number) as [number, number];
+  if (compareVersions(to, from) < 0) {
+    return [
+      {
+        fail: `engineVersion goes down from ${from} to ${to}; Amazon MQ upgrades a RabbitMQ broker, it does not downgrade it`,
+        fix: `keep engineVersion ${from}, or create a new broker on ${to} and move the clients (blue-green)`,
+      },
+    ];
+  }
+  const out: UpgradeVerdict[] = [];
+  if (tMajor !== fMajor) {
+    if (!(fMajor === 3 && fMinor === 13 && tMajor === 4)) {
+      out.push({
+        fail: `engineVersion goes from ${from} to ${to}; Amazon MQ upgrades RabbitMQ 3 to 4 in place only from 3.13`,
+        fix: "upgrade to 3.13 first (one deploy), then to 4.2",
+      });
+    }
+    const instance = after.inputs["hostInstanceType"];
+    if (typeof instance === "string" && !instance.startsWith("mq.m7g.")) {
+      out.push({
+        fail: `RabbitMQ ${to} runs only on the mq.m7g instance type, and the broker is ${instance}`,
+        fix: "move the broker to mq.m7g in an earlier deploy (a reboot applies it), then upgrade",
+      });
+    }
+  } else if (tMinor > fMinor + 1) {
+    out.push({
+      fail: `engineVersion skips minor versions (${from} to ${to}); RabbitMQ upgrades one minor version at a time`,
+      fix: `upgrade through each minor version, ${fMajor}.${fMinor + 1} first`,
+    });
+  }
+  if (out.length > 0) return out;
+  return [
+    {
+      downtime: `upgrades RabbitMQ ${from} → ${to}: a single-instance broker is offline while it restarts, and a cluster's queues are unavailable while they synchronise; longer with more and deeper queues`,
+    },
+  ];
+}
 
 /**
  * Changes to Amazon MQ resources that AWS cannot apply in place. The plan diff flags a change to
@@ -83,4 +140,21 @@ export const amazonMqFacts: FactsTable = {
     },
   ],
   storageChanges: [],
+  uniqueNames: [
+    {
+      type: "aws:mq/broker:Broker",
+      property: "brokerName",
+      scope: "in the account and Region",
+      refusal: "ConflictException (a broker with this name exists)",
+      source: "https://docs.aws.amazon.com/amazon-mq/latest/api-reference/brokers.html",
+    },
+  ],
+  upgrades: [
+    {
+      type: "aws:mq/broker:Broker",
+      property: "engineVersion",
+      source: `${MQ_VERSIONS}; ${MQ_V3_TO_V4}`,
+      check: rabbitMqEngineUpgrade,
+    },
+  ],
 };

@@ -16,8 +16,9 @@ describe("facts tables", () => {
       "Amazon S3",
       "AWS WAF",
       "AWS IAM",
+      "Container images",
     ]);
-    expect(replacementRules).toHaveLength(90);
+    expect(replacementRules).toHaveLength(98);
     for (const r of replacementRules) {
       expect(r.source.length, `${r.type} ${r.property}`).toBeGreaterThan(10);
       expect(["replace", "apply-error"]).toContain(r.effect);
@@ -38,15 +39,22 @@ describe("facts tables", () => {
       "Amazon S3": /^aws:s3\//,
       "AWS WAF": /^aws:wafv2\//,
       "AWS IAM": /^aws:iam\//,
+      "Container images": /^(aws:ecr\/|docker(-build)?:)/,
     };
     for (const t of factsTables) {
-      for (const r of [...t.replacements, ...t.stateful])
-        expect(r.type).toMatch(prefixes[t.family]!);
+      const all = [
+        ...t.replacements,
+        ...t.stateful,
+        ...(t.uniqueNames ?? []),
+        ...(t.upgrades ?? []),
+      ];
+      for (const r of all) expect(r.type).toMatch(prefixes[t.family]!);
     }
   });
 
   it("list each stateful type once, and storage changes only for stateful kinds", () => {
     expect(statefulKinds.map((k) => k.type).sort()).toEqual([
+      "aws:ecr/repository:Repository",
       "aws:lb/loadBalancer:LoadBalancer",
       "aws:mq/broker:Broker",
       "aws:rds/cluster:Cluster",

@@ -18,4 +18,22 @@ export const iamFacts: FactsTable = {
   ],
   stateful: [],
   storageChanges: [],
+  uniqueNames: [
+    {
+      type: "aws:iam/role:Role",
+      property: "name",
+      scope: "in the account",
+      refusal: "EntityAlreadyExists",
+      prefixProperty: "namePrefix",
+      source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+    },
+    {
+      type: "aws:iam/policy:Policy",
+      property: "name",
+      scope: "in the account (and path)",
+      refusal: "EntityAlreadyExists",
+      prefixProperty: "namePrefix",
+      source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html",
+    },
+  ],
 };

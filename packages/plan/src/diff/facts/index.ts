@@ -1,5 +1,6 @@
 import { acmFacts } from "./acm";
 import { amazonMqFacts } from "./amazon-mq";
+import { containerFacts } from "./containers";
 import { iamFacts } from "./iam";
 import { kubernetesFacts } from "./kubernetes";
 import { loadBalancingFacts } from "./load-balancing";
@@ -7,7 +8,14 @@ import { rdsFacts } from "./rds";
 import { route53Facts } from "./route53";
 import { s3Facts } from "./s3";
 import { securityGroupFacts } from "./security-groups";
-import type { FactsTable, ReplacementRule, StatefulKind, StorageChangePath } from "./types";
+import type {
+  FactsTable,
+  ReplacementRule,
+  StatefulKind,
+  StorageChangePath,
+  UniqueNameRule,
+  UpgradeRule,
+} from "./types";
 import { wafv2Facts } from "./wafv2";
 
 /**
@@ -25,6 +33,7 @@ export const factsTables: readonly FactsTable[] = [
   s3Facts,
   wafv2Facts,
   iamFacts,
+  containerFacts,
 ];
 
 /**
@@ -42,3 +51,11 @@ export const statefulKinds: readonly StatefulKind[] = factsTables.flatMap((t) =>
 export const storageChangePaths: readonly StorageChangePath[] = factsTables.flatMap(
   (t) => t.storageChanges,
 );
+
+/** Physical names that must be unique: a create-before-delete replacement collides on them. */
+export const uniqueNameRules: readonly UniqueNameRule[] = factsTables.flatMap(
+  (t) => t.uniqueNames ?? [],
+);
+
+/** In-place version changes the cloud refuses, or takes with downtime. */
+export const upgradeRules: readonly UpgradeRule[] = factsTables.flatMap((t) => t.upgrades ?? []);

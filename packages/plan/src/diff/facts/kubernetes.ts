@@ -18,6 +18,25 @@ const K8S_STATEFULSET_LIMITS =
 const K8S_JOB_TEMPLATE =
   "https://kubernetes.io/docs/concepts/workloads/controllers/job/#writing-a-job-spec";
 
+/**
+ * The AWS Load Balancer Controller's validating webhook refuses an update of a
+ * TargetGroupBinding that changes spec.targetGroupARN, spec.targetType, spec.ipAddressType or
+ * spec.vpcID ("TargetGroupBinding update may not change these fields"), in v2.x and v3.x
+ * (checked at v3.5.0, the chart version the blueprint pins).
+ */
+const LBC_TGB_VALIDATOR =
+  "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/webhooks/elbv2/targetgroupbinding_validator.go";
+const TGB = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
+const TGB_NOTE =
+  "Give the binding replaceOnChanges for these fields: the provider then deletes and re-creates it (its name is fixed).";
+
+/**
+ * The Kubernetes provider deletes an object before it re-creates it when the replacement keeps
+ * its fixed metadata.name in the same namespace (Diff: deleteBeforeReplace).
+ */
+const PULUMI_K8S_DELETE_FIRST =
+  "https://github.com/pulumi/pulumi-kubernetes/blob/v4.23.0/provider/pkg/provider/provider.go (Diff: deleteBeforeReplace when not autonamed)";
+
 const HELM_RELEASE =
   "https://github.com/pulumi/pulumi-kubernetes/blob/master/provider/pkg/provider/helm_release.go";
 
@@ -189,7 +208,44 @@ export const kubernetesFacts: FactsTable = {
     ...objectReplacements,
     // The Helm release identity of @pulumi/kubernetes.
     ...replaces("kubernetes:helm.sh/v3:Release", HELM_RELEASE, ["name", "namespace"]),
+    ...["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"].map(
+      (property): ReplacementRule => ({
+        type: TGB,
+        property,
+        effect: "apply-error",
+        source: LBC_TGB_VALIDATOR,
+        note: TGB_NOTE,
+      }),
+    ),
   ],
+  uniqueNames: [
+    {
+      type: "kubernetes:apps/v1:Deployment",
+      downtime:
+        "its pods are gone until the new Deployment's pods are ready: the service answers nothing meanwhile",
+    },
+    {
+      type: "kubernetes:apps/v1:StatefulSet",
+      downtime: "its pods are gone until the new StatefulSet's pods are ready",
+    },
+    {
+      type: "kubernetes:core/v1:Service",
+      downtime:
+        "its cluster IP and endpoints are gone until it is re-created: callers fail meanwhile",
+    },
+    {
+      type: TGB,
+      downtime:
+        "the target group has no registered targets until the controller registers the new binding's pods: the load balancer answers 503 meanwhile",
+    },
+  ].map((k) => ({
+    ...k,
+    property: "metadata.name",
+    scope: "in its namespace",
+    refusal: "AlreadyExists",
+    providerDeletesFirst: true,
+    source: PULUMI_K8S_DELETE_FIRST,
+  })),
   stateful: [
     consulRelease,
     consulChart,

@@ -1,6 +1,8 @@
 import { replaces, TF } from "./replaces";
 import type { FactsTable } from "./types";
 
+// Elastic Load Balancing API reference, version 2015-12-01 (each action's Errors).
+const ELBV2_API = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference";
 const ELBV2_LB = `${TF}/elbv2/load_balancer.go`;
 const ELBV2_TG = `${TF}/elbv2/target_group.go`;
 const ELBV2_LISTENER = `${TF}/elbv2/listener.go`;
@@ -38,4 +40,22 @@ export const loadBalancingFacts: FactsTable = {
     },
   ],
   storageChanges: [],
+  uniqueNames: [
+    {
+      type: "aws:lb/targetGroup:TargetGroup",
+      property: "name",
+      scope: "in the account and Region",
+      refusal: "DuplicateTargetGroupName",
+      prefixProperty: "namePrefix",
+      source: `${ELBV2_API}/API_CreateTargetGroup.html`,
+    },
+    {
+      type: "aws:lb/loadBalancer:LoadBalancer",
+      property: "name",
+      scope: "in the account and Region",
+      refusal: "DuplicateLoadBalancerName",
+      prefixProperty: "namePrefix",
+      source: `${ELBV2_API}/API_CreateLoadBalancer.html`,
+    },
+  ],
 };

@@ -6,6 +6,9 @@ import type { FactsTable } from "./types";
 const TF_SECURITY_GROUP =
   "terraform-provider-aws internal/service/ec2/vpc_security_group.go (schema: ForceNew), bridged by @pulumi/aws";
 const EC2_SG = `${TF}/ec2/vpc_security_group.go`;
+// InvalidGroup.Duplicate: "The security group name already exists in the VPC" (EC2 API,
+// version 2016-11-15, Error codes).
+const EC2_ERRORS = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html";
 const VPC_SG_RULE = `${TF}/ec2/vpc_security_group_ingress_rule.go`;
 
 /** EC2 security groups and their VPC ingress and egress rules. */
@@ -45,4 +48,14 @@ export const securityGroupFacts: FactsTable = {
   ],
   stateful: [],
   storageChanges: [],
+  uniqueNames: [
+    {
+      type: "aws:ec2/securityGroup:SecurityGroup",
+      property: "name",
+      scope: "within its VPC",
+      refusal: "InvalidGroup.Duplicate",
+      prefixProperty: "namePrefix",
+      source: EC2_ERRORS,
+    },
+  ],
 };

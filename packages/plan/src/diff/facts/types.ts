@@ -52,4 +52,55 @@ export interface FactsTable {
   readonly replacements: readonly ReplacementRule[];
   readonly stateful: readonly StatefulKind[];
   readonly storageChanges: readonly StorageChangePath[];
+  /** Physical names that collide when a replacement creates before it deletes. */
+  readonly uniqueNames?: readonly UniqueNameRule[];
+  /** In-place version changes the cloud refuses, or takes with downtime. */
+  readonly upgrades?: readonly UpgradeRule[];
+}
+
+/**
+ * A physical name that must be unique (per account and region, or within a VPC or namespace).
+ * A replacement creates the new resource before it deletes the old one, unless the resource has
+ * `deleteBeforeReplace` (or its provider deletes first): with the same fixed name, the create is
+ * refused and `pulumi up` fails half-way.
+ */
+export interface UniqueNameRule {
+  /** Pulumi type token; a trailing `*` matches every type with that prefix. */
+  readonly type: string;
+  /** The input that holds the physical name (`name`, `metadata.name`). */
+  readonly property: string;
+  /** Where the name must be unique, for the message: `within its VPC`. */
+  readonly scope: string;
+  /** What the cloud answers to a duplicate, for the message. */
+  readonly refusal: string;
+  /** The auto-naming input that avoids the collision, if the type has one (`namePrefix`). */
+  readonly prefixProperty?: string;
+  /**
+   * True when the provider itself deletes before it replaces an object with a fixed name (the
+   * Kubernetes provider): no collision, but the object is missing for a while.
+   */
+  readonly providerDeletesFirst?: boolean;
+  /** What is unavailable while the old one is deleted and the new one not yet ready. */
+  readonly downtime?: string;
+  readonly source: string;
+}
+
+/** What an in-place change of a version means. */
+export type UpgradeVerdict =
+  { readonly fail: string; readonly fix: string } | { readonly downtime: string };
+
+/** The resources an upgrade rule may consult: the old and new resource and the head plan. */
+export interface UpgradeContext {
+  readonly before: PlannedResource;
+  readonly after: PlannedResource;
+  readonly head: readonly PlannedResource[];
+}
+
+/** A rule for an in-place update of a version property (RDS engine, Amazon MQ engine). */
+export interface UpgradeRule {
+  readonly type: string;
+  /** The version property; the rule runs when it changes in an update. */
+  readonly property: string;
+  readonly source: string;
+  readonly check: (c: UpgradeContext) => readonly UpgradeVerdict[];
 }
