@@ -7,12 +7,13 @@ import { main as program } from "../program";
 import { evaluatePack } from "../policies/evaluate";
 import { causewayPack } from "../policies/policies";
 import { mandatoryViolations, policyReport, renderPolicyText } from "../policies/report";
+import { planClusterStack } from "./cluster-project";
 import { causewayPlanOptions } from "./invokes";
 import { PROJECT } from "./project";
 import { readStackFile } from "./stack-file";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--json FILE] [--stacks DIR]   (npm start plans the dev stack)";
+  "usage: npm run plan -- <stack> [--json FILE] [--stacks DIR] [--project app|cluster]   (npm start plans the dev stack)";
 const root = path.resolve(__dirname, "..", "..");
 
 async function cli(argv: string[]): Promise<number> {
@@ -22,6 +23,7 @@ async function cli(argv: string[]): Promise<number> {
     options: {
       json: { type: "string" },
       stacks: { type: "string" },
+      project: { type: "string", default: "app" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -31,18 +33,14 @@ async function cli(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new PlanError(`expected exactly one stack name\n${USAGE}`);
   const stack = positionals[0]!;
-  const stacksDir = values.stacks
-    ? path.resolve(process.cwd(), values.stacks)
-    : path.join(root, "stacks");
-  const stackFile = readStackFile(stacksDir, stack);
-  const plan = await runPlan({
-    project: PROJECT,
-    stack,
-    raw: stackFile.raw,
-    program,
-    preflight: loadPlatformConfig,
-    ...causewayPlanOptions(stackFile.raw),
-  });
+  if (values.project !== "app" && values.project !== "cluster") {
+    throw new PlanError(`--project must be app or cluster (found "${values.project}")\n${USAGE}`);
+  }
+  const stacksDir = values.stacks ? path.resolve(process.cwd(), values.stacks) : undefined;
+  const plan =
+    values.project === "cluster"
+      ? await planClusterStack(stack, stacksDir ? { dir: stacksDir } : {})
+      : await planApp(stack, stacksDir ?? path.join(root, "stacks"));
   const evaluation = await evaluatePack(plan, causewayPack);
   const policy = policyReport(evaluation);
   if (values.json) {
@@ -57,6 +55,18 @@ async function cli(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+async function planApp(stack: string, stacksDir: string) {
+  const stackFile = readStackFile(stacksDir, stack);
+  return runPlan({
+    project: PROJECT,
+    stack,
+    raw: stackFile.raw,
+    program,
+    preflight: loadPlatformConfig,
+    ...causewayPlanOptions(stackFile.raw),
+  });
 }
 
 /** Errors the user fixes in their own files print as one message, without a stack trace. */

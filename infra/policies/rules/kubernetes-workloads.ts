@@ -150,6 +150,8 @@ export const kubernetesWorkloadPolicies: (ResourceValidationPolicy | StackValida
         return;
       if (args.type.includes(":Namespace") || args.type.includes(":Cluster")) return;
       if (args.type.includes("CustomResourceDefinition")) return;
+      // Cluster-scoped (Kubernetes API reference, StorageClass v1): the cluster project's default class.
+      if (args.type === "kubernetes:storage.k8s.io/v1:StorageClass") return;
       const ns = (args.props as Meta).metadata?.namespace;
       if (ns === undefined || ns === "default")
         report(`metadata.namespace is ${ns ?? "unset (default)"}; use the app namespace`);
