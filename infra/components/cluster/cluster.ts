@@ -283,7 +283,12 @@ export class Cluster extends pulumi.ComponentResource {
     );
 
     // Nodes: their own security group (the webhooks' rules) plus the cluster security group.
-    const clusterSg = cluster.vpcConfig.clusterSecurityGroupId;
+    // The security group EKS creates, read back once the cluster exists (unknown until then,
+    // in a preview as in the offline plan).
+    const clusterSg = aws.eks.getClusterOutput(
+      { name: eksName },
+      { parent: this, dependsOn: [cluster] },
+    ).vpcConfig.clusterSecurityGroupId;
     const nodeSg = new aws.ec2.SecurityGroup(
       `${name}-nodes`,
       {
