@@ -14,14 +14,14 @@ import { addWorktree, headCommit, repoRoot, resolveCommit, type Worktree } from 
 import { planInTree, pool } from "./diff-plans";
 
 /**
- * `npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE]`
+ * `npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--project app|cluster] [--markdown FILE] [--json FILE]`
  *
  * Plans every stack at the base revision (in a temporary git worktree, with that revision's
  * own code) and in the working tree of the current directory, and prints what changes.
  */
 
 const USAGE =
-  "usage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE]";
+  "usage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--project app|cluster] [--markdown FILE] [--json FILE]";
 
 async function cli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -30,6 +30,7 @@ async function cli(argv: string[]): Promise<number> {
     options: {
       base: { type: "string" },
       stacks: { type: "string" },
+      project: { type: "string", default: "app" },
       markdown: { type: "string" },
       json: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -43,8 +44,14 @@ async function cli(argv: string[]): Promise<number> {
   if (positionals.length > 0)
     throw new PlanError(`unexpected argument ${positionals[0]}\n${USAGE}`);
 
+  if (values.project !== "app" && values.project !== "cluster") {
+    throw new PlanError(`--project must be app or cluster (found "${values.project}")\n${USAGE}`);
+  }
+  // The cluster project (infra/cluster) keeps its stack files in its own folder.
+  const stacksPath = values.project === "cluster" ? ["infra", "cluster", "stacks"] : ["stacks"];
+  const projectArgs = values.project === "cluster" ? ["--project", "cluster"] : [];
   const root = repoRoot(process.cwd());
-  const known = knownStacks(path.join(root, "stacks"));
+  const known = knownStacks(path.join(root, ...stacksPath));
   const stacks = values.stacks
     ? values.stacks
         .split(",")
@@ -78,10 +85,10 @@ async function cli(argv: string[]): Promise<number> {
     const limit = Math.max(1, Math.min(4, availableParallelism()));
     const tasks = stacks.flatMap((stack) => [
       () =>
-        existsSync(path.join(base.dir, "stacks", `Pulumi.${stack}.yaml`))
-          ? planInTree(base.dir, stack, path.join(work, `base-${stack}.json`))
+        existsSync(path.join(base.dir, ...stacksPath, `Pulumi.${stack}.yaml`))
+          ? planInTree(base.dir, stack, path.join(work, `base-${stack}.json`), projectArgs)
           : Promise.resolve(null),
-      () => planInTree(root, stack, path.join(work, `head-${stack}.json`)),
+      () => planInTree(root, stack, path.join(work, `head-${stack}.json`), projectArgs),
     ]);
     const plans = await pool(limit, tasks);
     diffs = stacks.map((_, i) => diffPlans(plans[2 * i] ?? null, plans[2 * i + 1]!));
