@@ -95,15 +95,20 @@ export const WEBHOOK_PORTS = { consulConnectInject: 8080, loadBalancerController
  * Compute is one EKS managed node group per AZ (Graviton by default): every node resource (the
  * launch template with IMDSv2 required and hop limit 2, encrypted gp3 root volumes, no public
  * addresses) is a plain `@pulumi/aws` resource, visible in the offline plan and judged by the
- * policy pack, and the Cluster Autoscaler-style per-AZ groups keep EBS-backed pods (the Consul
- * servers) schedulable in their volume's AZ. Karpenter and Auto Mode create nodes from inside
- * the cluster, out of the plan's sight.
+ * policy pack, and per-AZ groups keep EBS-backed pods (the Consul servers) schedulable in their
+ * volume's AZ. Karpenter and Auto Mode create nodes from inside the cluster, out of the plan's
+ * sight. Each group has a minimum and maximum size per AZ; no autoscaler is installed yet, so
+ * the node count stays at `desiredSizePerAz` until one is (the Cluster Autoscaler reads these
+ * bounds).
  */
 export class Cluster extends pulumi.ComponentResource {
+  /** The EKS cluster name. */
   readonly clusterName: pulumi.Output<string>;
+  /** The Kubernetes minor version the cluster runs. */
   readonly kubernetesVersion: string;
   /** The kubeconfig (exec `aws eks get-token`); a Pulumi secret. */
   readonly kubeconfig: pulumi.Output<string>;
+  /** The IAM OIDC provider's ARN, for IAM roles for service accounts (IRSA). */
   readonly oidcProviderArn: pulumi.Output<string>;
   /** The security group EKS creates for the control plane and nodes. */
   readonly clusterSecurityGroupId: pulumi.Output<string>;

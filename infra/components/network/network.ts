@@ -60,7 +60,9 @@ export const LOG_RETENTION_DAYS = [
  * flow logs of all traffic to a KMS-encrypted CloudWatch Logs group.
  */
 export class Network extends pulumi.ComponentResource {
+  /** The VPC id. */
   readonly vpcId: pulumi.Output<string>;
+  /** The VPC's IPv4 CIDR block. */
   readonly vpcCidr: string;
   /** Public subnet ids, in the order of availabilityZones. */
   readonly publicSubnetIds: pulumi.Output<string>[];
