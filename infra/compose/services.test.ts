@@ -127,7 +127,7 @@ describe("each service of each fixture stack", () => {
     expect(build).toEqual({
       context: ".",
       dockerfile: "services/Dockerfile",
-      platform: "linux/amd64",
+      platform: "linux/arm64",
       args: { SERVICE: "payments", VERSION: serviceImageTag("payments", {}, REPO_ROOT) },
     });
   });

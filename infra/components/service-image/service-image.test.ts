@@ -191,7 +191,7 @@ describe("ServiceImage", () => {
     expect(image.inputs["build"]).toEqual({
       context: ".",
       dockerfile: "services/Dockerfile",
-      platform: "linux/amd64",
+      platform: "linux/arm64",
       args: { SERVICE: "orders", VERSION: "src-0123456789ab" },
     });
     // The registry password comes from an ECR token and is never printed.

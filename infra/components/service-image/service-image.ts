@@ -14,7 +14,8 @@ export const ServiceImageDefaults = {
   context: ".",
   /** The one Dockerfile of every Causeway service, relative to the context. */
   dockerfile: "services/Dockerfile",
-  platform: "linux/amd64",
+  /** The nodes' architecture: the cluster project's nodes are Graviton (arm64) by default. */
+  platform: "linux/arm64",
 } as const;
 
 export interface ServiceImageBuild {
@@ -30,7 +31,7 @@ export interface ServiceImageBuild {
   readonly dockerfile?: string;
   /** Build args. Default `{ SERVICE: <component name>, VERSION: <tag> }`; given args are added. */
   readonly args?: Readonly<Record<string, string>>;
-  /** Target platform. Default "linux/amd64". */
+  /** Target platform, the nodes' architecture. Default `ServiceImageDefaults.platform`. */
   readonly platform?: string;
 }
 
