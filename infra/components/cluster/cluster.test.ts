@@ -55,6 +55,11 @@ describe("Cluster", () => {
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
     });
     expect(p.get("aws:kms/key:Key", "k-secrets").inputs).toMatchObject({ enableKeyRotation: true });
+    expect(p.get("aws:cloudwatch/logGroup:LogGroup", "k-control-plane").inputs).toMatchObject({
+      name: "/aws/eks/k/cluster",
+      retentionInDays: 365,
+      kmsKeyId: expect.stringContaining("k-control-plane-logs"),
+    });
     expect(
       p.get(
         "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",

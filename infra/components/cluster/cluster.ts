@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../shared/errors";
+import { logGroupKey } from "../shared/log-key";
 import { isIpv4Cidr } from "../shared/validators";
 import { eksKubeconfig } from "./kubeconfig";
 import { kubernetesVersionSupport, type EksAddonName } from "./versions";
@@ -218,11 +219,20 @@ export class Cluster extends pulumi.ComponentResource {
       parent,
     );
     // EKS writes to /aws/eks/<name>/cluster; created first so it has a retention.
+    const logGroupName = `/aws/eks/${clusterName}/cluster`;
+    const logKey = logGroupKey(
+      `${name}-control-plane-logs`,
+      logGroupName,
+      `Encrypts the control-plane logs of EKS cluster ${clusterName}`,
+      tags,
+      this,
+    );
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-control-plane`,
       {
-        name: `/aws/eks/${clusterName}/cluster`,
+        name: logGroupName,
         retentionInDays: args.logRetentionDays ?? d.logRetentionDays,
+        kmsKeyId: logKey.arn,
         tags,
       },
       parent,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../shared/errors";
+import { logGroupKey } from "../shared/log-key";
 import { checkNetworkLayout, planSubnets } from "./subnets";
 
 /** How many NAT gateways the private subnets share. */
@@ -294,50 +295,13 @@ export class Network extends pulumi.ComponentResource {
   ): aws.cloudwatch.LogGroup {
     const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
-    const region = aws.getRegionOutput({}, parent).region;
-    const partition = aws.getPartitionOutput({}, parent).partition;
     const groupName = `/aws/vpc/${name}/flow-logs`;
-    // Source: CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS"
-    // (the key policy statement for the logs.<region>.amazonaws.com principal).
-    const key = new aws.kms.Key(
+    const key = logGroupKey(
       `${name}-flow-logs`,
-      {
-        description: `Encrypts the VPC flow logs of ${name}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "AccountAdministers",
-              Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              Sid: "CloudWatchLogsEncrypts",
-              Effect: "Allow",
-              Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-              Action: [
-                "kms:Encrypt*",
-                "kms:Decrypt*",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-                "kms:Describe*",
-              ],
-              Resource: "*",
-              Condition: {
-                ArnEquals: {
-                  "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${groupName}`,
-                },
-              },
-            },
-          ],
-        }),
-        tags,
-      },
-      parent,
+      groupName,
+      `Encrypts the VPC flow logs of ${name}`,
+      tags,
+      this,
     );
     const group = new aws.cloudwatch.LogGroup(
       `${name}-flow-logs`,
