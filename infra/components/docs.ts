@@ -21,6 +21,8 @@ export const COMPONENT_FOLDERS = [
   "service-mesh",
   "message-broker",
   "database",
+  "network",
+  "cluster",
 ] as const;
 
 export const COMPONENTS_DIR = __dirname;

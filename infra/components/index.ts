@@ -9,3 +9,5 @@ export * from "./consul-cluster";
 export * from "./service-mesh";
 export * from "./message-broker";
 export * from "./database";
+export * from "./network";
+export * from "./cluster";

@@ -99,7 +99,7 @@ describe("plan CLI", { timeout: 120_000 }, () => {
     const result = plan();
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      "error: expected exactly one stack name\nusage: npm run plan -- <stack> [--json FILE] [--stacks DIR]   (npm start plans the dev stack)\n",
+      "error: expected exactly one stack name\nusage: npm run plan -- <stack> [--json FILE] [--stacks DIR] [--project app|cluster]   (npm start plans the dev stack)\n",
     );
   });
 });

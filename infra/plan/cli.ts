@@ -15,12 +15,13 @@ import { evaluatePack } from "../policies/evaluate";
 import { tierPolicyConfig } from "../policies/rules/common";
 import { causewayPack } from "../policies/policies";
 import { mandatoryViolations, policyReport, renderPolicyText } from "../policies/report";
+import { planClusterStack } from "./cluster-project";
 import { causewayPlanOptions } from "./invokes";
 import { PROJECT } from "./project";
 import { readStackFile } from "./stack-file";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--json FILE] [--stacks DIR]   (npm start plans the dev stack)";
+  "usage: npm run plan -- <stack> [--json FILE] [--stacks DIR] [--project app|cluster]   (npm start plans the dev stack)";
 const root = path.resolve(__dirname, "..", "..");
 
 async function cli(argv: string[]): Promise<number> {
@@ -30,6 +31,7 @@ async function cli(argv: string[]): Promise<number> {
     options: {
       json: { type: "string" },
       stacks: { type: "string" },
+      project: { type: "string", default: "app" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -39,45 +41,35 @@ async function cli(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new PlanError(`expected exactly one stack name\n${USAGE}`);
   const stack = positionals[0]!;
-  const stacksDir = values.stacks
-    ? path.resolve(process.cwd(), values.stacks)
-    : path.join(root, "stacks");
+  if (values.project !== "app" && values.project !== "cluster") {
+    throw new PlanError(`--project must be app or cluster (found "${values.project}")\n${USAGE}`);
+  }
+  const stacksDir = values.stacks ? path.resolve(process.cwd(), values.stacks) : undefined;
   const progress = progressReporter("plan");
-  progress.step(
-    stack,
-    "config",
-    `reading ${path.relative(process.cwd(), stacksDir) || "."}/Pulumi.${stack}.yaml`,
-  );
-  const stackFile = readStackFile(stacksDir, stack);
-  let plan;
+  let planned;
   try {
-    plan = await runPlan({
-      project: PROJECT,
-      stack,
-      raw: stackFile.raw,
-      program,
-      preflight: () => {
-        progress.step(stack, "config", "checking");
-        loadPlatformConfig();
-        progress.step(stack, "program", "running under the offline plan");
-      },
-      ...causewayPlanOptions(stackFile.raw),
-    });
+    planned =
+      values.project === "cluster"
+        ? { plan: await planClusterStack(stack, stacksDir ? { dir: stacksDir } : {}) }
+        : await planApp(stack, stacksDir ?? path.join(root, "stacks"), progress);
     progress.step(
       stack,
       "policy",
-      `evaluating the policy pack on ${plan.resources.length} resources`,
+      `evaluating the policy pack on ${planned.plan.resources.length} resources`,
     );
   } finally {
     progress.done();
   }
+  const { plan } = planned;
   // Production rules key on causeway:environment, in the pack as in the config.
-  const environment = stackFile.raw.values["causeway:environment"];
-  const evaluation = await evaluatePack(
-    plan,
-    causewayPack,
-    tierPolicyConfig(causewayPack.policies, environment),
-  );
+  const evaluation =
+    "environment" in planned
+      ? await evaluatePack(
+          plan,
+          causewayPack,
+          tierPolicyConfig(causewayPack.policies, planned.environment),
+        )
+      : await evaluatePack(plan, causewayPack);
   const policy = policyReport(evaluation);
   progress.step(
     stack,
@@ -97,6 +89,40 @@ async function cli(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+async function planApp(stack: string, stacksDir: string) {
+  const stackFile = readStackFile(stacksDir, stack);
+  return runPlan({
+    project: PROJECT,
+    stack,
+    raw: stackFile.raw,
+    program,
+    preflight: loadPlatformConfig,
+    ...causewayPlanOptions(stackFile.raw),
+  });
+}
+
+async function planApp(stack: string, stacksDir: string, progress: ReturnType<typeof progressReporter>) {
+  progress.step(
+    stack,
+    "config",
+    `reading ${path.relative(process.cwd(), stacksDir) || "."}/Pulumi.${stack}.yaml`,
+  );
+  const stackFile = readStackFile(stacksDir, stack);
+  const plan = await runPlan({
+    project: PROJECT,
+    stack,
+    raw: stackFile.raw,
+    program,
+    preflight: () => {
+      progress.step(stack, "config", "checking");
+      loadPlatformConfig();
+      progress.step(stack, "program", "running under the offline plan");
+    },
+    ...causewayPlanOptions(stackFile.raw),
+  });
+  return { plan, environment: stackFile.raw.values["causeway:environment"] };
 }
 
 /** Errors the user fixes in their own files print as one message, without a stack trace. */

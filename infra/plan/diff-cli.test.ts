@@ -87,7 +87,7 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
     expect(planDiff(root)).toMatchObject({
       code: 1,
       stderr:
-        "error: --base is required\nusage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE] [--fail-on-danger]\n",
+        "error: --base is required\nusage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--project app|cluster] [--markdown FILE] [--json FILE] [--fail-on-danger]\n",
     });
     expect(planDiff(root, "--base", "no-such-ref-xyz")).toMatchObject({
       code: 1,

@@ -19,7 +19,7 @@ import { addWorktree, headCommit, repoRoot, resolveCommit, type Worktree } from 
 import { planInTree, pool } from "./diff-plans";
 
 /**
- * `npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE] [--fail-on-danger]`
+ * `npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--project app|cluster] [--markdown FILE] [--json FILE] [--fail-on-danger]`
  *
  * Plans every stack at the base revision (in a temporary git worktree, with that revision's
  * own code) and in the working tree of the current directory, and prints what changes.
@@ -29,7 +29,7 @@ import { planInTree, pool } from "./diff-plans";
  */
 
 const USAGE =
-  "usage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--markdown FILE] [--json FILE] [--fail-on-danger]";
+  "usage: npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--project app|cluster] [--markdown FILE] [--json FILE] [--fail-on-danger]";
 
 async function cli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,6 +38,7 @@ async function cli(argv: string[]): Promise<number> {
     options: {
       base: { type: "string" },
       stacks: { type: "string" },
+      project: { type: "string", default: "app" },
       markdown: { type: "string" },
       json: { type: "string" },
       "fail-on-danger": { type: "boolean" },
@@ -52,8 +53,14 @@ async function cli(argv: string[]): Promise<number> {
   if (positionals.length > 0)
     throw new PlanError(`unexpected argument ${positionals[0]}\n${USAGE}`);
 
+  if (values.project !== "app" && values.project !== "cluster") {
+    throw new PlanError(`--project must be app or cluster (found "${values.project}")\n${USAGE}`);
+  }
+  // The cluster project (infra/cluster) keeps its stack files in its own folder.
+  const stacksPath = values.project === "cluster" ? ["infra", "cluster", "stacks"] : ["stacks"];
+  const projectArgs = values.project === "cluster" ? ["--project", "cluster"] : [];
   const root = repoRoot(process.cwd());
-  const known = knownStacks(path.join(root, "stacks"));
+  const known = knownStacks(path.join(root, ...stacksPath));
   const stacks = values.stacks
     ? values.stacks
         .split(",")
@@ -95,7 +102,12 @@ async function cli(argv: string[]): Promise<number> {
     ): Promise<Plan | { error: string }> => {
       progress.step(stack, side, "planning");
       try {
-        const plan = await planInTree(dir, stack, path.join(work, `${side}-${stack}.json`));
+        const plan = await planInTree(
+          dir,
+          stack,
+          path.join(work, `${side}-${stack}.json`),
+          projectArgs,
+        );
         progress.step(stack, side, `planned, ${plan.resources.length} resources`);
         return plan;
       } catch (e) {
@@ -106,7 +118,7 @@ async function cli(argv: string[]): Promise<number> {
     };
     const tasks = stacks.flatMap((stack) => [
       () =>
-        existsSync(path.join(base.dir, "stacks", `Pulumi.${stack}.yaml`))
+        existsSync(path.join(base.dir, ...stacksPath, `Pulumi.${stack}.yaml`))
           ? planned(stack, "base", base.dir)
           : Promise.resolve(null),
       () => planned(stack, "head", root),

@@ -9,10 +9,16 @@ import * as path from "node:path";
  * A child per plan: the SDK's runtime state is process-global, and each revision brings its
  * own code.
  */
-export async function planInTree(tree: string, stack: string, jsonFile: string): Promise<Plan> {
+export async function planInTree(
+  tree: string,
+  stack: string,
+  jsonFile: string,
+  /** Extra plan CLI arguments, e.g. `["--project", "cluster"]`. */
+  extraArgs: readonly string[] = [],
+): Promise<Plan> {
   const tsx = require.resolve("tsx/cli", { paths: [tree] });
   const cli = path.join(tree, "infra", "plan", "cli.ts");
-  const args = [tsx, "--conditions=causeway-source", cli, stack, "--json", jsonFile];
+  const args = [tsx, "--conditions=causeway-source", cli, stack, "--json", jsonFile, ...extraArgs];
   const { code, stderr } = await run(process.execPath, args, tree);
   // The plan CLI writes the JSON only after a complete plan; it may still exit non-zero for
   // mandatory policy violations, which the diff reports rather than fails on.

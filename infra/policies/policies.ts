@@ -1,5 +1,6 @@
 import type { PackDefinition, Policy } from "./evaluate";
 import { albPolicies } from "./rules/alb";
+import { clusterPolicies } from "./rules/cluster";
 import { consulPolicies } from "./rules/consul";
 import { mqPolicies, rdsPolicies } from "./rules/data-stores";
 import { kubernetesPodPolicies } from "./rules/kubernetes-pods";
@@ -15,6 +16,7 @@ export const policies: readonly Policy[] = [
   ...kubernetesPodPolicies,
   ...kubernetesWorkloadPolicies,
   ...consulPolicies,
+  ...clusterPolicies,
 ];
 
 /** The pack as the CLI serves it (index.ts) and the offline plan evaluates it. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { causewayPack } from "./policies";
 import { evaluatePack } from "./evaluate";
 import { tierPolicyConfig } from "./rules/common";
+import { clusterCases } from "./test/cluster-cases";
 import { evaluateOne, testPlan, violationsOf, type TestResource } from "./test/support";
 
 /** Every rule of the pack, with resources that pass it and resources that fail it. */
@@ -530,6 +531,7 @@ const cases: Record<string, Case> = {
     fail: [consulWith({ server: { replicas: 1 } })],
     message: "server.replicas 1 in production; run at least 3",
   },
+  ...clusterCases,
 };
 
 describe("policy pack", () => {
