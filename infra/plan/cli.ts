@@ -91,19 +91,11 @@ async function cli(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function planApp(stack: string, stacksDir: string) {
-  const stackFile = readStackFile(stacksDir, stack);
-  return runPlan({
-    project: PROJECT,
-    stack,
-    raw: stackFile.raw,
-    program,
-    preflight: loadPlatformConfig,
-    ...causewayPlanOptions(stackFile.raw),
-  });
-}
-
-async function planApp(stack: string, stacksDir: string, progress: ReturnType<typeof progressReporter>) {
+async function planApp(
+  stack: string,
+  stacksDir: string,
+  progress: ReturnType<typeof progressReporter>,
+) {
   progress.step(
     stack,
     "config",
@@ -122,7 +114,8 @@ async function planApp(stack: string, stacksDir: string, progress: ReturnType<ty
     },
     ...causewayPlanOptions(stackFile.raw),
   });
-  return { plan, environment: stackFile.raw.values["causeway:environment"] };
+  const environment = stackFile.raw.values["causeway:environment"];
+  return { plan, environment: typeof environment === "string" ? environment : undefined };
 }
 
 /** Errors the user fixes in their own files print as one message, without a stack trace. */
