@@ -5,6 +5,7 @@ import { planClusterStack } from "../plan/cluster-project";
 import { planStack, rawStackConfig } from "../plan/harness";
 import { evaluatePack } from "../policies/evaluate";
 import { causewayPack } from "../policies/policies";
+import { tierPolicyConfig } from "../policies/rules/common";
 import { appConfigFromClusterOutputs, clusterStackName, type ClusterStackOutputs } from "./project";
 
 /**
@@ -43,7 +44,11 @@ describe("the app stack plans from the cluster plan's outputs", () => {
     expect(ref?.inputs["name"]).toBe(`${org}/causeway-cluster/dev`);
     const dbSubnets = app.resources.find((r) => r.type === "aws:rds/subnetGroup:SubnetGroup");
     expect(dbSubnets?.inputs["subnetIds"]).toEqual(outputs.privateSubnetIds);
-    const evaluation = await evaluatePack(app, causewayPack);
+    const evaluation = await evaluatePack(
+      app,
+      causewayPack,
+      tierPolicyConfig(causewayPack.policies, config.environment),
+    );
     expect(evaluation.violations).toEqual([]);
   });
 });
