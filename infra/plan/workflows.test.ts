@@ -612,6 +612,36 @@ describe("the pulumi-stack action's login and stack name", () => {
     });
   });
 
+  it("refuses a job with no role or no backend, saying which setting to add", () => {
+    const check = action.runs.steps.find((s) => s.name === "Check the inputs")!.run!;
+    const run = (env: Record<string, string>) => {
+      try {
+        execFileSync("bash", ["-e", "-c", check], {
+          env: { PATH: process.env["PATH"], ...env },
+          encoding: "utf8",
+        });
+        return "ok";
+      } catch (error) {
+        return String((error as { stdout: string }).stdout).trim();
+      }
+    };
+    const good = { PROJECT: "app", ENVIRONMENT: "dev", ROLE: "arn:aws:iam::1:role/r" };
+    expect(run({ ...good, BACKEND_URL: "s3://state" })).toBe("ok");
+    expect(run({ ...good, PULUMI_ORG: "acme", PULUMI_ACCESS_TOKEN: "t" })).toBe("ok");
+    expect(run({ ...good, ROLE: "", BACKEND_URL: "s3://state" })).toBe(
+      "::error::No AWS role for dev: set the AWS_ROLE_ARN variable of this job's GitHub environment (README, Deploying for real).",
+    );
+    expect(run({ ...good, PULUMI_ACCESS_TOKEN: "t" })).toBe(
+      "::error::Pulumi Cloud needs the PULUMI_ORG variable (or set PULUMI_BACKEND_URL for a self-managed backend).",
+    );
+    expect(run({ ...good, PULUMI_ORG: "acme" })).toBe(
+      "::error::Pulumi Cloud needs the PULUMI_ACCESS_TOKEN secret (or set PULUMI_BACKEND_URL for a self-managed backend).",
+    );
+    expect(run({ ...good, ENVIRONMENT: "qa", BACKEND_URL: "s3://state" })).toBe(
+      "::error::environment must be dev, staging or prod, got 'qa'",
+    );
+  });
+
   it("the project names match the projects' Pulumi.yaml", () => {
     expect((parse(text("Pulumi.yaml")) as { name: string }).name).toBe("causeway");
     expect((parse(text("infra/cluster/Pulumi.yaml")) as { name: string }).name).toBe(
