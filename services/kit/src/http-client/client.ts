@@ -11,10 +11,16 @@ import {
   timeout,
   wrap,
 } from "cockatiel";
-import type { CircuitBreakerPolicy, IPolicy } from "cockatiel";
+import type {
+  CircuitBreakerPolicy,
+  IBackoff,
+  IBackoffFactory,
+  IPolicy,
+  IRetryBackoffContext,
+} from "cockatiel";
 import type { FastifyRequest } from "fastify";
 import { kitError } from "../errors";
-import { cockatielRetry } from "../retry/cockatiel";
+import { cockatielBackoff, cockatielRetry } from "../retry/cockatiel";
 import type { RetryPolicy } from "../retry/policy";
 import { checkRetryPolicy } from "../retry/policy";
 import { childTraceparent } from "./traceparent";
@@ -75,6 +81,13 @@ export interface HttpClientOptions {
   readonly halfOpenAfterMs?: number;
   /** Cap of the open period between probes. Default 30000 ms. */
   readonly halfOpenMaxMs?: number;
+  /**
+   * The longest Retry-After (RFC 9110 section 10.2.3) of a 429 or 503 that this client waits
+   * out before retrying. A longer one is not retried here: the response goes back to the caller,
+   * Retry-After included, so the upstream's own pacing reaches the end client. Default: the
+   * retry policy's `maxDelayMs`.
+   */
+  readonly maxRetryAfterMs?: number;
 }
 
 /** What gets propagated downstream. */
@@ -128,6 +141,43 @@ const isTransient = (err: Error) =>
     RETRYABLE_STATUSES.has(err.response.status));
 
 /**
+ * The delay a response's Retry-After asks for, in ms: delay-seconds or an HTTP-date
+ * (RFC 9110 section 10.2.3); undefined when absent or unreadable.
+ */
+export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const value = headers.get("retry-after")?.trim();
+  if (value === undefined || value === "") return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1_000;
+  // An HTTP-date always names its day and month and ends in GMT (IMF-fixdate and the two
+  // obsolete forms); anything else (a negative number, "soon") is not one.
+  if (!/^[A-Za-z]{3}.*GMT$/.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const askedDelay = (err: unknown): number | undefined =>
+  err instanceof FailedStatus && !(err instanceof InFlightStatus)
+    ? retryAfterMs(err.response.headers)
+    : undefined;
+
+/**
+ * The policy's backoff, never shorter than what the upstream asked for in Retry-After: a retry
+ * that comes back sooner would only be refused again and add to the load it asked us to shed.
+ */
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(private readonly inner: IBackoffFactory<IRetryBackoffContext<unknown>>) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    const drawn = this.inner.next(context);
+    const asked = "error" in context.result ? askedDelay(context.result.error) : undefined;
+    return {
+      duration: Math.max(drawn.duration, asked ?? 0),
+      next: (later) => new RetryAfterBackoff(drawn).next(later),
+    };
+  }
+}
+
+/**
  * Outbound HTTP with resilience as policies (cockatiel): a timeout per attempt, a circuit
  * breaker shared by all calls of this client (counting only upstream failures, with a half-open
  * probe), and retries with exponential backoff and jitter
@@ -155,9 +205,14 @@ export class HttpClient {
       breaker: new ConsecutiveBreaker(opts.breakerThreshold ?? 5),
     });
     const breaker = this.breaker;
+    const policy = checkRetryPolicy({ ...DEFAULT_HTTP_RETRY, ...opts.retry });
+    const maxRetryAfter = opts.maxRetryAfterMs ?? policy.maxDelayMs;
     const retries = cockatielRetry(
-      handleWhen(isTransient),
-      checkRetryPolicy({ ...DEFAULT_HTTP_RETRY, ...opts.retry }),
+      // A Retry-After longer than we will wait is the caller's to honour, not ours.
+      handleWhen((err) => isTransient(err) && (askedDelay(err) ?? 0) <= maxRetryAfter),
+      policy,
+      Math.random,
+      new RetryAfterBackoff(cockatielBackoff(policy)),
     );
     this.once = wrap(breaker, perAttempt);
     this.withRetries = wrap(retries, breaker, perAttempt);
