@@ -80,6 +80,8 @@ export function buildGatewayApp(opts: GatewayOptions): FastifyInstance {
     ...(opts.breaker?.halfOpenMaxMs ? { halfOpenMaxMs: opts.breaker.halfOpenMaxMs } : {}),
   });
 
+  app.addHook("onClose", async () => orders.close());
+
   const limit = opts.rateLimit ?? { max: 600, windowMs: 60_000 };
   if (limit.max > 0) {
     const redis =
