@@ -1,6 +1,5 @@
 /**
- * The baseline of benchmark (c): a bare Fastify proxy for POST /orders to the same orders
- * service, with the same HTTP client the gateway uses (undici's `request` on a keep-alive Agent),
+ * The baseline of benchmark (c): a bare Fastify proxy for POST /orders to the same upstream, with the same HTTP client the gateway uses (undici's `request` on a keep-alive Agent),
  * and nothing else: no request ids, validation, timeouts, retries, circuit breaker, metrics or
  * logs.
  * Run: tsx --conditions=causeway-source bench/bare-proxy.ts (env ORDERS_URL); prints its URL.
