@@ -1,12 +1,23 @@
 /**
- * Benchmark (c): client -> gateway -> orders vs client -> bare Fastify proxy -> the same orders
- * (one orders process, its PostgreSQL schema, RabbitMQ exchange), with autocannon; every request
- * a new order with its own Idempotency-Key. Alternating rounds; medians of requests/s and p99.
+ * Benchmark (c), two pairs measured side by side in alternating rounds (medians):
+ * - the gateway's own cost: client -> gateway -> stub upstream vs client -> bare Fastify proxy ->
+ *   the same stub (bench/stub-upstream.ts answers at once), with autocannon; every request a new
+ *   Idempotency-Key. Throughput and p99.
+ * - orders' own cost: POST /orders on the real orders service vs a raw pg client running the
+ *   same SQL (claim the key, insert the order and its outbox row in one transaction, store the
+ *   response) at the same concurrency, on the same schema.
  */
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
+import type { Pool } from "pg";
+import { createPool } from "@causeway/kit";
 import { killAllChildren, spawnTs } from "../services/faults/test/children";
-import { createWorld, uniqueName, waitFor } from "../services/faults/test/harness";
+import {
+  TEST_DATABASE_URL,
+  createWorld,
+  uniqueName,
+  waitFor,
+} from "../services/faults/test/harness";
 import { startGateway, startOrders } from "../services/faults/test/services";
 import type { BenchResult } from "./lib";
 import { pair, sideBySide } from "./lib";
@@ -18,12 +29,13 @@ export interface HttpBenchOptions {
   readonly log: (line: string) => void;
 }
 
+const ORDER = {
+  customerId: "bench",
+  currency: "EUR",
+  items: [{ sku: "SKU-1", quantity: 1, unitPriceCents: 1250 }],
+};
+
 function load(url: string, o: HttpBenchOptions): Promise<autocannon.Result> {
-  const body = JSON.stringify({
-    customerId: "bench",
-    currency: "EUR",
-    items: [{ sku: "SKU-1", quantity: 1, unitPriceCents: 1250 }],
-  });
   return autocannon({
     url,
     connections: o.connections,
@@ -33,7 +45,7 @@ function load(url: string, o: HttpBenchOptions): Promise<autocannon.Result> {
         method: "POST",
         path: "/orders",
         headers: { "content-type": "application/json" },
-        body,
+        body: JSON.stringify(ORDER),
         setupRequest: (req) => ({
           ...req,
           headers: { ...req.headers, "idempotency-key": randomUUID() },
@@ -43,54 +55,148 @@ function load(url: string, o: HttpBenchOptions): Promise<autocannon.Result> {
   });
 }
 
+/** Starts a bench child that prints `{"msg":"listening","address":...}` and returns the address. */
+async function listening(script: string, env: Record<string, string>): Promise<string> {
+  const child = spawnTs(script, env);
+  let address = "";
+  await waitFor(`${script} to listen`, () => {
+    const line = child.lines.find((l) => l.includes('"listening"'));
+    if (line) address = (JSON.parse(line) as { address: string }).address;
+    return address !== "";
+  });
+  return address;
+}
+
+/**
+ * What orders runs for one new order, as a raw pg client would: the idempotency claim, the
+ * order and its outbox row in one transaction, then the stored response (same tables, same
+ * statements as the kit's idempotency plugin, orders' store and the outbox).
+ */
+async function rawOrder(pool: Pool, schema: string): Promise<void> {
+  const key = randomUUID();
+  const token = randomUUID();
+  const s = `"${schema}"`;
+  await pool.query(
+    `INSERT INTO ${s}.idempotency_keys AS k (scope, key, fingerprint, locked_until, expires_at, claim_token)
+     VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
+     ON CONFLICT (scope, key) DO NOTHING`,
+    ["", key, "f".repeat(64), 5, 86_400, token],
+  );
+  const client = await pool.connect();
+  let id: string;
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO ${s}.orders (id, idempotency_key, customer_id, currency, amount_cents, items)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      [randomUUID(), key, ORDER.customerId, ORDER.currency, 1250, JSON.stringify(ORDER.items)],
+    );
+    id = rows[0]!.id;
+    await client.query(
+      `INSERT INTO ${s}.outbox (message_id, type, payload, headers) VALUES ($1, $2, $3, $4)`,
+      [randomUUID(), "order.placed", JSON.stringify({ orderId: id, ...ORDER }), "{}"],
+    );
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+  await pool.query(
+    `UPDATE ${s}.idempotency_keys SET status_code = $3, response_body = $4, content_type = $5,
+       locked_until = NULL WHERE scope = $1 AND key = $2 AND claim_token = $6`,
+    ["", key, 201, JSON.stringify({ id, status: "PENDING" }), "application/json", token],
+  );
+}
+
+/** `workers` concurrent loops of `rawOrder` for `seconds`; orders per second. */
+async function rawOrders(pool: Pool, schema: string, o: HttpBenchOptions): Promise<number> {
+  const until = Date.now() + o.seconds * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: o.connections }, async () => {
+      while (Date.now() < until) {
+        await rawOrder(pool, schema);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
 export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
   const w = await createWorld("bench");
   const quiet = { LOG_LEVEL: "info" }; // "listening" is logged at info
   try {
-    const orders = await startOrders(w, uniqueName("bench.orders"), quiet);
+    // Pair 1: the gateway's own cost, both proxies in front of the same stub.
+    const stub = await listening("bench/stub-upstream.ts", {});
     // Rate limit on (its cost is part of the gateway) but far above what one bench client sends.
-    const gateway = await startGateway(orders.address, { ...quiet, RATE_LIMIT_MAX: "1000000" });
-    const bare = spawnTs("bench/bare-proxy.ts", { ORDERS_URL: orders.address });
-    let bareUrl = "";
-    await waitFor("the bare proxy to listen", () => {
-      const line = bare.lines.find((l) => l.includes('"listening"'));
-      if (line) bareUrl = (JSON.parse(line) as { address: string }).address;
-      return bareUrl !== "";
-    });
-    const samples = {
-      rps: { a: [] as number[], b: [] as number[] },
-      p99: { a: [] as number[], b: [] as number[] },
-    };
+    const gateway = await startGateway(stub, { ...quiet, RATE_LIMIT_MAX: "1000000" });
+    const bare = await listening("bench/bare-proxy.ts", { ORDERS_URL: stub });
+    const p99 = { a: [] as number[], b: [] as number[] };
     let errors = 0;
     const run = (which: "a" | "b", url: string) => async () => {
       const r = await load(url, o);
       errors += r.errors + r.non2xx;
-      samples.p99[which].push(r.latency.p99);
+      p99[which].push(r.latency.p99);
       return r.requests.average;
     };
-    o.log(`(c) gateway vs bare proxy: ${o.connections} connections, ${o.seconds} s per round`);
+    o.log(`(c) gateway vs bare proxy, stub upstream: ${o.connections} connections, ${o.seconds} s`);
     o.log(`  warm-up (not counted)`);
     await load(gateway.address, { ...o, seconds: 3 });
-    await load(bareUrl, { ...o, seconds: 3 });
-    const rps = await sideBySide(o.rounds, run("a", gateway.address), run("b", bareUrl), o.log);
-    samples.rps = rps;
+    await load(bare, { ...o, seconds: 3 });
+    const rps = await sideBySide(o.rounds, run("a", gateway.address), run("b", bare), o.log);
     const note = `${o.connections} connections, ${o.seconds} s x ${o.rounds} alternating rounds; non-2xx/errors: ${errors}`;
-    return [
-      pair(
-        "(c) gateway -> orders vs bare Fastify proxy, throughput",
-        "req/s",
-        rps.a,
-        rps.b,
-        `target >= 0.8; ${note}`,
-      ),
-      pair(
-        "(c) gateway -> orders vs bare Fastify proxy, p99 latency",
-        "ms",
-        samples.p99.a,
-        samples.p99.b,
-        "lower is better: ratio > 1 means the gateway adds latency",
-      ),
-    ];
+
+    // Pair 2: orders' own cost against the SQL it runs, at the same concurrency.
+    const orders = await startOrders(w, uniqueName("bench.orders"), {
+      ...quiet,
+      DB_POOL_MAX: String(o.connections),
+    });
+    const raw = createPool({ url: TEST_DATABASE_URL, schema: w.schema, max: o.connections });
+    let orderErrors = 0;
+    try {
+      o.log(`(c) POST /orders vs the same SQL by a raw pg client: ${o.connections} concurrent`);
+      await load(orders.address, { ...o, seconds: 3 });
+      await rawOrders(raw, w.schema, { ...o, seconds: 3 });
+      const placed = await sideBySide(
+        o.rounds,
+        async () => {
+          const r = await load(orders.address, o);
+          orderErrors += r.errors + r.non2xx;
+          return r.requests.average;
+        },
+        () => rawOrders(raw, w.schema, o),
+        o.log,
+      );
+      return [
+        pair(
+          "(c) gateway vs bare Fastify proxy, stub upstream, throughput",
+          "req/s",
+          rps.a,
+          rps.b,
+          `target >= 0.8; ${note}`,
+        ),
+        pair(
+          "(c) gateway vs bare Fastify proxy, stub upstream, p99 latency",
+          "ms",
+          p99.a,
+          p99.b,
+          "lower is better: ratio > 1 means the gateway adds latency",
+        ),
+        pair(
+          "(c) POST /orders vs its SQL by a raw pg client",
+          "orders/s",
+          placed.a,
+          placed.b,
+          `target >= 0.8; ${o.connections} concurrent, ${o.seconds} s x ${o.rounds} alternating rounds; non-2xx/errors: ${orderErrors}; orders also runs its outbox relay`,
+        ),
+      ];
+    } finally {
+      await raw.end();
+    }
   } finally {
     await killAllChildren();
     await w.cleanup();

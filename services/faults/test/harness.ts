@@ -4,27 +4,17 @@ import type { AsyncMessage, Connection, ConsumerHandler, ConsumerProps } from "r
 import { z } from "zod";
 import type { Broker, EventDefinition, HandlerContext } from "@causeway/kit";
 import { createPool, defineEvent, kitMigrations, migrate } from "@causeway/kit";
-import { TEST_AMQP_URL, TEST_DATABASE_URL, uniqueName } from "../../kit/test/servers";
+import {
+  AMQP_TARGET,
+  PG_TARGET,
+  TEST_AMQP_URL,
+  TEST_DATABASE_URL,
+  serverAddress,
+  uniqueName,
+} from "../../kit/test/servers";
 import { Connection as AmqpConnection } from "rabbitmq-client";
 
-export { TEST_AMQP_URL, TEST_DATABASE_URL, uniqueName };
-
-/** host and port of a server URL, with the scheme's default port when the URL has none. */
-export function serverAddress(url: string, defaultPort: number) {
-  const u = new URL(url);
-  return {
-    targetHost: u.hostname.replace(/^\[(.*)\]$/, "$1"),
-    targetPort: u.port ? Number(u.port) : defaultPort,
-  };
-}
-
-/**
- * Where the fault proxies forward: the host and port of KIT_TEST_AMQP_URL and
- * KIT_TEST_DATABASE_URL (default this machine's 5672 and 5432), so the suite runs against
- * whatever servers the tests were pointed at.
- */
-export const AMQP_TARGET = serverAddress(TEST_AMQP_URL, 5672);
-export const PG_TARGET = serverAddress(TEST_DATABASE_URL, 5432);
+export { AMQP_TARGET, PG_TARGET, TEST_AMQP_URL, TEST_DATABASE_URL, serverAddress, uniqueName };
 
 /** The event every kit scenario sends: a unique id in the payload too, to cross-check. */
 export const faultEvent = defineEvent(

@@ -22,19 +22,29 @@ describe("gateway", () => {
     url: string;
     headers: Record<string, unknown>;
     body: unknown;
+    at: number;
   }> = [];
   let failNext = 0;
+  /** Retry-After sent with the next scripted 503s, if any. */
+  let retryAfter: string | undefined;
   let gateway: FastifyInstance;
 
   beforeAll(async () => {
     upstream.post("/orders", async (req, reply) => {
-      seen.push({ method: "POST", url: req.url, headers: req.headers, body: req.body });
+      seen.push({
+        method: "POST",
+        url: req.url,
+        headers: req.headers,
+        body: req.body,
+        at: Date.now(),
+      });
       // An answer about this one request (a bug its input triggers), from a live upstream.
       if ((req.body as { customerId?: string }).customerId === "boom") {
         return reply.code(500).send({ error: { code: "INTERNAL" } });
       }
       if (failNext > 0) {
         failNext--;
+        if (retryAfter !== undefined) void reply.header("retry-after", retryAfter);
         return reply.code(503).send({ error: { code: "SHUTTING_DOWN" } });
       }
       return reply
@@ -43,7 +53,13 @@ describe("gateway", () => {
         .send({ id: orderId, status: "PENDING" });
     });
     upstream.get("/orders/:id", async (req, reply) => {
-      seen.push({ method: "GET", url: req.url, headers: req.headers, body: undefined });
+      seen.push({
+        method: "GET",
+        url: req.url,
+        headers: req.headers,
+        body: undefined,
+        at: Date.now(),
+      });
       return reply
         .code(404)
         .send({ error: { code: "ORDER_NOT_FOUND", message: "No order with this id." } });
@@ -87,6 +103,36 @@ describe("gateway", () => {
     });
     expect(res.statusCode).toBe(201);
     expect(seen.map((s) => s.headers["idempotency-key"])).toEqual(["k-2", "k-2"]);
+  });
+
+  it("honours orders' Retry-After: waits it out when short, hands it to the client when long", async () => {
+    const post = (key: string) =>
+      gateway.inject({
+        method: "POST",
+        url: "/orders",
+        payload: body,
+        headers: { "idempotency-key": key },
+      });
+    try {
+      // Short: the retry comes no sooner than orders asked (the policy alone would retry at once).
+      seen.length = 0;
+      failNext = 1;
+      retryAfter = "1";
+      const res = await post("k-ra-1");
+      expect(res.statusCode).toBe(201);
+      const [first, second] = seen.map((s) => s.at);
+      expect(second! - first!).toBeGreaterThanOrEqual(990);
+      // Long: no retry here; the client gets orders' 503 and its Retry-After at once.
+      seen.length = 0;
+      failNext = 1;
+      retryAfter = "120";
+      const shed = await post("k-ra-2");
+      expect([shed.statusCode, shed.headers["retry-after"]]).toEqual([503, "120"]);
+      expect(seen).toHaveLength(1);
+    } finally {
+      failNext = 0;
+      retryAfter = undefined;
+    }
   });
 
   it("requires the Idempotency-Key and a valid body before calling orders", async () => {

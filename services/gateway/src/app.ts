@@ -64,7 +64,8 @@ async function admit(req: FastifyRequest<{ Body: CreateOrderBody }>): Promise<vo
  * orders through the kit's HttpClient: timeouts, a circuit breaker that counts only upstream
  * failures and probes recovery half-open, request id and traceparent propagation, and retries
  * for GET and for POSTs that carry the Idempotency-Key (required here, so every POST /orders is
- * safe to retry, a 503 DATABASE_UNAVAILABLE included). Upstream statuses and error bodies are
+ * safe to retry, a 503 DATABASE_UNAVAILABLE included), never sooner than orders' Retry-After; a
+ * longer Retry-After goes back to the client with the response. Upstream statuses and error bodies are
  * passed through; an unreachable orders is 503 UPSTREAM_UNAVAILABLE, a slow one 504
  * UPSTREAM_TIMEOUT.
  */
@@ -78,6 +79,8 @@ export function buildGatewayApp(opts: GatewayOptions): FastifyInstance {
     ...(opts.breaker?.halfOpenAfterMs ? { halfOpenAfterMs: opts.breaker.halfOpenAfterMs } : {}),
     ...(opts.breaker?.halfOpenMaxMs ? { halfOpenMaxMs: opts.breaker.halfOpenMaxMs } : {}),
   });
+
+  app.addHook("onClose", async () => orders.close());
 
   const limit = opts.rateLimit ?? { max: 600, windowMs: 60_000 };
   if (limit.max > 0) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { flushLogs } from "./logger";
 
 export interface StartServiceOptions {
   /** From `buildApp`; its `kit.readiness` is turned not-ready on shutdown. */
@@ -45,7 +46,7 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
   const sequence = async (reason: string) => {
     const guard = setTimeout(() => {
       log.error({ timeoutMs: opts.shutdownTimeoutMs }, "shutdown timed out; exiting");
-      exit(1);
+      void flushLogs(log, 200).then(() => exit(1));
     }, opts.shutdownTimeoutMs);
     guard.unref();
     try {
@@ -60,10 +61,12 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
       await Promise.all((opts.closeConnections ?? []).map((close) => close()));
       log.info({ step: 5 }, "shutdown: connections closed; exiting");
       clearTimeout(guard);
+      await flushLogs(log);
       exit(0);
     } catch (err) {
       log.error({ err }, "shutdown failed; exiting");
       clearTimeout(guard);
+      await flushLogs(log);
       exit(1);
     }
   };

@@ -2,10 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Broker, PublishTimeoutError } from "../src/messaging/broker";
 import { orderPlaced } from "./fixture";
 import { TcpProxy } from "./tcp-proxy";
-import { TEST_AMQP_URL, missingServers, skipWithoutServers, uniqueName } from "./servers";
+import {
+  AMQP_TARGET,
+  TEST_AMQP_URL,
+  missingServers,
+  skipWithoutServers,
+  uniqueName,
+} from "./servers";
 
 describe("publish never hangs (real RabbitMQ behind a TCP proxy)", () => {
-  const proxy = new TcpProxy({ targetHost: "127.0.0.1", targetPort: 5672 });
+  const proxy = new TcpProxy(AMQP_TARGET);
   let broker: Broker | undefined;
   beforeAll(async () => {
     if ((await missingServers()).length > 0) return;

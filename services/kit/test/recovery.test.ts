@@ -3,10 +3,10 @@ import type { Fixture } from "./fixture";
 import { createFixture, orderPlaced } from "./fixture";
 import { count, waitFor } from "./helpers";
 import { TcpProxy } from "./tcp-proxy";
-import { TEST_AMQP_URL, missingServers, skipWithoutServers } from "./servers";
+import { AMQP_TARGET, TEST_AMQP_URL, missingServers, skipWithoutServers } from "./servers";
 
 describe("consumer recovery through a TCP proxy (real RabbitMQ + PostgreSQL)", () => {
-  const proxy = new TcpProxy({ targetHost: "127.0.0.1", targetPort: 5672 });
+  const proxy = new TcpProxy(AMQP_TARGET);
   let f: Fixture | undefined;
   beforeAll(async () => {
     if ((await missingServers()).length > 0) return;

@@ -4,21 +4,34 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import type { HttpClientOptions } from "./client";
-import { HttpClient } from "./client";
+import { HttpClient, retryAfterMs } from "./client";
 
 /** A real upstream on 127.0.0.1: each path has a script of statuses, then 200. */
 describe("HttpClient against a real local server", () => {
-  const seen: Array<{ path: string; method: string; headers: IncomingHttpHeaders }> = [];
+  const seen: Array<{
+    path: string;
+    method: string;
+    headers: IncomingHttpHeaders;
+    at: number;
+  }> = [];
   const scripts = new Map<string, number[]>();
+  /** Retry-After values sent with the scripted statuses of a path, in order. */
+  const retryAfters = new Map<string, string[]>();
   let server: Server;
   let base: string;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      seen.push({ path: req.url!, method: req.method!, headers: req.headers });
+      seen.push({ path: req.url!, method: req.method!, headers: req.headers, at: Date.now() });
       if (req.url === "/hang") return; // never answers
       const status = scripts.get(req.url!)?.shift() ?? 200;
-      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ status }));
+      const retryAfter = status === 200 ? undefined : retryAfters.get(req.url!)?.shift();
+      res
+        .writeHead(status, {
+          "content-type": "application/json",
+          ...(retryAfter === undefined ? {} : { "retry-after": retryAfter }),
+        })
+        .end(JSON.stringify({ status }));
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,6 +66,36 @@ describe("HttpClient against a real local server", () => {
         /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/,
       );
     }
+  });
+
+  it("waits at least the Retry-After of a 429/503 before retrying, never sooner", async () => {
+    // The policy alone would come back within 20 ms; the upstream asks for 1 s.
+    scripts.set("/paced", [503, 429]);
+    retryAfters.set("/paced", ["1", "1"]);
+    const res = await client({ maxRetryAfterMs: 1_000 }).request({ path: "/paced" });
+    expect([res.status, res.attempts]).toEqual([200, 3]);
+    const at = calls("/paced").map((c) => c.at);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(990);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(990);
+  });
+
+  it("hands a Retry-After longer than it will wait back to the caller, header included", async () => {
+    scripts.set("/shed", [503]);
+    retryAfters.set("/shed", ["30"]);
+    const res = await client().request({ path: "/shed" });
+    expect([res.status, res.attempts, res.headers.get("retry-after")]).toEqual([503, 1, "30"]);
+    expect(calls("/shed")).toHaveLength(1);
+  });
+
+  it("reads Retry-After as delay-seconds or an HTTP-date, and ignores anything else", () => {
+    const h = (v: string) => new Headers({ "retry-after": v });
+    const now = Date.parse("2026-12-03T06:00:00Z");
+    expect(retryAfterMs(h("2"), now)).toBe(2_000);
+    expect(retryAfterMs(h("Thu, 03 Dec 2026 06:00:05 GMT"), now)).toBe(5_000);
+    expect(retryAfterMs(h("Thu, 03 Dec 2026 05:59:00 GMT"), now)).toBe(0);
+    expect(retryAfterMs(h("soon"), now)).toBeUndefined();
+    expect(retryAfterMs(h("-1"), now)).toBeUndefined();
+    expect(retryAfterMs(new Headers(), now)).toBeUndefined();
   });
 
   it("does not retry a POST without Idempotency-Key, and retries one with it", async () => {

@@ -11,10 +11,18 @@ import {
   timeout,
   wrap,
 } from "cockatiel";
-import type { CircuitBreakerPolicy, IPolicy } from "cockatiel";
+import type {
+  CircuitBreakerPolicy,
+  IBackoff,
+  IBackoffFactory,
+  IPolicy,
+  IRetryBackoffContext,
+} from "cockatiel";
 import type { FastifyRequest } from "fastify";
+import { Agent, request as undiciRequest } from "undici";
+import type { Dispatcher } from "undici";
 import { kitError } from "../errors";
-import { cockatielRetry } from "../retry/cockatiel";
+import { cockatielBackoff, cockatielRetry } from "../retry/cockatiel";
 import type { RetryPolicy } from "../retry/policy";
 import { checkRetryPolicy } from "../retry/policy";
 import { childTraceparent } from "./traceparent";
@@ -75,6 +83,13 @@ export interface HttpClientOptions {
   readonly halfOpenAfterMs?: number;
   /** Cap of the open period between probes. Default 30000 ms. */
   readonly halfOpenMaxMs?: number;
+  /**
+   * The longest Retry-After (RFC 9110 section 10.2.3) of a 429 or 503 that this client waits
+   * out before retrying. A longer one is not retried here: the response goes back to the caller,
+   * Retry-After included, so the upstream's own pacing reaches the end client. Default: the
+   * retry policy's `maxDelayMs`.
+   */
+  readonly maxRetryAfterMs?: number;
 }
 
 /** What gets propagated downstream. */
@@ -100,6 +115,15 @@ export interface HttpResponse<T = unknown> {
   readonly body: T;
   /** Attempts made (1 = no retry). */
   readonly attempts: number;
+}
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
 }
 
 /** The request id and trace context of an incoming Fastify request, for outgoing calls. */
@@ -128,6 +152,43 @@ const isTransient = (err: Error) =>
     RETRYABLE_STATUSES.has(err.response.status));
 
 /**
+ * The delay a response's Retry-After asks for, in ms: delay-seconds or an HTTP-date
+ * (RFC 9110 section 10.2.3); undefined when absent or unreadable.
+ */
+export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const value = headers.get("retry-after")?.trim();
+  if (value === undefined || value === "") return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1_000;
+  // An HTTP-date always names its day and month and ends in GMT (IMF-fixdate and the two
+  // obsolete forms); anything else (a negative number, "soon") is not one.
+  if (!/^[A-Za-z]{3}.*GMT$/.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const askedDelay = (err: unknown): number | undefined =>
+  err instanceof FailedStatus && !(err instanceof InFlightStatus)
+    ? retryAfterMs(err.response.headers)
+    : undefined;
+
+/**
+ * The policy's backoff, never shorter than what the upstream asked for in Retry-After: a retry
+ * that comes back sooner would only be refused again and add to the load it asked us to shed.
+ */
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(private readonly inner: IBackoffFactory<IRetryBackoffContext<unknown>>) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    const drawn = this.inner.next(context);
+    const asked = "error" in context.result ? askedDelay(context.result.error) : undefined;
+    return {
+      duration: Math.max(drawn.duration, asked ?? 0),
+      next: (later) => new RetryAfterBackoff(drawn).next(later),
+    };
+  }
+}
+
+/**
  * Outbound HTTP with resilience as policies (cockatiel): a timeout per attempt, a circuit
  * breaker shared by all calls of this client (counting only upstream failures, with a half-open
  * probe), and retries with exponential backoff and jitter
@@ -141,6 +202,12 @@ export class HttpClient {
   private readonly once: IPolicy;
   private readonly withRetries: IPolicy;
   private readonly breaker: CircuitBreakerPolicy;
+  /**
+   * undici's own connection pool and `request`, the client Node's fetch is built on, without
+   * fetch's WHATWG streams and Request/Response objects per call. Idle sockets are closed after
+   * 4 s, below the services' keep-alive timeout, so we never reuse a socket the server is closing.
+   */
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 4_000 });
 
   constructor(private readonly opts: HttpClientOptions) {
     this.name = opts.name ?? new URL(opts.baseUrl).host;
@@ -155,12 +222,22 @@ export class HttpClient {
       breaker: new ConsecutiveBreaker(opts.breakerThreshold ?? 5),
     });
     const breaker = this.breaker;
+    const policy = checkRetryPolicy({ ...DEFAULT_HTTP_RETRY, ...opts.retry });
+    const maxRetryAfter = opts.maxRetryAfterMs ?? policy.maxDelayMs;
     const retries = cockatielRetry(
-      handleWhen(isTransient),
-      checkRetryPolicy({ ...DEFAULT_HTTP_RETRY, ...opts.retry }),
+      // A Retry-After longer than we will wait is the caller's to honour, not ours.
+      handleWhen((err) => isTransient(err) && (askedDelay(err) ?? 0) <= maxRetryAfter),
+      policy,
+      Math.random,
+      new RetryAfterBackoff(cockatielBackoff(policy)),
     );
     this.once = wrap(breaker, perAttempt);
     this.withRetries = wrap(retries, breaker, perAttempt);
+  }
+
+  /** Closes the pooled connections (call when the app closes). */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
   }
 
   /** The circuit's state: "closed", "open", "half-open" (or "isolated"). */
@@ -184,29 +261,31 @@ export class HttpClient {
     let attempts = 0;
     const attempt = async ({ signal }: { signal: AbortSignal }) => {
       attempts++;
-      const res = await fetch(url, {
-        method,
+      const res = await undiciRequest(url, {
+        method: method as Dispatcher.HttpMethod,
         headers,
         signal,
+        dispatcher: this.dispatcher,
         ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
       });
-      const text = await res.text();
-      const isJson = (res.headers.get("content-type") ?? "").includes("json") && text !== "";
+      const text = await res.body.text();
+      const resHeaders = toHeaders(res.headers);
+      const isJson = (resHeaders.get("content-type") ?? "").includes("json") && text !== "";
       const response: HttpResponse = {
-        status: res.status,
-        headers: res.headers,
+        status: res.statusCode,
+        headers: resHeaders,
         body: isJson ? (JSON.parse(text) as unknown) : text,
         attempts,
       };
       // Thrown so the policies see it (retry: 429/502/503/504; breaker: 502/503/504); returned
       // at the end. Any other status (a 500 included) is an answer: returned, and to the breaker
       // a sign that the upstream is up.
-      if (RETRYABLE_STATUSES.has(res.status)) throw new FailedStatus(response);
+      if (RETRYABLE_STATUSES.has(res.statusCode)) throw new FailedStatus(response);
       // 409 to the retry of a keyed request: our own earlier attempt (one that timed out or lost
       // its connection here) still holds the key upstream. Come back later, as the
       // Idempotency-Key draft says, and get the stored response instead of passing a 409 about
       // ourselves to our caller. A 409 on the first attempt is another request's: returned.
-      if (res.status === 409 && call.idempotencyKey !== undefined && attempts > 1) {
+      if (res.statusCode === 409 && call.idempotencyKey !== undefined && attempts > 1) {
         throw new InFlightStatus(response);
       }
       return response;

@@ -110,4 +110,24 @@ describe("buildApp", () => {
     expect(line).not.toContain("u:p@h");
     expect(app.server.keepAliveTimeout).toBe(KEEP_ALIVE_TIMEOUT_MS);
   });
+
+  it("writes one access-log line per request, with request, status and time; probes below info", async () => {
+    const { lines, logger } = capture();
+    app = buildApp({ serviceName: "t", logger });
+    app.get("/thing", async () => ({ ok: true }));
+    await app.inject({ url: "/thing", headers: { "x-request-id": "req-one" } });
+    await app.inject({ url: "/livez" });
+    await app.inject({ url: "/readyz" });
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ofRequest = logged.filter((l) => l.reqId === "req-one");
+    expect(ofRequest).toHaveLength(1);
+    expect(ofRequest[0]).toMatchObject({
+      msg: "request completed",
+      req: { method: "GET", url: "/thing" },
+      res: { statusCode: 200 },
+    });
+    expect(typeof ofRequest[0]!.responseTime).toBe("number");
+    // The logger's level is info: probe lines are debug, so none is written.
+    expect(logged.filter((l) => /livez|readyz/.test(JSON.stringify(l.req ?? "")))).toEqual([]);
+  });
 });

@@ -68,6 +68,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // shutdown the load balancer has already stopped routing new work to us (drain delay).
     return503OnClosing: false,
     requestIdHeader: false,
+    // One access-log line per request (below, on response) instead of Fastify's two: half the
+    // log volume on the hot path, with the request, the status and the time in the same line.
+    disableRequestLogging: true,
     // proxy-addr's hop rule: trust the `hops` nearest proxies, then the next address is the client.
     ...(opts.trustProxyHops
       ? { trustProxy: (_addr: string, hop: number) => hop < opts.trustProxyHops! }
@@ -117,6 +120,11 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   });
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
+    // Probes come every few seconds from the kubelet and the load balancer: debug, not info.
+    req.log[PROBES.has(route) ? "debug" : "info"](
+      { req, res: reply, responseTime: reply.elapsedTime },
+      "request completed",
+    );
     if (PROBES.has(route)) return;
     metrics.httpRequestDuration.observe(
       { method: req.method, route, status_code: String(reply.statusCode) },

@@ -1,5 +1,10 @@
 import { ExponentialBackoff, retry } from "cockatiel";
-import type { Policy, RetryPolicy as CockatielRetryPolicy } from "cockatiel";
+import type {
+  IBackoffFactory,
+  IRetryBackoffContext,
+  Policy,
+  RetryPolicy as CockatielRetryPolicy,
+} from "cockatiel";
 import type { RetryPolicy } from "./policy";
 import { retryDelayMs } from "./policy";
 
@@ -20,15 +25,14 @@ export function cockatielBackoff(
 
 /**
  * A cockatiel retry of the errors `handled` selects, as `policy` says. cockatiel counts retries
- * and `policy.maxAttempts` counts attempts, so it allows `maxAttempts - 1` retries.
+ * and `policy.maxAttempts` counts attempts, so it allows `maxAttempts - 1` retries. `backoff`
+ * replaces the policy's own delays (e.g. to honour a Retry-After on top of them).
  */
 export function cockatielRetry(
   handled: Policy,
   policy: RetryPolicy,
   random: () => number = Math.random,
+  backoff: IBackoffFactory<IRetryBackoffContext<unknown>> = cockatielBackoff(policy, random),
 ): CockatielRetryPolicy {
-  return retry(handled, {
-    maxAttempts: policy.maxAttempts - 1,
-    backoff: cockatielBackoff(policy, random),
-  });
+  return retry(handled, { maxAttempts: policy.maxAttempts - 1, backoff });
 }
