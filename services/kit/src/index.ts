@@ -105,6 +105,7 @@ export {
 } from "./retention";
 export {
   TRACER_NAME,
+  TRACING_FLUSH_TIMEOUT_MS,
   activeTraceparent,
   shutdownTracing,
   traceConsume,

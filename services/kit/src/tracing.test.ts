@@ -9,7 +9,13 @@ import {
 import type { AsyncMessage } from "rabbitmq-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutgoingMessage } from "./messaging/transport";
-import { activeTraceparent, traceConsume, tracePublish } from "./tracing";
+import {
+  activeTraceparent,
+  registerTracing,
+  shutdownTracing,
+  traceConsume,
+  tracePublish,
+} from "./tracing";
 
 const PARENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_SPAN = "00f067aa0ba902b7";
@@ -126,4 +132,21 @@ describe("broker hops with an SDK", () => {
     ).rejects.toThrow("db down");
     expect(exporter.getFinishedSpans()[0]!.status.code).toBe(SpanStatusCode.ERROR);
   });
+});
+
+describe("shutdownTracing", () => {
+  it("waits for the flush, once, and at most the timeout", async () => {
+    let calls = 0;
+    registerTracing(
+      { serviceName: "s", endpoint: "http://c/v1/traces", protocol: "http/json", sampler: "x" },
+      () => {
+        calls++;
+        return new Promise(() => undefined); // a collector that never answers
+      },
+    );
+    // Without the bound these would never resolve (the test's own timeout would fail it).
+    await shutdownTracing(200);
+    await shutdownTracing(200);
+    expect(calls).toBe(1);
+  }, 5_000);
 });

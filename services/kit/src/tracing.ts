@@ -45,15 +45,27 @@ export function tracingStatus(): TracingStatus | undefined {
   return status;
 }
 
+/** How long the shutdown waits for the last export: an unreachable collector must not hold it. */
+export const TRACING_FLUSH_TIMEOUT_MS = 5_000;
+
 /**
  * Flushes the spans still buffered and stops the exporter (the kit's shutdown sequence calls it
- * after closing connections). Idempotent; a no-op while tracing is off. Export errors are not
- * thrown: losing the last spans must not fail a shutdown.
+ * after closing connections), waiting at most `timeoutMs`. Idempotent; a no-op while tracing is
+ * off. Export errors are not thrown: losing the last spans must not fail a shutdown.
  */
-export function shutdownTracing(): Promise<void> {
+export function shutdownTracing(timeoutMs = TRACING_FLUSH_TIMEOUT_MS): Promise<void> {
   if (!shutdownHook) return Promise.resolve();
   const hook = shutdownHook;
-  return (shuttingDown ??= hook().catch(() => undefined));
+  return (shuttingDown ??= new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    hook()
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+  }));
 }
 
 /**
