@@ -49,6 +49,14 @@ export interface CheckedArgs {
   readonly meshInboundPort?: number | undefined;
   /** Envoy's merged metrics port, when meshed. */
   readonly meshMetricsPort?: number | undefined;
+  /** The trace collector's selectors and port, when spans are exported. */
+  readonly traceCollector?:
+    | {
+        readonly namespaceLabels: Readonly<Record<string, string>>;
+        readonly podLabels: Readonly<Record<string, string>>;
+        readonly port: number;
+      }
+    | undefined;
   /** The metrics scraper's selectors, when one is admitted. */
   readonly scraper?:
     | {
@@ -161,6 +169,16 @@ export function argProblems(a: CheckedArgs): string[] {
         );
       }
     }
+  }
+  if (a.traceCollector) {
+    for (const key of ["namespaceLabels", "podLabels"] as const) {
+      if (Object.keys(a.traceCollector[key]).length === 0) {
+        out.push(
+          `traceCollector.${key}: must name at least one label (an empty selector lets the pods reach every ${key === "podLabels" ? "pod" : "namespace"} on the collector port)`,
+        );
+      }
+    }
+    port("traceCollector.port", a.traceCollector.port);
   }
   if (a.exposure && !a.exposure.hasLoadBalancer) {
     out.push(

@@ -1,7 +1,9 @@
 export {
   NodeService,
   NodeServiceDefaults,
+  OTLP_HTTP_PORT,
   type LoadBalancerSources,
+  type TraceCollector,
   type NodeServiceArgs,
   type SecretEnvRef,
   type UpstreamRef,
@@ -22,5 +24,6 @@ export {
   ruleTable,
   type MetricsScraper,
   type NetworkPolicyInput,
+  type TraceCollectorPeer,
 } from "./network-policy";
 export { imageRefProblem } from "./args";

@@ -8,7 +8,8 @@ import { selectorLabels } from "./naming";
  * port when meshed; for an exposed service also the load balancer's subnets on the service port;
  * and the metrics scraper (namespace and pod label) on the metrics ports only.
  * Egress: only cluster DNS, the upstreams (service port, plus mesh inbound when meshed), the
- * given CIDRs on the given ports (database, broker), and the mesh control plane when meshed.
+ * given CIDRs on the given ports (database, broker), the mesh control plane when meshed, and the
+ * trace collector's OTLP/HTTP port when one is given.
  * Everything else is denied: both policy types are always set, so an empty list denies all.
  */
 export interface NetworkPolicyInput {
@@ -36,6 +37,21 @@ export interface NetworkPolicyInput {
    * Envoy's merged metrics port (`Ports.envoyMetrics`). Default [].
    */
   readonly metricsPorts?: readonly number[];
+  /** The in-cluster trace collector the pods export spans to (OTLP/HTTP); none when undefined. */
+  readonly traceCollector?: TraceCollectorPeer | undefined;
+}
+
+/**
+ * Where the OpenTelemetry collector's pods are, for the egress rule: both selectors must match
+ * (one peer, namespace AND pod), and neither may be empty.
+ */
+export interface TraceCollectorPeer {
+  /** Labels of the collector's namespace, e.g. `{ "kubernetes.io/metadata.name": "observability" }`. */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
+  /** Labels of the collector's pods, e.g. `{ "app.kubernetes.io/name": "adot-collector" }`. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Its OTLP/HTTP port. */
+  readonly port: number;
 }
 
 /**
@@ -157,6 +173,17 @@ export function networkPolicySpec(input: NetworkPolicyInput): NetworkPolicySpec 
         },
       ],
       ports: tcp(...input.meshControlPlane.ports),
+    });
+  }
+  if (input.traceCollector) {
+    egress.push({
+      to: [
+        {
+          namespaceSelector: { matchLabels: { ...input.traceCollector.namespaceLabels } },
+          podSelector: { matchLabels: { ...input.traceCollector.podLabels } },
+        },
+      ],
+      ports: tcp(input.traceCollector.port),
     });
   }
   return {

@@ -358,6 +358,58 @@ describe("NodeService from another program, with plain args", () => {
     ]);
   });
 
+  it("a trace collector: OTEL_SERVICE_NAME and OTEL_EXPORTER_OTLP_ENDPOINT, and egress to it on 4318 only", async () => {
+    const collector = {
+      endpoint: "http://adot-collector.observability.svc:4318",
+      namespaceLabels: { "kubernetes.io/metadata.name": "observability" },
+      podLabels: { "app.kubernetes.io/name": "adot-collector" },
+    };
+    type Dep = { spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } };
+    type Np = { spec: { egress: unknown[] } };
+    const plan = await planOrders({ traceCollector: collector });
+    const env = (plan.get("kubernetes:apps/v1:Deployment", "orders").inputs as Dep).spec.template
+      .spec.containers[0]!.env;
+    expect(env.filter((e) => e.name.startsWith("OTEL_"))).toEqual([
+      { name: "OTEL_SERVICE_NAME", value: "orders" },
+      { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: collector.endpoint },
+    ]);
+    const egress = (
+      plan.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "orders").inputs as Np
+    ).spec.egress;
+    expect(egress.at(-1)).toEqual({
+      to: [
+        {
+          namespaceSelector: { matchLabels: collector.namespaceLabels },
+          podSelector: { matchLabels: collector.podLabels },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: 4318 }],
+    });
+    // Without one: no OTEL variable (no exporter runs) and no such rule.
+    const without = await planOrders();
+    const envWithout = (without.get("kubernetes:apps/v1:Deployment", "orders").inputs as Dep).spec
+      .template.spec.containers[0]!.env;
+    expect(envWithout.some((e) => e.name.startsWith("OTEL_"))).toBe(false);
+    const egressWithout = (
+      without.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "orders").inputs as Np
+    ).spec.egress;
+    expect(egressWithout).toHaveLength(egress.length - 1);
+    // An empty selector or a clash with env is refused.
+    await expect(
+      planOrders({
+        traceCollector: { ...collector, podLabels: {}, port: 70000 },
+        env: { OTEL_SERVICE_NAME: "x" },
+      }),
+    ).rejects.toThrow(
+      [
+        'NodeService "orders": 3 invalid arguments:',
+        '  - env: "OTEL_SERVICE_NAME" is set twice (env, secretEnv and the derived SERVICE_NAME, HOST, PORT, SHUTDOWN_TIMEOUT_MS and <UPSTREAM>_URL must not overlap)',
+        "  - traceCollector.podLabels: must name at least one label (an empty selector lets the pods reach every pod on the collector port)",
+        "  - traceCollector.port: must be a port number from 1 to 65535 (found 70000)",
+      ].join("\n"),
+    );
+  });
+
   it("an exposed service admits its load balancer's target sources, and only on the service port", async () => {
     const plan = await planOrders({
       expose: { loadBalancer: { targetSources: ["10.0.0.0/24", "10.0.1.0/24"] } },

@@ -41,6 +41,28 @@ export interface LoadBalancerSources {
   readonly targetSources: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** OTLP over HTTP's default port (https://opentelemetry.io/docs/specs/otlp/#otlphttp-default-port). */
+export const OTLP_HTTP_PORT = 4318;
+
+/**
+ * The OpenTelemetry collector the service exports its traces to, over OTLP/HTTP. The pods get
+ * `OTEL_SERVICE_NAME` (the service name) and `OTEL_EXPORTER_OTLP_ENDPOINT`, and an egress rule
+ * to the collector's pods on `port`.
+ */
+export interface TraceCollector {
+  /**
+   * The collector's OTLP/HTTP base URL, e.g. `http://adot-collector.observability.svc:4318`;
+   * the SDK posts to `<endpoint>/v1/traces`. Required.
+   */
+  readonly endpoint: pulumi.Input<string>;
+  /** Labels of the collector's namespace, e.g. `{ "kubernetes.io/metadata.name": "observability" }`. Required, not empty. */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
+  /** Labels of the collector's pods. Required, not empty. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The collector's OTLP/HTTP port. Default 4318 (`OTLP_HTTP_PORT`). */
+  readonly port?: number;
+}
+
 export interface NodeServiceArgs {
   /** Namespace of every object. Required. */
   readonly namespace: pulumi.Input<string>;
@@ -96,6 +118,12 @@ export interface NodeServiceArgs {
   readonly metricsScraper?: MetricsScraper | false;
   /** Envoy's merged Prometheus metrics port when meshed. Default 20200 (`Ports.envoyMetrics`). */
   readonly meshMetricsPort?: number;
+  /**
+   * Export traces to this OpenTelemetry collector (sets `OTEL_SERVICE_NAME` and
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`, and allows egress to it). Default: none; the services then
+   * run no exporter at all.
+   */
+  readonly traceCollector?: TraceCollector;
   /** Destinations outside the cluster by purpose, e.g. `{ database: { cidrs, ports } }`. Default {}. */
   readonly egressCidrs?: Readonly<
     Record<string, { readonly cidrs: readonly string[]; readonly ports: readonly number[] }>
@@ -170,6 +198,11 @@ export class NodeService extends pulumi.ComponentResource {
     const meshMetricsPort =
       args.meshInboundPort === undefined ? undefined : (args.meshMetricsPort ?? Ports.envoyMetrics);
     const egressCidrs = args.egressCidrs ?? {};
+    const traceCollector = args.traceCollector && {
+      namespaceLabels: args.traceCollector.namespaceLabels,
+      podLabels: args.traceCollector.podLabels,
+      port: args.traceCollector.port ?? OTLP_HTTP_PORT,
+    };
     const secretEnv = args.secretEnv ?? {};
     const userEnv = args.env ?? {};
     const clusterDomain = args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
@@ -188,6 +221,12 @@ export class NodeService extends pulumi.ComponentResource {
       ["PORT", String(port)],
       // The kit's whole shutdown (drain, finish in-flight work, close) must end within this.
       ["SHUTDOWN_TIMEOUT_MS", String(Shutdown.drainSeconds * 1000)],
+      ...(args.traceCollector
+        ? ([
+            ["OTEL_SERVICE_NAME", service],
+            ["OTEL_EXPORTER_OTLP_ENDPOINT", args.traceCollector.endpoint],
+          ] as const)
+        : []),
       ...upstreamEnv,
       ...Object.keys(userEnv)
         .sort()
@@ -222,6 +261,7 @@ export class NodeService extends pulumi.ComponentResource {
       meshInboundPort: args.meshInboundPort,
       meshMetricsPort,
       scraper,
+      traceCollector,
       exposure: args.expose && { hasLoadBalancer: args.expose.loadBalancer?.targetSources != null },
       image: typeof args.image === "string" ? args.image : undefined,
     });
@@ -339,6 +379,7 @@ export class NodeService extends pulumi.ComponentResource {
             },
             scraper,
             metricsPorts: [port, ...(meshMetricsPort === undefined ? [] : [meshMetricsPort])],
+            traceCollector,
           }),
         ),
       },

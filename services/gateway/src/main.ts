@@ -1,3 +1,5 @@
+// First: starts OpenTelemetry (when OTEL_EXPORTER_OTLP_ENDPOINT is set) before http and pg load.
+import "@causeway/kit/tracing";
 import { createLogger, startService } from "@causeway/kit";
 import { buildGatewayApp } from "./app";
 import { loadGatewayConfig } from "./config";

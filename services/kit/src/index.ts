@@ -110,3 +110,29 @@ export {
   type RetentionJobOptions,
   type RetentionPolicy,
 } from "./retention";
+export {
+  TRACER_NAME,
+  TRACING_FLUSH_TIMEOUT_MS,
+  activeTraceparent,
+  shutdownTracing,
+  traceConsume,
+  tracePublish,
+  tracingStatus,
+} from "./tracing";
+export type { TracingStatus } from "./tracing";
+export {
+  OTLP_PROTOCOLS,
+  SAMPLERS,
+  TracingConfigError,
+  batchSettings,
+  samplerSettings,
+  tracingSettings,
+} from "./tracing-env";
+export type {
+  BatchSettings,
+  OtlpProtocol,
+  SamplerName,
+  SamplerSettings,
+  TracingEnv,
+  TracingSettings,
+} from "./tracing-env";

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { flushLogs } from "./logger";
+import { shutdownTracing, tracingStatus } from "./tracing";
 
 export interface StartServiceOptions {
   /** From `buildApp`; its `kit.readiness` is turned not-ready on shutdown. */
@@ -35,7 +36,7 @@ export interface RunningService {
  *   2. wait drainDelayMs (requests keep being served normally);
  *   3. stop accepting: close the listener, stop consumers and the relay;
  *   4. wait for in-flight requests and message handlers to finish;
- *   5. close broker and database connections; exit(0).
+ *   5. close broker and database connections, flush the spans still buffered; exit(0).
  * A shutdown slower than shutdownTimeoutMs exits with 1.
  */
 export async function startService(opts: StartServiceOptions): Promise<RunningService> {
@@ -59,6 +60,8 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
       await Promise.all(stopping);
       log.info({ step: 4 }, "shutdown: in-flight work finished");
       await Promise.all((opts.closeConnections ?? []).map((close) => close()));
+      // Last: the spans of the work just finished are flushed to the collector.
+      await shutdownTracing();
       log.info({ step: 5 }, "shutdown: connections closed; exiting");
       clearTimeout(guard);
       await flushLogs(log);
@@ -76,6 +79,6 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
     process.once(signal, () => void shutdown(signal));
   }
   const address = await opts.app.listen({ host: opts.host, port: opts.port });
-  log.info({ address }, "listening");
+  log.info({ address, tracing: tracingStatus() ?? "off" }, "listening");
   return { address, shutdown };
 }

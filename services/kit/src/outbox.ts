@@ -6,11 +6,13 @@ import { quoteSchema } from "./db/identifiers";
 import type { KitMetrics } from "./metrics";
 import type { EventDefinition } from "./messaging/events";
 import type { PublishMessage } from "./messaging/transport";
+import { activeTraceparent } from "./tracing";
 
 export interface EnqueueOptions {
   /** Default: a new UUID. It becomes the AMQP message-id that downstream inboxes dedupe on. */
   readonly messageId?: string;
   readonly requestId?: string;
+  /** Default: the active span's (so the relay's publish continues the trace that wrote the row). */
   readonly traceparent?: string;
   /** Further AMQP headers of the message (e.g. `x-causeway-redrive`). */
   readonly headers?: Readonly<Record<string, string | number>>;
@@ -28,10 +30,11 @@ export async function enqueueEvent<T>(
   opts: EnqueueOptions = {},
 ): Promise<string> {
   const messageId = opts.messageId ?? randomUUID();
+  const traceparent = opts.traceparent ?? activeTraceparent();
   const headers = {
     ...opts.headers,
     ...(opts.requestId ? { "x-request-id": opts.requestId } : {}),
-    ...(opts.traceparent ? { traceparent: opts.traceparent } : {}),
+    ...(traceparent ? { traceparent } : {}),
   };
   await client.query(
     `INSERT INTO ${quoteSchema(schema)}.outbox (message_id, type, payload, headers)

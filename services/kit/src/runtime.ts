@@ -17,6 +17,7 @@ import { consumerDefaultsFromEnv } from "./messaging/consumer-env";
 import type { KitMetrics } from "./metrics";
 import { createMetrics } from "./metrics";
 import { OutboxRelay } from "./outbox";
+import { tracePublish } from "./tracing";
 
 export interface RuntimeOptions {
   /** Validated with `loadConfig(baseEnvSchema or an extension)`. */
@@ -97,7 +98,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       : new OutboxRelay({
           pool,
           schema: config.DB_SCHEMA,
-          publish: (msg) => broker.publishMessage(msg),
+          // A producer span per message, child of the context stored with its outbox row.
+          publish: tracePublish(config.EVENTS_EXCHANGE, (msg) => broker.publishMessage(msg)),
           logger,
           metrics,
         });

@@ -1,3 +1,5 @@
+// First: starts OpenTelemetry (when OTEL_EXPORTER_OTLP_ENDPOINT is set) before http and pg load.
+import "@causeway/kit/tracing";
 import { createRuntime } from "@causeway/kit";
 import { ordersRoutes } from "./app";
 import { loadOrdersConfig } from "./config";

@@ -1,3 +1,5 @@
+// First: starts OpenTelemetry (when OTEL_EXPORTER_OTLP_ENDPOINT is set) before http and pg load.
+import "@causeway/kit/tracing";
 import { createPool, createRuntime, migrate } from "@causeway/kit";
 import { paymentsRoutes } from "./app";
 import { chargingPolicy } from "./charge";

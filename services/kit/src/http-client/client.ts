@@ -25,6 +25,7 @@ import { kitError } from "../errors";
 import { cockatielBackoff, cockatielRetry } from "../retry/cockatiel";
 import type { RetryPolicy } from "../retry/policy";
 import { checkRetryPolicy } from "../retry/policy";
+import { tracingStatus } from "../tracing";
 import { childTraceparent } from "./traceparent";
 
 /** Methods that RFC 9110 defines as idempotent: always safe to retry. */
@@ -193,7 +194,8 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
  * breaker shared by all calls of this client (counting only upstream failures, with a half-open
  * probe), and retries with exponential backoff and jitter
  * ONLY for idempotent methods or requests carrying an Idempotency-Key. Every call sends
- * x-request-id and a W3C traceparent (child of the incoming one).
+ * x-request-id and a W3C traceparent (child of the incoming one; with tracing on, the one of the
+ * attempt's client span, written by the OpenTelemetry fetch instrumentation).
  * Errors: circuit open or network failure -> UPSTREAM_UNAVAILABLE (503); timeout ->
  * UPSTREAM_TIMEOUT (504). HTTP error statuses are returned, not thrown.
  */
@@ -253,7 +255,9 @@ export class HttpClient {
       accept: "application/json",
       ...call.headers,
       "x-request-id": requestId,
-      traceparent: childTraceparent(call.context?.traceparent),
+      // With tracing on, the fetch instrumentation writes the traceparent of its client span
+      // (one per attempt); a second header here would make the pair unreadable downstream.
+      ...(tracingStatus() ? {} : { traceparent: childTraceparent(call.context?.traceparent) }),
       ...(call.idempotencyKey === undefined ? {} : { "idempotency-key": call.idempotencyKey }),
       ...(call.body === undefined ? {} : { "content-type": "application/json" }),
     };

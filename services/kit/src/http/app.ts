@@ -15,6 +15,7 @@ import { AppError, KitErrors, RETRY_AFTER_SECONDS } from "../errors";
 import { createLogger, hashForLog } from "../logger";
 import type { KitMetrics } from "../metrics";
 import { createMetrics } from "../metrics";
+import { nameServerSpan } from "../tracing";
 import { Readiness } from "./readiness";
 
 /** The ALB idle timeout we configure (seconds); also the AWS default. */
@@ -102,6 +103,11 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       return;
     }
     void parseJson(req, body.toString("utf8"), done);
+  });
+
+  // The HTTP server span (when tracing is on) is named by the route, not the raw path.
+  app.addHook("onRequest", async (req) => {
+    nameServerSpan(req.method, req.routeOptions.url);
   });
 
   // An Idempotency-Key is logged only as a hash: enough to correlate, never the value.

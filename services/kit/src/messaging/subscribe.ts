@@ -6,6 +6,7 @@ import type { KitMetrics, ConsumeOutcome } from "../metrics";
 import type { EnqueueOptions } from "../outbox";
 import { enqueueEvent } from "../outbox";
 import type { RetryPolicy } from "../retry/policy";
+import { activeTraceparent, traceConsume } from "../tracing";
 import { checkRetryPolicy, formatHorizon, retryDelayMs, retryHorizonMs } from "../retry/policy";
 import type { ConsumerDefaults } from "./consumer-defaults";
 import { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./consumer-defaults";
@@ -132,7 +133,7 @@ export async function createSubscription<T>(
           enqueue: (d, payload, o) =>
             enqueueEvent(db, opts.schema, d, payload, {
               ...(event.requestId ? { requestId: event.requestId } : {}),
-              ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+              ...traceparentOf(activeTraceparent() ?? event.traceparent),
               ...o,
             }),
         }),
@@ -172,7 +173,7 @@ export async function createSubscription<T>(
     },
     async (msg) => {
       try {
-        await handle(msg);
+        await traceConsume(msg, opts.queue, () => handle(msg));
       } catch (err) {
         count("requeued");
         throw err;
@@ -210,6 +211,8 @@ export async function createSubscription<T>(
       })()),
   };
 }
+
+const traceparentOf = (tp: string | undefined) => (tp ? { traceparent: tp } : {});
 
 function errorText(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
