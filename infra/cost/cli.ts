@@ -1,4 +1,4 @@
-import { PlanError, PROGRESS_ENV, readStackConfig, type Plan } from "@causeway/plan";
+import { PlanError, PROGRESS_ENV, type Plan } from "@causeway/plan";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { estimateCost, renderCostText } from "./estimate";
 import { pricesFor } from "./prices";
+import { regionOf } from "./region";
 
 /**
  * `npm run cost -- <stack> [--project app|cluster] [--stacks DIR] [--json FILE]`
@@ -22,17 +23,6 @@ export const STACK_DIRS = {
   app: path.join(root, "stacks"),
   cluster: path.join(root, "infra", "cluster", "stacks"),
 } as const;
-
-/** `aws:region` of a stack file, or an error that says how to set it. */
-export function regionOf(file: string): string {
-  const region = readStackConfig(file)["aws:region"];
-  if (typeof region !== "string" || region === "") {
-    throw new PlanError(
-      `${file} sets no aws:region: the estimate prices a region. Set it with \`pulumi config set aws:region <region>\`.`,
-    );
-  }
-  return region;
-}
 
 function plan(stack: string, project: "app" | "cluster", stacksDir: string | undefined): Plan {
   const work = mkdtempSync(path.join(tmpdir(), "causeway-cost-"));
