@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CostEstimate } from "./estimate";
+import { formatUsd, type CostEstimate } from "./estimate";
 
 const root = path.resolve(__dirname, "..", "..");
 const work = mkdtempSync(path.join(tmpdir(), "causeway-costtest-"));
@@ -16,6 +16,16 @@ function cost(...args: string[]) {
     { cwd: root, encoding: "utf8", timeout: 120_000 },
   );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The README's "Cost estimate" table row of a stack: [app, cluster, together]. */
+function readmeRow(stack: string): string[] {
+  const readme = readFileSync(path.join(root, "README.md"), "utf8");
+  const row = readme.split("\n").find((l) => new RegExp(`^\\| ${stack} +\\| \\$`).test(l));
+  return (row ?? "")
+    .split("|")
+    .slice(2, 5)
+    .map((c) => c.trim());
 }
 
 /** `$1,234.56` -> 123456. */
@@ -48,6 +58,8 @@ describe("npm run cost", { timeout: 120_000 }, () => {
     });
     expect(printed.reduce((a, b) => a + b, 0)).toBe(cents(total!));
     expect(r.stdout).toContain("730 hours a month");
+    // The README's table shows this total: rerun npm run cost and update it when this fails.
+    expect(readmeRow("prod")[0]).toBe(formatUsd(e.totalCents));
     expect(r.stdout).toMatch(
       /RDS db\.m7g\.large: \$[\d.]+ per hour \[UNVERIFIED, read \d{4}-\d{2}-\d{2}\] https:/,
     );
@@ -63,6 +75,9 @@ describe("npm run cost", { timeout: 120_000 }, () => {
     expect(types("aws:ec2/natGateway:NatGateway")).toBe(6); // 3 gateways: hours and data
     expect(types("aws:eks/nodeGroup:NodeGroup")).toBe(6); // 3 groups: instances and volumes
     expect(e.notPriced).toEqual([]);
+    const [app, cluster, together] = readmeRow("prod");
+    expect(cluster).toBe(formatUsd(e.totalCents));
+    expect(together).toBe(formatUsd(cents(app!) + e.totalCents));
   });
 
   it("names the problem with a bad project or an unknown stack", () => {
