@@ -97,9 +97,7 @@ try {
 } catch (e) {
   const code = (e as { code?: unknown })?.code;
   const user =
-    e instanceof PlanError ||
-    (e instanceof Error && e.message.startsWith("no price table")) ||
-    (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_"));
+    e instanceof PlanError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_"));
   process.stderr.write(
     user
       ? `error: ${(e as Error).message}\n`

@@ -12,6 +12,8 @@
  * could not load them. Prices change: update `read` with every figure you check.
  */
 
+import { PlanError } from "@causeway/plan";
+
 export const CHECKS = ["corroborated", "unverified"] as const;
 export type Check = (typeof CHECKS)[number];
 
@@ -179,7 +181,7 @@ export const PRICE_TABLES: Readonly<Record<string, RegionPrices>> = {
 export function pricesFor(region: string): RegionPrices {
   const table = PRICE_TABLES[region];
   if (!table) {
-    throw new Error(
+    throw new PlanError(
       `no price table for region "${region}" (aws:region); tables exist for ${Object.keys(PRICE_TABLES).join(", ")}. ` +
         `Add one to infra/cost/prices.ts, each price with its source page and the date you read it.`,
     );
