@@ -117,6 +117,24 @@ describe("estimateCost", () => {
     );
   });
 
+  it("prices an RDS instance whose storage type the table lacks, and lists the storage", () => {
+    const e = estimateCost(
+      plan(
+        resource("aws:rds/instance:Instance", "old", {
+          engine: "postgres",
+          instanceClass: "db.t4g.micro",
+          allocatedStorage: 20,
+          storageType: "io2",
+        }),
+      ),
+      eu,
+    );
+    expect(e.lines.map((l) => l.item)).toEqual(["1 × db.t4g.micro (Single-AZ) × 730 h × $0.0180"]);
+    expect(e.notPriced.map((n) => n.reason)).toEqual([
+      "storage type io2 is not in the table (the instance is priced)",
+    ]);
+  });
+
   it("counts a cluster broker's three nodes, interface endpoints per AZ and gateway endpoints as free", () => {
     const e = estimateCost(
       plan(

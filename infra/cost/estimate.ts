@@ -57,7 +57,7 @@ export interface CostLine {
   readonly cents: number;
 }
 
-/** A resource whose cost the table does not know: counted as $0, listed. */
+/** A resource (or a part of it) whose cost the table does not know: counted as $0, listed. */
 export interface NotPriced {
   readonly component: string;
   readonly type: string;
@@ -139,7 +139,9 @@ interface Item {
   readonly price: string;
 }
 
-type Pricer = (r: PlannedResource, ctx: Context) => Item[] | string;
+/** Items; a reason the resource is not priced; or items with a part left unpriced. */
+type Priced = Item[] | string | { readonly items: Item[]; readonly unpriced: string };
+type Pricer = (r: PlannedResource, ctx: Context) => Priced;
 
 interface Context {
   readonly prices: RegionPrices;
@@ -287,7 +289,10 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const gb = r.inputs.allocatedStorage;
     if (typeof gb === "number") {
       if ((r.inputs.storageType ?? "gp2") !== "gp3") {
-        return `storage type ${String(r.inputs.storageType ?? "gp2")} is not in the table`;
+        return {
+          items,
+          unpriced: `storage type ${String(r.inputs.storageType ?? "gp2")} is not in the table (the instance is priced)`,
+        };
       }
       items.push(
         perUnit(
@@ -422,14 +427,18 @@ export function estimateCost(
     if (!r.custom || r.read || r.type.startsWith("pulumi:")) continue;
     const component = componentOf(r, byUrn);
     const pricer = PRICERS[r.type];
-    const result: Item[] | string = pricer
+    const priced: Priced = pricer
       ? pricer(r, ctx)
       : isFree(r.type)
         ? []
         : "no price in the table for this type";
-    if (typeof result === "string") {
-      notPriced.push({ component, type: r.type, name: r.name, reason: result });
+    if (typeof priced === "string") {
+      notPriced.push({ component, type: r.type, name: r.name, reason: priced });
       continue;
+    }
+    const result = Array.isArray(priced) ? priced : priced.items;
+    if (!Array.isArray(priced)) {
+      notPriced.push({ component, type: r.type, name: r.name, reason: priced.unpriced });
     }
     if (result.length === 0) free[r.type] = (free[r.type] ?? 0) + 1;
     for (const item of result) {
