@@ -15,6 +15,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import type { CostChange } from "../cost/change";
+import { formatUsd } from "../cost/estimate";
 import { addWorktree } from "./diff-git";
 
 const root = realpathSync(path.resolve(__dirname, "..", ".."));
@@ -210,7 +212,19 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
       ]);
       expect(dev!.policy).toMatchObject({ violations: [] });
       const comment = readFileSync(md, "utf8");
+      expect(comment).toContain("\n## Offline plan diff: app project (`causeway`)\n");
       expect(comment).toContain("### Stack `dev`: +0 ~1 -0 ±2");
+      // A three-node broker instead of one: the monthly cost rises by two nodes and their storage.
+      const cost = (diff as unknown as { cost: CostChange[] }).cost;
+      expect(cost).toHaveLength(1);
+      expect(cost[0]!.deltaCents).toBeGreaterThan(0);
+      expect(cost[0]!.deltaCents).toBe(cost[0]!.headCents! - cost[0]!.baseCents!);
+      expect(comment).toContain(
+        `| \`dev\` | ${formatUsd(cost[0]!.baseCents!)} | ${formatUsd(cost[0]!.headCents!)} | +${formatUsd(cost[0]!.deltaCents!)} |`,
+      );
+      expect(comment.indexOf("### Monthly cost estimate (app project")).toBeLessThan(
+        comment.indexOf("### Stack `dev`"),
+      );
       expect(comment.indexOf("**Danger (2)**")).toBeLessThan(comment.indexOf("<details>"));
       expect(comment).not.toContain("This deploy would fail");
       expect(result.stdout).toContain('Stack "dev": +0 ~1 -0 ±2');
@@ -246,6 +260,61 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
       expect(section).toBeGreaterThan(first);
       expect(comment.slice(section)).toMatch(/causeway:services\.orders\.replicas/);
       expect(result.stdout).toContain('Stack "dev": plan failed');
+    } finally {
+      head.remove();
+    }
+  });
+
+  it("names the cluster project and shows a positive cost change when a change adds resources", () => {
+    // The cluster's dev stack gains a third AZ: a subnet pair, a route table and a node group more.
+    const head = addWorktree(root, "HEAD");
+    try {
+      snapshotInto(head.dir);
+      const stackFile = path.join(head.dir, "infra/cluster/stacks/Pulumi.dev.yaml");
+      const doc = parseDocument(readFileSync(stackFile, "utf8"));
+      doc.setIn(
+        ["config", "causeway-cluster:availabilityZones"],
+        ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+      );
+      writeFileSync(stackFile, doc.toString());
+      const md = path.join(head.dir, "plan.md");
+      const json = path.join(head.dir, "diff.json");
+      const result = planDiff(
+        head.dir,
+        "--base",
+        "HEAD",
+        "--project",
+        "cluster",
+        "--stacks",
+        "dev",
+        "--markdown",
+        md,
+        "--json",
+        json,
+      );
+      expect(result.stderr).toBe("");
+      const diff = JSON.parse(readFileSync(json, "utf8")) as {
+        project: string;
+        stacks: StackDiff[];
+        cost: CostChange[];
+      };
+      expect(diff.project).toBe("causeway-cluster");
+      const created = diff.stacks[0]!.changes.filter((c) => c.kind === "create").map((c) => c.type);
+      expect(created).toContain("aws:eks/nodeGroup:NodeGroup");
+      const [dev] = diff.cost;
+      // At least the new node group's instance for 730 hours.
+      expect(dev!.deltaCents).toBeGreaterThan(5000);
+      expect(dev!.deltaCents).toBe(dev!.headCents! - dev!.baseCents!);
+      const comment = readFileSync(md, "utf8");
+      expect(comment).toContain("\n## Offline plan diff: cluster project (`causeway-cluster`)\n");
+      expect(comment).toContain("### Monthly cost estimate (cluster project (`causeway-cluster`))");
+      expect(comment).toContain(`| +${formatUsd(dev!.deltaCents!)} |`);
+      expect(result.stdout).toContain(
+        `Monthly cost of stack "dev": ${formatUsd(dev!.baseCents!)} -> ${formatUsd(dev!.headCents!)} (+${formatUsd(dev!.deltaCents!)})`,
+      );
+      expect(result.progress).toContain(
+        `plan:diff: [dev] cost: +${dev!.deltaCents! / 100} USD/month`,
+      );
     } finally {
       head.remove();
     }

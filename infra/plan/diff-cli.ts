@@ -2,6 +2,7 @@ import {
   diffExitCode,
   diffPlans,
   failedStackDiff,
+  GITHUB_COMMENT_LIMIT,
   knownStacks,
   PlanError,
   progressReporter,
@@ -15,8 +16,20 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { CLUSTER_PROJECT } from "../cluster/project";
+import {
+  costChanges,
+  renderCostMarkdown,
+  renderCostTextLines,
+  type CostChange,
+  type StackCost,
+} from "../cost/change";
+import { estimateCost, type CostEstimate } from "../cost/estimate";
+import { pricesFor } from "../cost/prices";
+import { regionOf } from "../cost/region";
 import { addWorktree, headCommit, repoRoot, resolveCommit, type Worktree } from "./diff-git";
 import { planInTree, pool } from "./diff-plans";
+import { PROJECT } from "./project";
 
 /**
  * `npm run plan:diff -- --base <git-ref> [--stacks dev,staging,prod] [--project app|cluster] [--markdown FILE] [--json FILE] [--fail-on-danger]`
@@ -25,7 +38,8 @@ import { planInTree, pool } from "./diff-plans";
  * own code) and in the working tree of the current directory, and prints what changes.
  * Progress goes to stderr. A stack whose plan fails gets the error as its section (the Markdown
  * and JSON are still written) and the exit code is 1; with --fail-on-danger, a change that a
- * real deploy would refuse makes it 2.
+ * real deploy would refuse makes it 2. Each stack's monthly cost estimate (infra/cost) is compared
+ * too, base against head.
  */
 
 const USAGE =
@@ -59,6 +73,8 @@ async function cli(argv: string[]): Promise<number> {
   // The cluster project (infra/cluster) keeps its stack files in its own folder.
   const stacksPath = values.project === "cluster" ? ["infra", "cluster", "stacks"] : ["stacks"];
   const projectArgs = values.project === "cluster" ? ["--project", "cluster"] : [];
+  const projectName = values.project === "cluster" ? CLUSTER_PROJECT : PROJECT;
+  const projectLabel = `${values.project} project (\`${projectName}\`)`;
   const root = repoRoot(process.cwd());
   const known = knownStacks(path.join(root, ...stacksPath));
   const stacks = values.stacks
@@ -89,6 +105,7 @@ async function cli(argv: string[]): Promise<number> {
   process.once("SIGTERM", onSignal);
   const progress = progressReporter("plan:diff");
   let diffs: StackDiff[];
+  let costs: CostChange[];
   try {
     progress.step("*", "base", `checking out ${values.base} (${baseCommit.slice(0, 7)})`);
     tree = addWorktree(root, baseCommit);
@@ -138,6 +155,40 @@ async function cli(argv: string[]): Promise<number> {
       progress.step(stack, "diff", verdict);
       return d;
     });
+    // The cost estimates, while the base worktree (and its stack files) still exists.
+    costs = costChanges(
+      stacks.map((stack, i): StackCost => {
+        const estimate = (plan: Plan | { error: string } | null, dir: string) =>
+          plan === null || "error" in plan
+            ? null
+            : estimateCost(
+                plan,
+                pricesFor(regionOf(path.join(dir, ...stacksPath, `Pulumi.${stack}.yaml`))),
+              );
+        try {
+          const before: CostEstimate | null = estimate(plans[2 * i] ?? null, base.dir);
+          const after: CostEstimate | null = estimate(plans[2 * i + 1]!, root);
+          const failed = diffs[i]!.error !== undefined;
+          return {
+            stack,
+            base: before,
+            head: after,
+            ...(failed ? { error: "the plan failed" } : {}),
+          };
+        } catch (e) {
+          return { stack, base: null, head: null, error: (e as Error).message };
+        }
+      }),
+    );
+    for (const c of costs) {
+      progress.step(
+        c.stack,
+        "cost",
+        c.deltaCents === null
+          ? "not estimated"
+          : `${c.deltaCents >= 0 ? "+" : ""}${c.deltaCents / 100} USD/month`,
+      );
+    }
   } finally {
     progress.done();
     cleanup();
@@ -146,20 +197,31 @@ async function cli(argv: string[]): Promise<number> {
   }
 
   if (values.markdown) {
-    const md = renderMarkdown(diffs, {
-      base: values.base,
-      baseCommit,
-      headCommit: headCommit(root),
-    });
+    const costSection = renderCostMarkdown(costs, projectLabel);
+    const md = withProjectAndCost(
+      renderMarkdown(diffs, {
+        base: values.base,
+        baseCommit,
+        headCommit: headCommit(root),
+        limit: GITHUB_COMMENT_LIMIT - costSection.length - projectLabel.length - 4,
+      }),
+      projectLabel,
+      costSection,
+    );
     writeFileSync(path.resolve(process.cwd(), values.markdown), md);
   }
   if (values.json) {
     writeFileSync(
       path.resolve(process.cwd(), values.json),
-      JSON.stringify({ base: values.base, baseCommit, stacks: diffs }, null, 2) + "\n",
+      JSON.stringify(
+        { base: values.base, baseCommit, project: projectName, stacks: diffs, cost: costs },
+        null,
+        2,
+      ) + "\n",
     );
   }
   process.stdout.write(renderDiffText(diffs, `${values.base} (${baseCommit.slice(0, 7)})`));
+  process.stdout.write(renderCostTextLines(costs));
   const code = diffExitCode(diffs, values["fail-on-danger"] === true);
   if (code === 1)
     process.stderr.write("error: a stack's plan failed (its section shows the error)\n");
@@ -169,6 +231,22 @@ async function cli(argv: string[]): Promise<number> {
     );
   }
   return code;
+}
+
+/**
+ * Names the project (app or cluster) in the comment's heading, so that the two projects'
+ * comments cannot be taken for each other, and puts the cost table before the first stack's section, after anything that would fail.
+ */
+function withProjectAndCost(md: string, projectLabel: string, costSection: string): string {
+  const heading = "\n## Offline plan diff\n";
+  const at = md.indexOf("\n\n### Stack ");
+  if (!md.includes(heading) || at < 0) {
+    throw new Error(
+      "plan:diff: the Markdown renderer's layout changed (heading or stack section not found)",
+    );
+  }
+  const named = `\n## Offline plan diff: ${projectLabel}\n`;
+  return (md.slice(0, at) + `\n\n${costSection}` + md.slice(at)).replace(heading, named);
 }
 
 function isUserError(e: unknown): e is Error {
