@@ -181,7 +181,7 @@ describe(
         code: 2,
         stdout: "",
         stderr:
-          "error: --stack is required\nusage: causeway-plan <program dir> --stack <name> [--config-file FILE] [--json FILE]\n",
+          "error: --stack is required\nusage: causeway-plan <program dir> --stack <name> [--config-file FILE] [--json FILE] [--policy-pack DIR|PACKAGE]\n",
       });
     });
   },
