@@ -1,5 +1,4 @@
 import * as causeway from "@causeway/components";
-import type { BrokerDeploymentMode, BrokerMaintenanceWindow } from "@causeway/components";
 import * as pulumi from "@pulumi/pulumi";
 import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/experimental";
 
@@ -145,6 +144,40 @@ export class Database extends pulumi.ComponentResource {
       arn: this.arn,
     });
   }
+}
+
+/**
+ * The schema's enums. The analyser reads an `as const` object's members from its initializer,
+ * which a package's `.d.ts` does not have, so the values are restated here; the schema test
+ * checks they equal the components' own (`causeway.BrokerDeploymentMode`, `causeway.WeekDay`).
+ */
+/** Deployment modes of a RabbitMQ broker. */
+export const BrokerDeploymentMode = {
+  singleInstance: "SINGLE_INSTANCE",
+  clusterMultiAz: "CLUSTER_MULTI_AZ",
+} as const;
+export type BrokerDeploymentMode = (typeof BrokerDeploymentMode)[keyof typeof BrokerDeploymentMode];
+
+/** Days of the week, as Amazon MQ spells them. */
+export const WeekDay = {
+  monday: "MONDAY",
+  tuesday: "TUESDAY",
+  wednesday: "WEDNESDAY",
+  thursday: "THURSDAY",
+  friday: "FRIDAY",
+  saturday: "SATURDAY",
+  sunday: "SUNDAY",
+} as const;
+export type WeekDay = (typeof WeekDay)[keyof typeof WeekDay];
+
+/** A weekly maintenance window. */
+export interface BrokerMaintenanceWindow {
+  /** The day of the week. */
+  readonly dayOfWeek: WeekDay;
+  /** 24-hour `HH:MM`. */
+  readonly timeOfDay: string;
+  /** `UTC`, a `Country/City` zone or a UTC offset. */
+  readonly timeZone: string;
 }
 
 /** An Amazon MQ for RabbitMQ broker, private, with a generated admin password. */

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { COMPONENTS, EXCLUDED, NOT_SERVED } from "./components";
+import * as causeway from "@causeway/components";
+import { BrokerDeploymentMode, COMPONENTS, EXCLUDED, NOT_SERVED, WeekDay } from "./components";
 
 /**
  * The package schema other languages get from the component provider, generated offline and
@@ -139,6 +140,17 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
         ).toBe(reference);
       }
     }
+  });
+
+  it("restates the components' enums exactly", () => {
+    expect(BrokerDeploymentMode).toEqual(causeway.BrokerDeploymentMode);
+    expect(WeekDay).toEqual(causeway.WeekDay);
+    expect(schema.types?.["causeway:index:BrokerDeploymentMode"]).toMatchObject({
+      type: "string",
+      enum: Object.values(causeway.BrokerDeploymentMode).map((value) =>
+        expect.objectContaining({ value }),
+      ),
+    });
   });
 
   it("keeps the TypeScript types of the args it serves", () => {
