@@ -9,7 +9,12 @@ export default defineConfig({
   // `@causeway/components` resolves to a stale or missing dist/ build.
   ssr: { resolve: { conditions: ["causeway-source"] } },
   test: {
-    include: ["infra/**/*.test.ts", "packages/**/*.test.ts", "services/**/*.test.ts"],
+    include: [
+      "infra/**/*.test.ts",
+      "packages/**/*.test.ts",
+      "services/**/*.test.ts",
+      "examples/**/*.test.ts",
+    ],
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -4,21 +4,26 @@ import { parseArgs } from "node:util";
 import { toRawConfig } from "./core/config";
 import { PlanError, STACK_TRACES_ENV } from "./core/errors";
 import { moduleProgram, resolveEntry } from "./project/entry";
+import { loadPolicyPack, mandatoryCount } from "./project/policy-pack";
 import { readProjectFile } from "./project/project-file";
 import { stackConfig } from "./project/stack-file";
 import { renderJson } from "./render/json";
 import { renderText } from "./render/text";
 
 /**
- * `causeway-plan <program dir> --stack <name> [--config-file FILE] [--json FILE]`: the offline
- * plan of any Pulumi Node.js program, with no cloud calls and no Pulumi CLI. TypeScript
- * programs load through tsx, which the bin registers before it runs this.
+ * `causeway-plan <program dir> --stack <name> [--config-file FILE] [--json FILE]
+ * [--policy-pack DIR|PACKAGE]`: the offline plan of any Pulumi Node.js program, with no cloud
+ * calls and no Pulumi CLI, optionally checked by a policy pack. TypeScript programs load
+ * through tsx, which the bin registers before it runs this.
  */
 
 export const USAGE =
-  "usage: causeway-plan <program dir> --stack <name> [--config-file FILE] [--json FILE]";
+  "usage: causeway-plan <program dir> --stack <name> [--config-file FILE] [--json FILE] [--policy-pack DIR|PACKAGE]";
 
-/** Exit codes: 0 planned, 1 a problem with the program or its files, 2 a usage error. */
+/**
+ * Exit codes: 0 planned, 1 a problem with the program or its files (or a mandatory policy
+ * violation), 2 a usage error.
+ */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** A command line the CLI cannot run. */
@@ -47,6 +52,7 @@ function parse(argv: string[]) {
         stack: { type: "string", short: "s" },
         "config-file": { type: "string" },
         json: { type: "string" },
+        "policy-pack": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -71,17 +77,20 @@ async function plan(argv: string[], io: Io): Promise<number> {
   const configFile = args["config-file"] && path.resolve(io.cwd, args["config-file"]);
   const { config } = stackConfig(project, args.stack, configFile);
   const entry = resolveEntry(project);
+  // Loaded before the program runs, so a wrong pack fails fast.
+  const pack = args["policy-pack"] && loadPolicyPack(args["policy-pack"], io.cwd, project.dir);
   const json = args.json && path.resolve(io.cwd, args.json);
   // The Pulumi CLI runs a program in its project folder; relative paths in it mean that.
   process.chdir(project.dir);
   // Loaded only now: the Pulumi SDK takes seconds to load, and usage or file errors need none of it.
   const { runPlan } = await import("./core/run.js");
+  const raw = toRawConfig(config);
   let result;
   try {
     result = await runPlan({
       project: project.name,
       stack: args.stack,
-      raw: toRawConfig(config),
+      raw,
       program: moduleProgram(entry),
     });
   } catch (e) {
@@ -89,9 +98,19 @@ async function plan(argv: string[], io: Io): Promise<number> {
   } finally {
     process.chdir(io.cwd);
   }
-  if (json) writeFileSync(json, renderJson(result));
+  const policy = pack ? await pack.evaluatePlan(result, { config: raw.values }) : undefined;
+  if (json) {
+    const report = policy && { rules: policy.rules, violations: policy.violations };
+    writeFileSync(json, renderJson(report ? { ...result, policy: report } : result));
+  }
   io.stdout(renderText(result));
+  if (policy) io.stdout(policy.text);
   if (args.json) io.stdout(`\nPlan JSON written to ${args.json}\n`);
+  const blocking = policy ? mandatoryCount(policy) : 0;
+  if (pack && blocking > 0) {
+    io.stderr(`error: ${blocking} mandatory violations of policy pack ${pack.name} (see above)\n`);
+    return ExitCode.failed;
+  }
   return ExitCode.ok;
 }
 

@@ -78,6 +78,13 @@ export {
   type ProgressStream,
 } from "./render/progress";
 export { moduleProgram, resolveEntry } from "./project/entry";
+export {
+  loadPolicyPack,
+  mandatoryCount,
+  type OfflinePolicyContext,
+  type OfflinePolicyPack,
+  type OfflinePolicyResult,
+} from "./project/policy-pack";
 export { namespacedKey, readProjectFile, type ProjectFile } from "./project/project-file";
 export { knownStacks, stackConfig } from "./project/stack-file";
 export { readStackConfig, readYamlFile } from "./project/yaml-file";

@@ -176,12 +176,43 @@ describe(
       expect(traced.stderr).toContain(`${dir}/index.ts:1:`);
     });
 
+    it("names a --policy-pack it cannot evaluate offline, and the fix", () => {
+      const notPack = path.join(work, "not-a-pack");
+      mkdirSync(notPack);
+      expect(causewayPlan(program, [".", "--stack", "dev", "--policy-pack", notPack])).toEqual({
+        code: 1,
+        stdout: "",
+        stderr: `error: --policy-pack ${notPack}: ${notPack} has no PulumiPolicy.yaml, so it is not a Pulumi policy pack. Pass the folder of a policy pack or the name of an installed one (for example @causeway/policies).\n`,
+      });
+      const cliOnly = path.join(work, "cli-only-pack");
+      write(cliOnly, {
+        "PulumiPolicy.yaml": "runtime: nodejs\n",
+        "package.json": '{ "name": "cli-only-pack", "version": "1.0.0", "main": "index.js" }\n',
+      });
+      const noOffline = causewayPlan(program, [".", "--stack", "dev", "--policy-pack", cliOnly]);
+      expect(noOffline.code).toBe(1);
+      expect(noOffline.stderr).toBe(
+        `error: --policy-pack ${cliOnly}: ${cliOnly}/package.json has no "./offline" entry in "exports", so the pack can only run under the Pulumi CLI (pulumi preview --policy-pack). A pack evaluated offline exports \`policyPack\` (see OfflinePolicyPack in @causeway/plan) from that entry.\n`,
+      );
+      const missing = causewayPlan(program, [
+        ".",
+        "--stack",
+        "dev",
+        "--policy-pack",
+        "@acme/no-such-pack",
+      ]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe(
+        `error: --policy-pack @acme/no-such-pack: no such folder, and no installed package of that name under ${program}. Install it (npm install --save-dev @acme/no-such-pack) or pass the pack's folder.\n`,
+      );
+    });
+
     it("explains its usage with exit code 2", () => {
       expect(causewayPlan(program, ["."])).toEqual({
         code: 2,
         stdout: "",
         stderr:
-          "error: --stack is required\nusage: causeway-plan <program dir> --stack <name> [--config-file FILE] [--json FILE]\n",
+          "error: --stack is required\nusage: causeway-plan <program dir> --stack <name> [--config-file FILE] [--json FILE] [--policy-pack DIR|PACKAGE]\n",
       });
     });
   },

@@ -1,0 +1,287 @@
+import * as causeway from "@causeway/components";
+import * as pulumi from "@pulumi/pulumi";
+import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/experimental";
+
+/**
+ * The components the provider serves to other languages. The SDK's analyser turns each class's
+ * `args` interface and public `pulumi.Output` fields into the package schema, and it accepts
+ * only primitives, (mutable) arrays, maps, named interfaces, string enums and Input/Output of
+ * those: no unions, no inline object types, no `readonly T[]`, no functions. ConsulCluster's
+ * args already fit; Database and MessageBroker are served through the thin classes below,
+ * whose args are the TypeScript args with the unrepresentable ones left out (EXCLUDED, with
+ * the reason) and lists and maps made mutable. The analyser reads docs only from a property's
+ * own declaration, so each arg's doc is copied from the generated reference; the schema test
+ * fails when a copy drifts from it. Each class creates the real component as its child, so
+ * the resources and their checks are the same.
+ */
+
+/** What of the TypeScript components other languages do not get, with the reason. */
+export interface Exclusions {
+  readonly args: Readonly<Record<string, string>>;
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+export const EXCLUDED: Readonly<Record<string, Exclusions>> = {
+  ConsulCluster: { args: {}, outputs: {} },
+  Database: {
+    args: {
+      serviceSecrets:
+        "holds a Kubernetes provider object: create the Secrets in your program from connectionUrl",
+    },
+    outputs: { secretNames: "only set with serviceSecrets" },
+  },
+  MessageBroker: {
+    args: {
+      connectionSecret:
+        "holds a Kubernetes provider object: create the Secret in your program from connectionUrl",
+    },
+    outputs: { secretName: "only set with connectionSecret" },
+  },
+};
+
+/** A PostgreSQL database (Amazon RDS), private, encrypted and TLS-only. */
+export interface DatabaseArgs {
+  /** The VPC of the database's security group (the cluster's). Required. */
+  readonly vpcId: pulumi.Input<string>;
+  /**
+   * Private subnets in at least two AZs, for the DB subnet group. Outputs are accepted (a
+   * network made in the same program); they are checked once their values are known.
+   */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Security groups allowed to connect on 5432, by a stable key used in the rule's name, e.g. `{
+   * cluster: <EKS cluster security group> }`. Required: nothing else may connect.
+   */
+  readonly clientSecurityGroupIds: Record<string, pulumi.Input<string>>;
+  /** RDS instance identifier. Default: the component name. */
+  readonly identifier?: string;
+  /**
+   * PostgreSQL major version, pinned; RDS applies minor versions. Default
+   * `DATABASE_DEFAULTS.engineVersion` ("17").
+   */
+  readonly engineVersion?: string;
+  /** RDS instance class. Default `DATABASE_DEFAULTS.instanceClass` ("db.m7g.large"). */
+  readonly instanceClass?: string;
+  /** gp3 storage in GiB (20-65536). Default `DATABASE_DEFAULTS.allocatedStorage` (100). */
+  readonly allocatedStorage?: number;
+  /**
+   * Storage autoscaling ceiling in GiB, at least 10% above allocatedStorage; 0 is off. Default:
+   * off.
+   */
+  readonly maxAllocatedStorage?: number;
+  /** Standby in a second AZ. Default `DATABASE_DEFAULTS.multiAz` (true). */
+  readonly multiAz?: boolean;
+  /**
+   * Automated backup retention in days (0-35). Default `DATABASE_DEFAULTS.backupRetentionDays`
+   * (7).
+   */
+  readonly backupRetentionDays?: number;
+  /** Refuse DeleteDBInstance. Default `DATABASE_DEFAULTS.deletionProtection` (true). */
+  readonly deletionProtection?: boolean;
+  /**
+   * Apply modifications (instance class, major version, parameter group) during `pulumi up`
+   * rather than in the RDS maintenance window. Default `DATABASE_DEFAULTS.applyImmediately`
+   * (true): you pick the window by when you deploy. With false, a major version upgrade is
+   * deferred while its new parameter group is attached, and the deploy fails deleting the old
+   * group, which the instance still uses until the window.
+   */
+  readonly applyImmediately?: boolean;
+  /**
+   * Take a final snapshot `<identifier>-final` on deletion. Default
+   * `DATABASE_DEFAULTS.finalSnapshot` (true).
+   */
+  readonly finalSnapshot?: boolean;
+  /**
+   * The database the services share (each in its own schema). Default
+   * `DATABASE_DEFAULTS.databaseName` ("causeway").
+   */
+  readonly databaseName?: string;
+  /**
+   * Master user name. Default `DATABASE_DEFAULTS.masterUsername` ("causeway_admin"). Its
+   * password is always generated.
+   */
+  readonly masterUsername?: string;
+  /**
+   * Protect the instance and its password, and keep the instance when it leaves the program.
+   * Default false. Production stacks set true.
+   */
+  readonly protect?: boolean;
+  /** Tags for every AWS resource. Default `{}`. */
+  readonly tags?: Record<string, string>;
+}
+
+/** A PostgreSQL database (Amazon RDS), private, encrypted and TLS-only. */
+export class Database extends pulumi.ComponentResource {
+  /** Host name of the instance. */
+  public readonly address: pulumi.Output<string>;
+  /** `postgres://user:password@host:port/db?sslmode=verify-full` (secret). */
+  public readonly connectionUrl: pulumi.Output<string>;
+  /** The instance's security group. */
+  public readonly securityGroupId: pulumi.Output<string>;
+  /** The instance's ARN. */
+  public readonly arn: pulumi.Output<string>;
+  /** The PostgreSQL port, 5432. */
+  public readonly port: number;
+  /** The database created on the instance. */
+  public readonly databaseName: string;
+  /** The master user's name (its password is generated and kept secret). */
+  public readonly masterUsername: string;
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("causeway:index:Database", name, {}, opts);
+    const db = new causeway.Database(name, args, { parent: this });
+    this.address = db.address;
+    this.connectionUrl = db.connectionUrl;
+    this.securityGroupId = db.securityGroupId;
+    this.arn = db.arn;
+    this.port = db.port;
+    this.databaseName = db.databaseName;
+    this.masterUsername = db.masterUsername;
+    this.registerOutputs({
+      address: this.address,
+      connectionUrl: this.connectionUrl,
+      securityGroupId: this.securityGroupId,
+      arn: this.arn,
+    });
+  }
+}
+
+/**
+ * The schema's enums. The analyser reads an `as const` object's members from its initializer,
+ * which a package's `.d.ts` does not have, so the values are restated here; the schema test
+ * checks they equal the components' own (`causeway.BrokerDeploymentMode`, `causeway.WeekDay`).
+ */
+/** Deployment modes of a RabbitMQ broker. */
+export const BrokerDeploymentMode = {
+  singleInstance: "SINGLE_INSTANCE",
+  clusterMultiAz: "CLUSTER_MULTI_AZ",
+} as const;
+export type BrokerDeploymentMode = (typeof BrokerDeploymentMode)[keyof typeof BrokerDeploymentMode];
+
+/** Days of the week, as Amazon MQ spells them. */
+export const WeekDay = {
+  monday: "MONDAY",
+  tuesday: "TUESDAY",
+  wednesday: "WEDNESDAY",
+  thursday: "THURSDAY",
+  friday: "FRIDAY",
+  saturday: "SATURDAY",
+  sunday: "SUNDAY",
+} as const;
+export type WeekDay = (typeof WeekDay)[keyof typeof WeekDay];
+
+/** A weekly maintenance window. */
+export interface BrokerMaintenanceWindow {
+  /** The day of the week. */
+  readonly dayOfWeek: WeekDay;
+  /** 24-hour `HH:MM`. */
+  readonly timeOfDay: string;
+  /** `UTC`, a `Country/City` zone or a UTC offset. */
+  readonly timeZone: string;
+}
+
+/** An Amazon MQ for RabbitMQ broker, private, with a generated admin password. */
+export interface MessageBrokerArgs {
+  /** The VPC of `subnetIds`. */
+  readonly vpcId: pulumi.Input<string>;
+  /**
+   * Private subnets: exactly one for SINGLE_INSTANCE, two or more (distinct AZs) for a cluster.
+   * Outputs are accepted (a network made in the same program); they are checked once known.
+   */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Security groups allowed to connect over AMQPS (5671), by a stable key used in the rule's
+   * name, e.g. `{ cluster: <EKS cluster security group> }`. Required: nothing else may connect.
+   */
+  readonly clientSecurityGroupIds: Record<string, pulumi.Input<string>>;
+  /** IPv4 CIDRs allowed to reach the management console (443). Default `[]`: no console access. */
+  readonly consoleAllowedCidrs?: string[];
+  /** Amazon MQ broker name (1-50 letters, digits, `-`, `_`). Default: the component name. */
+  readonly brokerName?: string;
+  /**
+   * RabbitMQ engine version, major.minor only. Default `MESSAGE_BROKER_DEFAULTS.engineVersion`
+   * ("4.2").
+   */
+  readonly engineVersion?: string;
+  /**
+   * Host instance type. Default `MESSAGE_BROKER_DEFAULTS.instanceType` ("mq.m7g.large") (the
+   * smallest AWS recommends for production).
+   */
+  readonly instanceType?: string;
+  /**
+   * Default `MESSAGE_BROKER_DEFAULTS.deploymentMode` ("CLUSTER_MULTI_AZ") (three nodes across
+   * AZs).
+   */
+  readonly deploymentMode?: BrokerDeploymentMode;
+  /** Weekly window for minor version upgrades and patches. Default Sunday 03:00 UTC. */
+  readonly maintenanceWindow?: BrokerMaintenanceWindow;
+  /**
+   * The admin user's name. Default `MESSAGE_BROKER_DEFAULTS.adminUsername` ("causeway-admin").
+   * Its password is always generated.
+   */
+  readonly adminUsername?: string;
+  /**
+   * Protect the broker and its password, and keep the broker when it leaves the program. Default
+   * false. Production stacks set true.
+   */
+  readonly protect?: boolean;
+  /** Tags for every AWS resource. Default `{}`. */
+  readonly tags?: Record<string, string>;
+}
+
+/** An Amazon MQ for RabbitMQ broker, private, with a generated admin password. */
+export class MessageBroker extends pulumi.ComponentResource {
+  /** The AMQPS endpoint, `amqps://<host>:5671`. */
+  public readonly endpoint: pulumi.Output<string>;
+  /** `amqps://user:password@host:5671` (secret). */
+  public readonly connectionUrl: pulumi.Output<string>;
+  /** The broker's id. */
+  public readonly brokerId: pulumi.Output<string>;
+  /** The broker's ARN. */
+  public readonly arn: pulumi.Output<string>;
+  /** The broker's security group. */
+  public readonly securityGroupId: pulumi.Output<string>;
+  /** The admin user's name (its password is generated and kept secret). */
+  public readonly adminUsername: string;
+
+  constructor(name: string, args: MessageBrokerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("causeway:index:MessageBroker", name, {}, opts);
+    const broker = new causeway.MessageBroker(name, args, { parent: this });
+    this.endpoint = broker.endpoint;
+    this.connectionUrl = broker.connectionUrl;
+    this.brokerId = broker.brokerId;
+    this.arn = broker.arn;
+    this.securityGroupId = broker.securityGroupId;
+    this.adminUsername = broker.adminUsername;
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      connectionUrl: this.connectionUrl,
+      brokerId: this.brokerId,
+      arn: this.arn,
+      securityGroupId: this.securityGroupId,
+    });
+  }
+}
+
+/**
+ * Components not served to other languages yet: the analyser rejects their args as they are
+ * (the first error it reports is the reason below). Serving one takes a thin class like those
+ * above, or args the analyser accepts.
+ */
+export const NOT_SERVED: Readonly<Record<string, string>> = {
+  NodeService: "inline object types (autoscaling, resources, expose) and a union (metricsScraper)",
+  ServiceImage: "an inline object type (lifecycle) and a Docker build context",
+  PublicLoadBalancer:
+    "a union (targetNetwork) and a Kubernetes provider object (targetGroupBindings)",
+  LoadBalancerController: "a literal-typed output (serviceAccount)",
+  ServiceMesh: "readonly lists (services' upstreams)",
+  Network: "readonly lists (availabilityZones)",
+  Cluster: "readonly lists (adminPrincipalArns)",
+};
+
+/** What index.ts hosts, by schema name. */
+export const COMPONENTS: readonly ComponentResourceConstructor[] = [
+  causeway.ConsulCluster,
+  Database,
+  MessageBroker,
+];
