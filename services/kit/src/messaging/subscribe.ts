@@ -249,8 +249,9 @@ export async function createSubscription<T>(
         prefetch: batching.prefetch,
         maxBatch: batching.size,
         maxWaitMs: batching.waitMs,
-        retryLowMs: 500,
-        retryHighMs: 10_000,
+        // The connection reconnects with its own backoff; this only paces re-subscribing.
+        retryLowMs: 100,
+        retryHighMs: 5_000,
       },
       handleBatch,
     );
