@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { format } from "prettier";
@@ -78,6 +78,35 @@ export async function sideBySide(
   return out;
 }
 
+/** The suite of a row: "a" for "(a) ..." and "(a') ...". */
+export function suiteOf(name: string): string | undefined {
+  return /^\((\w)/.exec(name)?.[1];
+}
+
+/**
+ * The rows of the suites that did not run this time, from the previous bench-results.json
+ * (notes from the previous bench-results.md), so `--only=a` does not erase (c) and (d).
+ */
+export function previousRows(dir: string, ran: ReadonlySet<string>): BenchResult[] {
+  const json = join(dir, "bench-results.json");
+  const md = join(dir, "bench-results.md");
+  if (!existsSync(json)) return [];
+  const notes = new Map<string, string>();
+  if (existsSync(md)) {
+    for (const line of readFileSync(md, "utf8").split("\n")) {
+      const cells = line.split("|").map((c) => c.trim());
+      if (cells.length >= 7 && cells[1]) notes.set(cells[1], cells[5] ?? "");
+    }
+  }
+  const rows = JSON.parse(readFileSync(json, "utf8")) as BenchResult[];
+  return rows
+    .filter((r) => !ran.has(suiteOf(r.name) ?? ""))
+    .map((r) => {
+      const note = r.note ?? notes.get(r.name);
+      return note ? { ...r, note } : r;
+    });
+}
+
 export async function writeResults(
   dir: string,
   results: readonly BenchResult[],
@@ -86,12 +115,13 @@ export async function writeResults(
   const json = join(dir, "bench-results.json");
   const md = join(dir, "bench-results.md");
   // Formatted as the repository's `prettier --check .` expects.
-  const rows0 = results.map(({ name, value, unit, baseline, ratio }) => ({
+  const rows0 = results.map(({ name, value, unit, baseline, ratio, note }) => ({
     name,
     value,
     unit,
     baseline,
     ratio,
+    ...(note ? { note } : {}),
   }));
   writeFileSync(json, await format(JSON.stringify(rows0), { parser: "json" }));
   const m = machine();

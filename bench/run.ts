@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: runs benchmarks (a)-(d) on this machine's RabbitMQ and PostgreSQL and writes
- * bench/bench-results.json ([{ name, value, unit, baseline, ratio }]) and bench/bench-results.md.
+ * bench/bench-results.json ([{ name, value, unit, baseline, ratio, note }]) and
+ * bench/bench-results.md; rows of suites left out by --only are kept from the previous files.
  * Options: --only=a,b,c,d  --rounds=N (default 5)  --messages=N (default 5000).
  * Not a test: numbers depend on the machine and on what else runs on it.
  */
 import { benchHttp } from "./http";
 import type { BenchResult } from "./lib";
-import { machine, writeResults } from "./lib";
+import { machine, previousRows, suiteOf, writeResults } from "./lib";
 import { benchMessaging } from "./messaging";
 import { benchPlan } from "./plan";
 
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     }
   };
   if (only.has("a") || only.has("b")) {
-    await suite("(a)(b)", () => benchMessaging({ rounds, messages, prefetch: 10, log }));
+    await suite("(a)(b)", () => benchMessaging({ rounds, messages, prefetch: 10, only, log }));
   }
   if (only.has("c")) {
     await suite("(c)", () =>
@@ -42,7 +43,15 @@ async function main(): Promise<void> {
   if (only.has("d")) {
     await suite("(d)", () => benchPlan({ sizes: [1, 10, 100, 300], rounds: 3, bigRounds: 1, log }));
   }
-  const files = await writeResults(__dirname, results, { rounds });
+  // Rows of the suites not run this time are kept from the previous files, in suite order.
+  const kept = previousRows(__dirname, only);
+  const all = ["a", "b", "c", "d"].flatMap((suite) =>
+    (only.has(suite) ? results : kept).filter((r) => suiteOf(r.name) === suite),
+  );
+  const files = await writeResults(__dirname, all, {
+    rounds,
+    ...(kept.length ? { "rows kept from an earlier run": kept.length } : {}),
+  });
   for (const r of results) {
     log(`${r.name}: ${r.value} ${r.unit} (baseline ${r.baseline ?? "-"}, ratio ${r.ratio ?? "-"})`);
   }

@@ -3,6 +3,8 @@ import { Broker, MessageHeaders } from "@causeway/kit";
 import { skipWithoutServers } from "../../kit/test/servers";
 import type { World } from "./harness";
 import {
+  CONSUMER_MODES,
+  consumerModeOptions,
   TEST_AMQP_URL,
   checkHistory,
   createWorld,
@@ -19,7 +21,7 @@ const EVENTS = scaled(300, 3_000);
 const MAX_ATTEMPTS = 4;
 const DELIVERY_LIMIT = 10;
 
-describe("F4: poison messages", () => {
+describe.each(CONSUMER_MODES)("F4: poison messages (%s consumer)", (mode) => {
   let world: World | undefined;
   afterAll(async () => {
     await world?.cleanup();
@@ -38,6 +40,7 @@ describe("F4: poison messages", () => {
         queue,
         pool: w.pool,
         schema: w.schema,
+        ...consumerModeOptions(mode),
         deliveryLimit: DELIVERY_LIMIT,
         retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 20, maxDelayMs: 100 },
         handler: async (event, c) => {
@@ -91,7 +94,7 @@ describe("F4: poison messages", () => {
       } finally {
         await ch.close(); // unacked gets requeued; the queue is deleted at cleanup anyway
       }
-      summarize("F4", {
+      summarize(`F4 (${mode})`, {
         sent: sent.length + 2,
         effects: h.effects,
         lost: h.lost,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
-import type { AsyncMessage, Connection, ConsumerHandler, ConsumerProps } from "rabbitmq-client";
+import type { AsyncMessage, Connection } from "rabbitmq-client";
 import { z } from "zod";
 import type { Broker, EventDefinition, HandlerContext } from "@causeway/kit";
 import { createPool, defineEvent, kitMigrations, migrate } from "@causeway/kit";
@@ -213,15 +213,36 @@ export function spyDeliveries(broker: Broker) {
   return seen;
 }
 
-/** Calls `observe` with every delivery of consumers created on `broker` from now on. */
+/**
+ * The kit's two consumer modes: "batched" (the default: a transaction and an ack multiple per
+ * batch) and "per-message" (`batch: false`). F1 and F4 run in both.
+ */
+export const CONSUMER_MODES = ["batched", "per-message"] as const;
+export type ConsumerMode = (typeof CONSUMER_MODES)[number];
+
+/** The `subscribe` options that select `mode` (batched: the kit's defaults). */
+export function consumerModeOptions(mode: ConsumerMode): { batch?: false } {
+  return mode === "per-message" ? { batch: false } : {};
+}
+
+/**
+ * Calls `observe` with every delivery of consumers created on `broker` from now on: every
+ * `basic.consume` on a channel of its connection, which is where both the library's Consumer
+ * (the kit's per-message mode) and the kit's batched consumer receive messages.
+ */
 export function observeDeliveries(broker: Broker, observe: (msg: AsyncMessage) => void): void {
   const conn = broker.connection;
-  const original = conn.createConsumer.bind(conn);
-  conn.createConsumer = (props: ConsumerProps, cb: ConsumerHandler) =>
-    original(props, (msg, reply) => {
-      observe(msg);
-      return cb(msg, reply);
-    });
+  const acquire = conn.acquire.bind(conn);
+  conn.acquire = async (...args: Parameters<typeof conn.acquire>) => {
+    const ch = await acquire(...args);
+    const consume = ch.basicConsume.bind(ch);
+    ch.basicConsume = (params, cb) =>
+      consume(params, (msg) => {
+        observe(msg);
+        cb(msg);
+      });
+    return ch;
+  };
 }
 
 /** Polls `check` until true; throws after `timeoutMs` (a bound on waiting, not an assertion). */

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { SCHEMA_NAME_PATTERN } from "./db/identifiers";
-import { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./messaging/consumer-defaults";
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BATCH_WAIT_MS,
+  DEFAULT_CONSUMER_RETRY,
+  DEFAULT_DELIVERY_LIMIT,
+} from "./messaging/consumer-defaults";
 import { JITTERS, Jitter } from "./retry/policy";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -51,6 +56,12 @@ export const baseEnvSchema = z.object({
     .default(DEFAULT_CONSUMER_RETRY.jitter),
   /** Broker-side redelivery cap of each subscription queue (quorum x-delivery-limit). */
   CONSUMER_DELIVERY_LIMIT: intFromTo(1, 1_000).default(DEFAULT_DELIVERY_LIMIT),
+  /** Messages per inbox transaction of each subscription; 1 = one transaction per message. */
+  CONSUMER_BATCH_SIZE: intFromTo(1, 1_000).default(DEFAULT_BATCH_SIZE),
+  /** How long a batch's first message waits for more, ms. */
+  CONSUMER_BATCH_WAIT_MS: intFromTo(0, 10_000).default(DEFAULT_BATCH_WAIT_MS),
+  /** Prefetch of each subscription; unset: twice the batch size (10 when the size is 1). */
+  CONSUMER_PREFETCH: intFromTo(1, 10_000).optional(),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 

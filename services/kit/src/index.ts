@@ -55,7 +55,13 @@ export type {
   SubscribeOptions,
   Subscription,
 } from "./messaging/subscribe";
-export { DEFAULT_CONSUMER_RETRY, DEFAULT_DELIVERY_LIMIT } from "./messaging/consumer-defaults";
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BATCH_WAIT_MS,
+  DEFAULT_CONSUMER_RETRY,
+  DEFAULT_DELIVERY_LIMIT,
+  DEFAULT_PREFETCH_PER_MESSAGE,
+} from "./messaging/consumer-defaults";
 export type { ConsumerDefaults } from "./messaging/consumer-defaults";
 export { consumerDefaultsFromEnv } from "./messaging/consumer-env";
 export type { ConsumerEnv } from "./messaging/consumer-env";
@@ -76,8 +82,8 @@ export {
   subscriptionTopology,
 } from "./messaging/topology";
 export type { SubscriptionTopology } from "./messaging/topology";
-export { withInbox } from "./inbox";
-export type { InboxResult } from "./inbox";
+export { InboxBatchAborted, withInbox, withInboxBatch } from "./inbox";
+export type { InboxBatchItem, InboxBatchOutcome, InboxResult } from "./inbox";
 export { OutboxRelay, enqueueEvent } from "./outbox";
 export type { EnqueueOptions, RelayOptions } from "./outbox";
 

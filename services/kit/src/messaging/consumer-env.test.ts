@@ -9,6 +9,9 @@ const env: ConsumerEnv = {
   CONSUMER_RETRY_MAX_DELAY_MS: 60_000,
   CONSUMER_RETRY_JITTER: "full",
   CONSUMER_DELIVERY_LIMIT: 20,
+  CONSUMER_BATCH_SIZE: 50,
+  CONSUMER_BATCH_WAIT_MS: 2,
+  CONSUMER_PREFETCH: undefined,
 };
 
 describe("consumerDefaultsFromEnv", () => {
@@ -16,7 +19,10 @@ describe("consumerDefaultsFromEnv", () => {
     expect(consumerDefaultsFromEnv(env)).toEqual({
       retry: { maxAttempts: 8, baseDelayMs: 2_000, maxDelayMs: 60_000, jitter: "full" },
       deliveryLimit: 20,
+      batchSize: 50,
+      batchWaitMs: 2,
     });
+    expect(consumerDefaultsFromEnv({ ...env, CONSUMER_PREFETCH: 300 }).prefetch).toBe(300);
   });
 
   it.each([

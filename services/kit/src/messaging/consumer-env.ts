@@ -10,11 +10,14 @@ export type ConsumerEnv = Pick<
   | "CONSUMER_RETRY_MAX_DELAY_MS"
   | "CONSUMER_RETRY_JITTER"
   | "CONSUMER_DELIVERY_LIMIT"
+  | "CONSUMER_BATCH_SIZE"
+  | "CONSUMER_BATCH_WAIT_MS"
+  | "CONSUMER_PREFETCH"
 >;
 
 /**
- * The retry policy and delivery limit of every subscription that does not set its own, from
- * the CONSUMER_* variables (each already range-checked by `baseEnvSchema`). Throws a
+ * The retry policy, delivery limit, batching and prefetch of every subscription that does not
+ * set its own, from the CONSUMER_* variables (each already range-checked by `baseEnvSchema`). Throws a
  * `ConfigError` when the cap is below the base, which no single variable's range can catch.
  */
 export function consumerDefaultsFromEnv(env: ConsumerEnv): ConsumerDefaults {
@@ -32,5 +35,8 @@ export function consumerDefaultsFromEnv(env: ConsumerEnv): ConsumerDefaults {
       jitter: env.CONSUMER_RETRY_JITTER,
     },
     deliveryLimit: env.CONSUMER_DELIVERY_LIMIT,
+    batchSize: env.CONSUMER_BATCH_SIZE,
+    batchWaitMs: env.CONSUMER_BATCH_WAIT_MS,
+    ...(env.CONSUMER_PREFETCH === undefined ? {} : { prefetch: env.CONSUMER_PREFETCH }),
   };
 }
