@@ -254,18 +254,41 @@ describe("autoscaling with the mesh (staging, prod)", () => {
     },
   );
 
+  it.each(["staging", "prod"] as const)(
+    "%s: the injected sidecar gets CPU and memory requests through the injector's annotations",
+    async (stack) => {
+      const p = await plan(stack);
+      for (const hpa of p.byType(HPA)) {
+        const annotations = deployment(p, hpa.name).template.metadata.annotations;
+        expect(annotations).toMatchObject({
+          [INJECT]: "true",
+          [SIDECAR_CPU_REQUEST]: "100m",
+          "consul.hashicorp.com/sidecar-proxy-memory-request": "100Mi",
+          "consul.hashicorp.com/sidecar-proxy-memory-limit": "256Mi",
+        });
+      }
+    },
+  );
+
   it("the check finds a pod-wide CPU metric on a meshed pod whose sidecar has no request", async () => {
     const p = await plan("prod");
     const hpa = p.byType(HPA)[0]!;
     const spec = hpa.inputs["spec"] as { metrics: Metric[] };
+    const annotations = deployment(p, hpa.name).template.metadata.annotations;
     const original = spec.metrics;
+    const request = annotations[SIDECAR_CPU_REQUEST];
     try {
       spec.metrics = [{ type: "Resource", resource: { name: "cpu" } }];
+      // With the sidecar's request, even a pod-wide metric could be computed...
+      expect(unscalable("prod", p)).toEqual([]);
+      // ...and without it, it could not.
+      delete annotations[SIDECAR_CPU_REQUEST];
       expect(unscalable("prod", p)).toEqual([
         `prod/${hpa.name}: the injected sidecar has no CPU request`,
       ]);
     } finally {
       spec.metrics = original;
+      annotations[SIDECAR_CPU_REQUEST] = request!;
     }
   });
 });

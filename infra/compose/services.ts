@@ -108,6 +108,7 @@ export function nodeServiceArgs(
     // The load balancer's own sources: no second list of CIDRs to keep in step.
     ...(s.expose && loadBalancer && { expose: { loadBalancer } }),
     egressCidrs,
+    metricsScraper: config.metrics.scraper,
     ...(mesh && {
       meshInboundPort: mesh.inboundPort,
       meshControlPlane: {

@@ -24,3 +24,9 @@ export {
   type NetworkPolicyInput,
 } from "./network-policy";
 export { imageRefProblem } from "./args";
+export {
+  SidecarAnnotation,
+  SidecarDefaults,
+  sidecarResourceAnnotations,
+  type SidecarResources,
+} from "./sidecar";

@@ -6,6 +6,7 @@ import { databaseSection } from "./database";
 import { edgeSection } from "./edge";
 import { environmentSection } from "./environment";
 import { imagesSection } from "./images";
+import { metricsSection } from "./metrics";
 import { networkSection } from "./network";
 import type { Section } from "./section";
 import { servicesSection } from "./services";
@@ -23,6 +24,7 @@ export const sections = {
   broker: brokerSection,
   database: databaseSection,
   images: imagesSection,
+  metrics: metricsSection,
 } satisfies Record<string, Section>;
 
 export type SectionKey = keyof typeof sections;
