@@ -106,13 +106,7 @@ export interface NodeServiceArgs {
    * NetworkPolicy then also admits callers, and allows upstreams, on it. Default: not meshed.
    */
   readonly meshInboundPort?: number;
-  /**
-   * Requests and memory limit of the sidecar proxy the mesh injects, asked of the Consul
-   * injector through pod annotations (`consul.hashicorp.com/sidecar-proxy-*`), so the scheduler
-   * reserves room for it and every container of the pod has a CPU request. Only when meshed
-   * (`meshInboundPort`); an annotation given in `podAnnotations` wins. Default cpu 100m, memory
-   * 100Mi (the Consul chart's recommended production requests), memoryLimit 256Mi.
-   */
+  /** Requests and memory limit of the injected mesh sidecar, via the Consul injector's pod annotations (`consul.hashicorp.com/sidecar-proxy-*`); meshed pods only; `podAnnotations` wins. Default cpu 100m, memory 100Mi (chart's advice), memoryLimit 256Mi. */
   readonly meshSidecarResources?: {
     readonly cpu?: string;
     readonly memory?: string;

@@ -23,7 +23,8 @@ const labelSelector = (what: string) =>
   z
     .record(
       z.string().refine(isLabelKey, {
-        error: "must be a Kubernetes label key: an optional DNS prefix and '/', then 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+        error:
+          "must be a Kubernetes label key: an optional DNS prefix and '/', then 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       }),
       z
         .string()
@@ -38,24 +39,27 @@ const labelSelector = (what: string) =>
 
 /** `causeway:metrics`: who may scrape the services' Prometheus metrics inside the cluster. */
 export const metricsSchema = z.strictObject({
-  scraper: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        namespaceLabels: labelSelector("namespace").describe(
-          "Labels of the scraper's namespace (matchLabels).",
-        ),
-        podLabels: labelSelector("pod").describe("Labels of the scraper's pods (matchLabels)."),
-      }),
-    ])
+  scrape: z
+    .boolean()
     .describe(
-      "The in-cluster scraper the services' NetworkPolicies admit on their metrics port and Envoy's merged metrics port: { namespaceLabels, podLabels }, both required and replaced whole (never merged with the default); false admits none. Default: pods labelled app.kubernetes.io/name=prometheus in the namespace named monitoring.",
+      "Whether the services' NetworkPolicies admit the scraper at all. Default true; false admits none.",
+    ),
+  scraper: z
+    .strictObject({
+      namespaceLabels: labelSelector("namespace").describe(
+        "Labels of the scraper's namespace (matchLabels).",
+      ),
+      podLabels: labelSelector("pod").describe("Labels of the scraper's pods (matchLabels)."),
+    })
+    .describe(
+      "The in-cluster scraper the services' NetworkPolicies admit on their metrics port and on Envoy's merged metrics port: { namespaceLabels, podLabels }, both required, replaced whole (never merged with the default). Default: pods labelled app.kubernetes.io/name=prometheus in the namespace named monitoring.",
     ),
 });
 
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 
 const defaults: MetricsConfig = {
+  scrape: true,
   scraper: {
     namespaceLabels: { ...DEFAULT_METRICS_SCRAPER.namespaceLabels },
     podLabels: { ...DEFAULT_METRICS_SCRAPER.podLabels },
@@ -85,7 +89,14 @@ export const metricsSection = {
   schema: metricsSchema,
   required: false,
   description:
-    "Metrics: scraper (the in-cluster Prometheus the NetworkPolicies admit, by namespace and pod labels, or false).",
+    "Metrics: scraper (the in-cluster Prometheus the NetworkPolicies admit, by namespace and pod labels) and scrape (false admits none).",
   tierDefaults: metricsTierDefaults,
   withDefaults,
 } satisfies Section<MetricsConfig>;
+
+/** What NodeService's `metricsScraper` takes: the selector, or false when none is admitted. */
+export function metricsScraperOf(
+  metrics: MetricsConfig,
+): false | { namespaceLabels: Record<string, string>; podLabels: Record<string, string> } {
+  return metrics.scrape ? metrics.scraper : false;
+}
