@@ -9,6 +9,7 @@ import { route53Facts } from "./route53";
 import { s3Facts } from "./s3";
 import { securityGroupFacts } from "./security-groups";
 import type {
+  DeletionRule,
   FactsTable,
   ReplacementRule,
   StatefulKind,
@@ -59,3 +60,6 @@ export const uniqueNameRules: readonly UniqueNameRule[] = factsTables.flatMap(
 
 /** In-place version changes the cloud refuses, or takes with downtime. */
 export const upgradeRules: readonly UpgradeRule[] = factsTables.flatMap((t) => t.upgrades ?? []);
+
+/** Deletions the cloud refuses. */
+export const deletionRules: readonly DeletionRule[] = factsTables.flatMap((t) => t.deletions ?? []);
