@@ -126,7 +126,8 @@ describe("each service of each fixture stack", () => {
     const build = p.get("docker:index/image:Image", "payments").inputs["build"];
     expect(build).toEqual({
       context: ".",
-      dockerfile: "services/Dockerfile",
+      // Its own context: the recipe beside an ignore file that admits only its COPY sources.
+      dockerfile: ".causeway/images/payments.Dockerfile",
       platform: "linux/arm64",
       args: {
         SERVICE: "payments",

@@ -173,7 +173,11 @@ export function composeServices(
         : promoted
           ? { pinned: promoted(name) }
           : {
-              build: { tag: serviceImageTag(name, { platform }, REPO_ROOT), platform },
+              build: {
+                tag: serviceImageTag(name, { platform }, REPO_ROOT),
+                platform,
+                contextDir: REPO_ROOT,
+              },
               pullAccountIds: config.images.pullAccountIds,
             },
     );
