@@ -99,7 +99,7 @@ describe("each service of each fixture stack", () => {
       valueFrom: { secretKeyRef: { name, key, optional: false } },
     });
     expect(rows).toEqual([
-      ["gateway", [], undefined],
+      ["gateway", [secretRef("causeway-cache", "RATE_LIMIT_REDIS_URL")], undefined],
       [
         "orders",
         [secretRef("causeway-broker", "AMQP_URL"), secretRef("orders-database", "DATABASE_URL")],
@@ -114,7 +114,62 @@ describe("each service of each fixture stack", () => {
     // The rows cover every user of each store the fixture graph declares.
     expect(usersOf(services, "database")).toEqual(["orders", "payments"]);
     expect(usersOf(services, "broker")).toEqual(["orders", "payments"]);
+    expect(usersOf(services, "cache")).toEqual(["gateway"]);
   });
+
+  it.each([
+    ["dev", 1, false],
+    ["staging", 2, true],
+    ["prod", 2, true],
+  ] as const)(
+    "%s: the gateway's rate limiter shares one Valkey cache (%i nodes, Multi-AZ %s), reached only by it, over TLS",
+    async (stack, nodes, multiAz) => {
+      const p = await plan(stack);
+      const rg = p.get("aws:elasticache/replicationGroup:ReplicationGroup", "cache").inputs;
+      expect(rg).toMatchObject({
+        replicationGroupId: `causeway-${stack}`,
+        engine: "valkey",
+        numCacheClusters: nodes,
+        multiAzEnabled: multiAz,
+        automaticFailoverEnabled: multiAz,
+        transitEncryptionEnabled: true,
+        atRestEncryptionEnabled: true,
+        port: 6379,
+      });
+      // Its security group admits the cluster security group only, on 6379.
+      const ingress = p
+        .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.name.startsWith("cache-"));
+      expect(ingress.map((r) => [r.name, r.inputs["fromPort"], r.inputs["toPort"]])).toEqual([
+        ["cache-valkey-from-cluster", 6379, 6379],
+      ]);
+      // The gateway's NetworkPolicy lets it out to the private subnets on 6379; no other
+      // service's does, and Envoy lets the TLS connection bypass the mesh.
+      const config = fixtureConfig(stack);
+      for (const name of servicesOf(stack)) {
+        const egress = (
+          p.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs["spec"] as {
+            egress: { to: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[];
+          }
+        ).egress.filter((e) => e.ports.some((port) => port.port === 6379));
+        if (name === "gateway") {
+          expect(egress).toEqual([
+            {
+              to: config.network.privateSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+              ports: [{ protocol: "TCP", port: 6379 }],
+            },
+          ]);
+          expect(
+            deployment(p, name).template.metadata.annotations[
+              "consul.hashicorp.com/transparent-proxy-exclude-outbound-ports"
+            ],
+          ).toBe("6379");
+        } else {
+          expect(egress, name).toEqual([]);
+        }
+      }
+    },
+  );
 
   it("dev builds each image from services/Dockerfile for arm64 with a content tag, unless the stack pins one", async () => {
     const digest = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders@sha256:${"c".repeat(64)}`;

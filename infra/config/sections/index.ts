@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { brokerSection } from "./broker";
+import { cacheSection } from "./cache";
 import { clusterSection } from "./cluster";
 import { consulSection } from "./consul";
 import { databaseSection } from "./database";
@@ -23,6 +24,7 @@ export const sections = {
   edge: edgeSection,
   broker: brokerSection,
   database: databaseSection,
+  cache: cacheSection,
   images: imagesSection,
   metrics: metricsSection,
 } satisfies Record<string, Section>;
