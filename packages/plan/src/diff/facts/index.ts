@@ -1,6 +1,7 @@
 import { acmFacts } from "./acm";
 import { amazonMqFacts } from "./amazon-mq";
 import { containerFacts } from "./containers";
+import { elastiCacheFacts } from "./elasticache";
 import { iamFacts } from "./iam";
 import { kubernetesFacts } from "./kubernetes";
 import { loadBalancingFacts } from "./load-balancing";
@@ -35,6 +36,7 @@ export const factsTables: readonly FactsTable[] = [
   wafv2Facts,
   iamFacts,
   containerFacts,
+  elastiCacheFacts,
 ];
 
 /**
