@@ -21,6 +21,7 @@ export const COMPONENT_FOLDERS = [
   "service-mesh",
   "message-broker",
   "database",
+  "cache",
   "network",
   "cluster",
 ] as const;

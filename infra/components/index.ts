@@ -8,6 +8,7 @@ export * from "./load-balancer-controller";
 export * from "./consul-cluster";
 export * from "./service-mesh";
 export * from "./message-broker";
+export * from "./cache";
 export * from "./database";
 export * from "./network";
 export * from "./cluster";

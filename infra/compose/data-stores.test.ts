@@ -36,6 +36,13 @@ describe("the data-store table", () => {
         ["10.0.128.0/19", "10.0.160.0/19"],
         {},
       ],
+      [
+        "cache",
+        6379,
+        { name: "causeway-cache", key: "RATE_LIMIT_REDIS_URL" },
+        ["10.0.128.0/19", "10.0.160.0/19"],
+        {},
+      ],
     ]);
   });
 

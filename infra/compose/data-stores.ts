@@ -1,4 +1,5 @@
 import {
+  CACHE_DEFAULTS,
   DATABASE_SECRET_KEY,
   databaseSecretName,
   MESSAGE_BROKER_DEFAULTS,
@@ -48,6 +49,15 @@ export const DATA_STORES: Readonly<Record<DataStoreFlag, DataStore>> = {
     secret: () => ({
       name: MESSAGE_BROKER_DEFAULTS.connectionSecretName,
       key: MESSAGE_BROKER_DEFAULTS.connectionSecretKey,
+    }),
+    egressCidrs: (network) => [...network.privateSubnetCidrs],
+    defaultEnv: () => ({}),
+  },
+  cache: {
+    port: CACHE_DEFAULTS.port,
+    secret: () => ({
+      name: CACHE_DEFAULTS.connectionSecretName,
+      key: CACHE_DEFAULTS.connectionSecretKey,
     }),
     egressCidrs: (network) => [...network.privateSubnetCidrs],
     defaultEnv: () => ({}),

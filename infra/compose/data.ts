@@ -1,9 +1,10 @@
-import { Database, MessageBroker } from "@causeway/components";
+import { Cache, Database, MessageBroker } from "@causeway/components";
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, type PlatformConfig } from "../config";
 import { brokerName, brokerSubnets } from "../config/sections/broker";
+import { cacheReplicationGroupId } from "../config/sections/cache";
 import { databaseIdentifier } from "../config/sections/database";
 import { usersOf } from "./data-stores";
 
@@ -15,6 +16,8 @@ export interface DataPlaneDeps {
 export interface DataPlane {
   readonly broker: MessageBroker;
   readonly database: Database;
+  /** The shared cache, when a service sets `cache: true`. */
+  readonly cache: Cache | undefined;
   /** What pods reading the Secrets should wait for. */
   readonly dependsOn: pulumi.Resource[];
   /** Stack outputs (no credentials). */
@@ -86,10 +89,33 @@ export function composeData(config: PlatformConfig, deps: DataPlaneDeps): DataPl
     { dependsOn: [deps.namespace] },
   );
 
+  const cacheUsers = usersOf(config.services, "cache");
+  const cache =
+    cacheUsers.length === 0
+      ? undefined
+      : new Cache(
+          "cache",
+          {
+            replicationGroupId: cacheReplicationGroupId(stack),
+            vpcId: config.network.vpcId,
+            subnetIds: config.network.privateSubnetIds,
+            clientSecurityGroupIds,
+            engineVersion: config.cache.engineVersion,
+            nodeType: config.cache.nodeType,
+            nodes: config.cache.nodes,
+            // The Secret's name and key are the component's defaults, which DATA_STORES.cache reads.
+            connectionSecret: { provider: deps.provider, namespace },
+            protect,
+            tags,
+          },
+          { dependsOn: [deps.namespace] },
+        );
+
   return {
     broker,
     database,
-    dependsOn: [broker, database],
+    cache,
+    dependsOn: [broker, database, ...(cache ? [cache] : [])],
     outputs: {
       brokerEndpoint: broker.endpoint,
       databaseAddress: database.address,

@@ -14,6 +14,8 @@ const UNIQUE_NAMES: Readonly<Record<string, string>> = {
   "aws:rds/subnetGroup:SubnetGroup": "name",
   "aws:rds/instance:Instance": "identifier",
   "aws:mq/broker:Broker": "brokerName",
+  "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+  "aws:elasticache/subnetGroup:SubnetGroup": "name",
   "aws:iam/role:Role": "name",
   "aws:iam/policy:Policy": "name",
 };
@@ -59,6 +61,10 @@ describe("fixed names under replacement, in every fixture stack", () => {
           "aws-load-balancer-controller-irsa: auto",
           "broker-sg: fixed, delete before replace",
           "broker: fixed, delete before replace",
+          // The gateway's rate-limit cache: its id is fixed (and ForceNew), the rest Pulumi-named.
+          "cache: fixed, delete before replace",
+          `cache-sg: prefix ${identifier}-cache-`,
+          "cache-subnets: auto",
           `database-params: prefix ${identifier}-postgres17-`,
           `database-sg: prefix ${identifier}-postgres-`,
           "database-subnets: fixed, delete before replace",

@@ -99,7 +99,7 @@ describe("each service of each fixture stack", () => {
       valueFrom: { secretKeyRef: { name, key, optional: false } },
     });
     expect(rows).toEqual([
-      ["gateway", [], undefined],
+      ["gateway", [secretRef("causeway-cache", "RATE_LIMIT_REDIS_URL")], undefined],
       [
         "orders",
         [secretRef("causeway-broker", "AMQP_URL"), secretRef("orders-database", "DATABASE_URL")],
@@ -114,7 +114,62 @@ describe("each service of each fixture stack", () => {
     // The rows cover every user of each store the fixture graph declares.
     expect(usersOf(services, "database")).toEqual(["orders", "payments"]);
     expect(usersOf(services, "broker")).toEqual(["orders", "payments"]);
+    expect(usersOf(services, "cache")).toEqual(["gateway"]);
   });
+
+  it.each([
+    ["dev", 1, false],
+    ["staging", 2, true],
+    ["prod", 2, true],
+  ] as const)(
+    "%s: the gateway's rate limiter shares one Valkey cache (%i nodes, Multi-AZ %s), reached only by it, over TLS",
+    async (stack, nodes, multiAz) => {
+      const p = await plan(stack);
+      const rg = p.get("aws:elasticache/replicationGroup:ReplicationGroup", "cache").inputs;
+      expect(rg).toMatchObject({
+        replicationGroupId: `causeway-${stack}`,
+        engine: "valkey",
+        numCacheClusters: nodes,
+        multiAzEnabled: multiAz,
+        automaticFailoverEnabled: multiAz,
+        transitEncryptionEnabled: true,
+        atRestEncryptionEnabled: true,
+        port: 6379,
+      });
+      // Its security group admits the cluster security group only, on 6379.
+      const ingress = p
+        .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.name.startsWith("cache-"));
+      expect(ingress.map((r) => [r.name, r.inputs["fromPort"], r.inputs["toPort"]])).toEqual([
+        ["cache-valkey-from-cluster", 6379, 6379],
+      ]);
+      // The gateway's NetworkPolicy lets it out to the private subnets on 6379; no other
+      // service's does, and Envoy lets the TLS connection bypass the mesh.
+      const config = fixtureConfig(stack);
+      for (const name of servicesOf(stack)) {
+        const egress = (
+          p.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs["spec"] as {
+            egress: { to: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[];
+          }
+        ).egress.filter((e) => e.ports.some((port) => port.port === 6379));
+        if (name === "gateway") {
+          expect(egress).toEqual([
+            {
+              to: config.network.privateSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+              ports: [{ protocol: "TCP", port: 6379 }],
+            },
+          ]);
+          expect(
+            deployment(p, name).template.metadata.annotations[
+              "consul.hashicorp.com/transparent-proxy-exclude-outbound-ports"
+            ],
+          ).toBe("6379");
+        } else {
+          expect(egress, name).toEqual([]);
+        }
+      }
+    },
+  );
 
   it("dev builds each image from services/Dockerfile for arm64 with a content tag, unless the stack pins one", async () => {
     const digest = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/causeway/orders@sha256:${"c".repeat(64)}`;
@@ -126,7 +181,8 @@ describe("each service of each fixture stack", () => {
     const build = p.get("docker:index/image:Image", "payments").inputs["build"];
     expect(build).toEqual({
       context: ".",
-      dockerfile: "services/Dockerfile",
+      // Its own context: the recipe beside an ignore file that admits only its COPY sources.
+      dockerfile: ".causeway/images/payments.Dockerfile",
       platform: "linux/arm64",
       args: {
         SERVICE: "payments",
@@ -254,18 +310,41 @@ describe("autoscaling with the mesh (staging, prod)", () => {
     },
   );
 
+  it.each(["staging", "prod"] as const)(
+    "%s: the injected sidecar gets CPU and memory requests through the injector's annotations",
+    async (stack) => {
+      const p = await plan(stack);
+      for (const hpa of p.byType(HPA)) {
+        const annotations = deployment(p, hpa.name).template.metadata.annotations;
+        expect(annotations).toMatchObject({
+          [INJECT]: "true",
+          [SIDECAR_CPU_REQUEST]: "100m",
+          "consul.hashicorp.com/sidecar-proxy-memory-request": "100Mi",
+          "consul.hashicorp.com/sidecar-proxy-memory-limit": "256Mi",
+        });
+      }
+    },
+  );
+
   it("the check finds a pod-wide CPU metric on a meshed pod whose sidecar has no request", async () => {
     const p = await plan("prod");
     const hpa = p.byType(HPA)[0]!;
     const spec = hpa.inputs["spec"] as { metrics: Metric[] };
+    const annotations = deployment(p, hpa.name).template.metadata.annotations;
     const original = spec.metrics;
+    const request = annotations[SIDECAR_CPU_REQUEST];
     try {
       spec.metrics = [{ type: "Resource", resource: { name: "cpu" } }];
+      // With the sidecar's request, even a pod-wide metric could be computed...
+      expect(unscalable("prod", p)).toEqual([]);
+      // ...and without it, it could not.
+      delete annotations[SIDECAR_CPU_REQUEST];
       expect(unscalable("prod", p)).toEqual([
         `prod/${hpa.name}: the injected sidecar has no CPU request`,
       ]);
     } finally {
       spec.metrics = original;
+      annotations[SIDECAR_CPU_REQUEST] = request!;
     }
   });
 });

@@ -10,6 +10,7 @@ import {
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { callersOf, type PlatformConfig, type ServiceConfig } from "../config";
+import { metricsScraperOf } from "../config/sections/metrics";
 import { serviceEnvSecretName } from "../config/sections/services";
 import { dataStoresOf } from "./data-stores";
 import { promotedImages } from "./images";
@@ -108,6 +109,7 @@ export function nodeServiceArgs(
     // The load balancer's own sources: no second list of CIDRs to keep in step.
     ...(s.expose && loadBalancer && { expose: { loadBalancer } }),
     egressCidrs,
+    metricsScraper: metricsScraperOf(config.metrics),
     ...(mesh && {
       meshInboundPort: mesh.inboundPort,
       meshControlPlane: {
@@ -171,7 +173,11 @@ export function composeServices(
         : promoted
           ? { pinned: promoted(name) }
           : {
-              build: { tag: serviceImageTag(name, { platform }, REPO_ROOT), platform },
+              build: {
+                tag: serviceImageTag(name, { platform }, REPO_ROOT),
+                platform,
+                contextDir: REPO_ROOT,
+              },
               pullAccountIds: config.images.pullAccountIds,
             },
     );

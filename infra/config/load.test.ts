@@ -57,7 +57,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
       "causeway:servces": { gateway: {} },
     });
     expect(problems(raw)).toEqual([
-      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:images',
+      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:cache, causeway:images, causeway:metrics',
       'causeway:environment: must be one of dev, staging, prod (found "qa")',
     ]);
   });
@@ -72,7 +72,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
   it("suggests the nearest key for a typo inside a section", () => {
     const raw = rawFixtureConfig("dev", { "causeway:services": { orders: { replcas: 2 } } });
     expect(problems(raw)).toEqual([
-      'causeway:services.orders: unknown key "replcas" (did you mean "replicas"?); valid keys: port, replicas, autoscaling, resources, env, secretEnv, upstreams, expose, database, broker, image',
+      'causeway:services.orders: unknown key "replcas" (did you mean "replicas"?); valid keys: port, replicas, autoscaling, resources, env, secretEnv, upstreams, expose, database, broker, cache, image',
     ]);
   });
 
@@ -269,7 +269,9 @@ describe("PlatformConfig", () => {
       "edge",
       "broker",
       "database",
+      "cache",
       "images",
+      "metrics",
     ]);
   });
 });

@@ -154,6 +154,69 @@ describe("replayed changes on the fixture stacks", { timeout: 120_000 }, () => {
     expect(d.danger.map((f) => [f.class, f.name])).toContainEqual(["downtime", "orders"]);
   });
 
+  it("a stack that built its images switches to promotion: each repository's deletion is refused while it holds images, unless retained", async () => {
+    const base = await plans("dev");
+    const head = await planFixture("dev", {
+      "causeway:images": { promoteFrom: "fixture/causeway/builder" },
+    });
+    const d = diffPlans(base, head);
+    const repos = base.resources.filter((r) => r.type === "aws:ecr/repository:Repository");
+    expect(repos.length).toBeGreaterThan(0);
+    const deleted = d.changes.filter(
+      (c) => c.type === "aws:ecr/repository:Repository" && c.kind === "delete",
+    );
+    expect(deleted.map((c) => c.name).sort()).toEqual(repos.map((r) => r.name).sort());
+    // No image build is left in the promoted stack.
+    expect(head.resources.filter((r) => r.type === "docker:index/image:Image")).toEqual([]);
+    for (const repo of repos) {
+      const flags = failing(d).filter((f) => f.urn === repo.urn);
+      if (repo.retainOnDelete || repo.inputs["forceDelete"] === true) {
+        expect(flags, repo.name).toEqual([]);
+      } else {
+        expect(
+          flags.map((f) => f.message),
+          repo.name,
+        ).toEqual([
+          `this deploy would fail: the image repository causeway/${repo.name} is deleted without forceDelete, and ECR refuses to delete a repository that still holds images (RepositoryNotEmptyException): the deploy stops at the delete, after the rest ran [https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html]. Fix: to keep the images (the digests other stacks run), drop the repository from the state instead of deleting it: set retainOnDelete on it for one deploy, or run \`pulumi state delete '${repo.urn}'\` before this deploy; to delete the images too, set forceDelete: true in a deploy before this one`,
+        ]);
+      }
+    }
+    // Retained, the same deletion only leaves the repository (and its images) behind.
+    const retained: Plan = {
+      ...base,
+      resources: base.resources.map((r) =>
+        r.type === "aws:ecr/repository:Repository" ? { ...r, retainOnDelete: true } : r,
+      ),
+    };
+    expect(
+      failing(diffPlans(retained, head)).filter((f) => f.type === "aws:ecr/repository:Repository"),
+    ).toEqual([]);
+  });
+
+  it("the Consul servers' storage class changes: the Helm upgrade is refused (immutable volumeClaimTemplates)", async () => {
+    const base = await plans("prod");
+    const head = await planFixture("prod", { "causeway:consul": { storageClass: "gp3-other" } });
+    const d = diffPlans(base, head);
+    const release = one(head, "kubernetes:helm.sh/v3:Release", "consul-chart");
+    const change = d.changes.find((c) => c.urn === release.urn);
+    expect(change).toMatchObject({ kind: "update" });
+    expect(change!.properties.map((p) => p.path)).toContain("values.server.storageClass");
+    expect(
+      failing(d)
+        .filter((f) => f.urn === release.urn)
+        .map((f) => f.message),
+    ).toEqual([
+      expect.stringMatching(
+        /^this deploy would fail: the Consul release's values\.server\.storageClass changes: the chart renders it into the server StatefulSet's volumeClaimTemplates, .* so the Helm upgrade fails \[https:\/\/github\.com\/kubernetes\/kubernetes\/blob\/v1\.32\.2\/pkg\/apis\/apps\/validation\/validation\.go \(ValidateStatefulSetUpdate\)\]\. Fix: before this deploy, delete only the server StatefulSet, keeping its pods and volumes \(kubectl .* --cascade=orphan\)/,
+      ),
+    ]);
+    // An unrelated Consul change (the server resources) is a plain update.
+    const resized = await planFixture("prod", {
+      "causeway:consul": { resources: { memory: "2Gi", memoryLimit: "2Gi" } },
+    });
+    expect(failing(diffPlans(base, resized))).toEqual([]);
+  });
+
   describe("a file under services/contracts changes", () => {
     let context: string;
     beforeAll(() => {

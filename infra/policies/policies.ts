@@ -2,7 +2,7 @@ import type { PackDefinition, Policy } from "./evaluate";
 import { albPolicies } from "./rules/alb";
 import { clusterPolicies } from "./rules/cluster";
 import { consulPolicies } from "./rules/consul";
-import { mqPolicies, rdsPolicies } from "./rules/data-stores";
+import { cachePolicies, mqPolicies, rdsPolicies } from "./rules/data-stores";
 import { kubernetesPodPolicies } from "./rules/kubernetes-pods";
 import { kubernetesWorkloadPolicies } from "./rules/kubernetes-workloads";
 import { securityGroupPolicies } from "./rules/security-groups";
@@ -13,6 +13,7 @@ export const policies: readonly Policy[] = [
   ...securityGroupPolicies,
   ...mqPolicies,
   ...rdsPolicies,
+  ...cachePolicies,
   ...kubernetesPodPolicies,
   ...kubernetesWorkloadPolicies,
   ...consulPolicies,

@@ -15,6 +15,7 @@ const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const BROKER = "aws:mq/broker:Broker";
 const DB = "aws:rds/instance:Instance";
+const CACHE = "aws:elasticache/replicationGroup:ReplicationGroup";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
@@ -84,6 +85,16 @@ const broker = (p: Props = {}) =>
     publiclyAccessible: false,
     autoMinorVersionUpgrade: true,
     logs: { general: true },
+    ...p,
+  });
+const cache = (p: Props = {}) =>
+  r(CACHE, "cache", {
+    engine: "valkey",
+    transitEncryptionEnabled: true,
+    transitEncryptionMode: "required",
+    atRestEncryptionEnabled: true,
+    automaticFailoverEnabled: true,
+    multiAzEnabled: true,
     ...p,
   });
 const db = (p: Props = {}) =>
@@ -319,6 +330,19 @@ const cases: Record<string, Case> = {
     fail: [broker({ autoMinorVersionUpgrade: false })],
     message: "autoMinorVersionUpgrade must be true",
   },
+  "cache-encrypted-staging-prod": {
+    stack: "staging",
+    pass: [cache()],
+    fail: [cache({ transitEncryptionEnabled: false, atRestEncryptionEnabled: false })],
+    message:
+      "transitEncryptionEnabled must be true; atRestEncryptionEnabled must be true in staging and production",
+  },
+  "cache-multi-az-prod": {
+    stack: "prod",
+    pass: [cache()],
+    fail: [cache({ multiAzEnabled: false })],
+    message: "automaticFailoverEnabled and multiAzEnabled must be true in production",
+  },
   "rds-storage-encrypted": {
     pass: [db()],
     fail: [db({ storageEncrypted: false })],
@@ -553,6 +577,12 @@ describe("policy pack", () => {
       expect(found).toHaveLength(1);
       expect(found[0]!.startsWith(c.message)).toBe(true);
     });
+  });
+
+  it("holds staging and prod caches to encryption, and not dev's", async () => {
+    const fail = cases["cache-encrypted-staging-prod"]!.fail;
+    expect(await violationsOf("cache-encrypted-staging-prod", fail, "dev")).toEqual([]);
+    expect(await violationsOf("cache-encrypted-staging-prod", fail, "prod")).toHaveLength(1);
   });
 
   it("applies production rules only to production stacks (configurable)", async () => {

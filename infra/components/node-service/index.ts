@@ -27,3 +27,9 @@ export {
   type TraceCollectorPeer,
 } from "./network-policy";
 export { imageRefProblem } from "./args";
+export {
+  SidecarAnnotation,
+  SidecarDefaults,
+  sidecarResourceAnnotations,
+  type SidecarResources,
+} from "./sidecar";

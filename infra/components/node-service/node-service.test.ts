@@ -292,8 +292,12 @@ describe("NodeService from another program, with plain args", () => {
     const d = plan.get("kubernetes:apps/v1:Deployment", "orders").inputs as {
       spec: { template: { metadata: { annotations: unknown } } };
     };
+    // Meshed: the injected sidecar gets requests (the defaults) through the injector's annotations.
     expect(d.spec.template.metadata.annotations).toEqual({
       "consul.hashicorp.com/connect-inject": "true",
+      "consul.hashicorp.com/sidecar-proxy-cpu-request": "100m",
+      "consul.hashicorp.com/sidecar-proxy-memory-request": "100Mi",
+      "consul.hashicorp.com/sidecar-proxy-memory-limit": "256Mi",
     });
     const np = plan.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "orders").inputs as {
       spec: { ingress: { ports: unknown }[]; egress: { to: unknown[]; ports: unknown }[] };
@@ -309,6 +313,40 @@ describe("NodeService from another program, with plain args", () => {
         { protocol: "TCP", port: 8502 },
       ],
     });
+  });
+
+  it("sizes the sidecar as asked; a given annotation wins; an unmeshed pod gets none", async () => {
+    const annotationsOf = async (extra: Parameters<typeof planOrders>[0]) =>
+      (
+        (await planOrders(extra)).get("kubernetes:apps/v1:Deployment", "orders").inputs as {
+          spec: { template: { metadata: { annotations: Record<string, string> } } };
+        }
+      ).spec.template.metadata.annotations;
+    expect(
+      await annotationsOf({
+        meshInboundPort: 20000,
+        meshSidecarResources: { cpu: "0.25", memoryLimit: "1Gi" },
+        podAnnotations: { "consul.hashicorp.com/sidecar-proxy-memory-request": "150Mi" },
+      }),
+    ).toEqual({
+      "consul.hashicorp.com/sidecar-proxy-cpu-request": "0.25",
+      "consul.hashicorp.com/sidecar-proxy-memory-request": "150Mi",
+      "consul.hashicorp.com/sidecar-proxy-memory-limit": "1Gi",
+    });
+    expect(await annotationsOf({ meshSidecarResources: { cpu: "1" } })).toEqual({});
+  });
+
+  it("rejects sidecar resources the injector would pass on to a pod Kubernetes refuses", async () => {
+    await expect(
+      planOrders({
+        meshInboundPort: 20000,
+        meshSidecarResources: { cpu: "0m", memory: "200Mi", memoryLimit: "100Mi" },
+      }),
+    ).rejects.toThrow(
+      'NodeService "orders": 2 invalid arguments:\n' +
+        '  - meshSidecarResources.cpu: must be a CPU quantity above zero, in millicores ("100m") or cores ("0.5") (found "0m")\n' +
+        '  - meshSidecarResources.memoryLimit: must be at least meshSidecarResources.memory (200Mi) (found "100Mi")',
+    );
   });
 
   it("admits the scraper on the service port and Envoy's merged metrics port, from the given selector only", async () => {

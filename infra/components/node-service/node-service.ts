@@ -18,6 +18,7 @@ import {
 import { HTTP_PORT_NAME, PodDefaults, podSpec } from "./pod";
 import { hpaSpec, ROLLING_UPDATE, scalingPlan } from "./scaling";
 import { ComponentArgsError } from "../shared/errors";
+import { SidecarDefaults, sidecarResourceAnnotations, sidecarResourceProblems } from "./sidecar";
 
 /** A Kubernetes Secret key to expose as an environment variable. */
 export interface SecretEnvRef {
@@ -133,6 +134,12 @@ export interface NodeServiceArgs {
    * NetworkPolicy then also admits callers, and allows upstreams, on it. Default: not meshed.
    */
   readonly meshInboundPort?: number;
+  /** Requests and memory limit of the injected mesh sidecar, via the Consul injector's pod annotations (`consul.hashicorp.com/sidecar-proxy-*`); meshed pods only; `podAnnotations` wins. Default cpu 100m, memory 100Mi (chart's advice), memoryLimit 256Mi. */
+  readonly meshSidecarResources?: {
+    readonly cpu?: string;
+    readonly memory?: string;
+    readonly memoryLimit?: string;
+  };
   /** The mesh control plane the sidecars reach (namespace; ports default `MESH_CONTROL_PLANE_PORTS`, 8501 and 8502). Default: none. */
   readonly meshControlPlane?: { readonly namespace: string; readonly ports?: readonly number[] };
   /** Pod template annotations (e.g. Consul connect-inject). Default {}. */
@@ -197,6 +204,10 @@ export class NodeService extends pulumi.ComponentResource {
       args.metricsScraper === false ? undefined : (args.metricsScraper ?? DEFAULT_METRICS_SCRAPER);
     const meshMetricsPort =
       args.meshInboundPort === undefined ? undefined : (args.meshMetricsPort ?? Ports.envoyMetrics);
+    const sidecar =
+      args.meshInboundPort === undefined
+        ? undefined
+        : { ...SidecarDefaults, ...args.meshSidecarResources };
     const egressCidrs = args.egressCidrs ?? {};
     const traceCollector = args.traceCollector && {
       namespaceLabels: args.traceCollector.namespaceLabels,
@@ -265,6 +276,7 @@ export class NodeService extends pulumi.ComponentResource {
       exposure: args.expose && { hasLoadBalancer: args.expose.loadBalancer?.targetSources != null },
       image: typeof args.image === "string" ? args.image : undefined,
     });
+    if (sidecar) problems.push(...sidecarResourceProblems(sidecar));
     if (problems.length > 0) {
       throw new ComponentArgsError("NodeService", name, problems, this);
     }
@@ -303,7 +315,14 @@ export class NodeService extends pulumi.ComponentResource {
           selector: { matchLabels: selector },
           strategy: { type: "RollingUpdate", rollingUpdate: { ...ROLLING_UPDATE } },
           template: {
-            metadata: { labels, annotations: args.podAnnotations ?? {} },
+            metadata: {
+              labels,
+              annotations: sidecar
+                ? pulumi
+                    .output(args.podAnnotations ?? {})
+                    .apply((given) => ({ ...sidecarResourceAnnotations(sidecar), ...given }))
+                : (args.podAnnotations ?? {}),
+            },
             spec: podSpec({
               service,
               image,

@@ -89,11 +89,17 @@ export function dockerBuildInputs(build: DockerBuildSpec): string[] {
 
 /** Every file Docker would send as the build context: all files, less `.dockerignore`'s. */
 export function contextFiles(context: string): string[] {
-  const ignoreFile = path.join(context, ".dockerignore");
-  const patterns = fs.existsSync(ignoreFile)
-    ? fs.readFileSync(ignoreFile, "utf8").split(/\r?\n/)
-    : [];
-  const ig = dockerignore({ ignorecase: false }).add(patterns);
+  return contextFilesExcept(context, ignorePatterns(path.join(context, ".dockerignore")));
+}
+
+/** The lines of an ignore file, or none when it does not exist. */
+export function ignorePatterns(file: string): string[] {
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split(/\r?\n/) : [];
+}
+
+/** Every file of `context` that the ignore `patterns` (dockerignore syntax) leave in. */
+export function contextFilesExcept(context: string, patterns: readonly string[]): string[] {
+  const ig = dockerignore({ ignorecase: false }).add([...patterns]);
   // A folder that .dockerignore excludes is walked anyway when an exception (`!pattern`) could
   // bring a file under it back; otherwise (node_modules, say) it is skipped whole.
   const exceptionRoots = patterns

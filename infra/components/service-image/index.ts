@@ -16,3 +16,11 @@ export {
   type DockerBuildSpec,
 } from "./build-inputs";
 export { parseDockerfile, type Instruction, type Stage } from "./dockerfile";
+export {
+  admitOnly,
+  ISOLATED_DIR,
+  isolateBuild,
+  isolatedDockerfile,
+  providerContextDigest,
+  providerContextFiles,
+} from "./isolate";

@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
 import { imageRefProblem } from "../node-service/args";
 import { LifecycleDefaults, lifecyclePolicy, lifecycleProblems } from "./lifecycle";
 import { ComponentArgsError } from "../shared/errors";
+import { isolateBuild } from "./isolate";
 import { imageContentTag } from "./tag";
 import { pullAccountProblems, pullPolicy } from "./pull-policy";
 
@@ -34,6 +36,18 @@ export interface ServiceImageBuild {
   readonly args?: Readonly<Record<string, string>>;
   /** Target platform: the nodes' architecture. Default "linux/arm64" (Graviton). */
   readonly platform?: string;
+  /**
+   * Give the image a build context of its own: its Dockerfile (the recipe, byte for byte) and a
+   * Dockerfile-specific ignore file that admits only the files its COPY instructions take, under
+   * `.causeway/images/` in the context. The provider's context digest then changes only when
+   * those files do, so an unchanged image is neither rebuilt nor pushed. Default true.
+   */
+  readonly isolate?: boolean;
+  /**
+   * Where `context` is read from, when it is relative to another directory than the working one
+   * (the offline plan runs from elsewhere; `pulumi up` runs from the project). Default: context.
+   */
+  readonly contextDir?: string;
 }
 
 export interface ServiceImageArgs {
@@ -128,7 +142,21 @@ export class ServiceImage extends pulumi.ComponentResource {
     }
 
     const build = args.build!;
-    const tag = build.tag ?? serviceImageTag(name, build);
+    const context = build.context ?? ServiceImageDefaults.context;
+    const recipe = build.dockerfile ?? ServiceImageDefaults.dockerfile;
+    const readFrom = build.contextDir ?? context;
+    const tag = build.tag ?? serviceImageTag(name, build, readFrom);
+    // The provider reads the Dockerfile relative to the working directory, like the context.
+    const dockerfile = path.posix.join(
+      context,
+      (build.isolate ?? true)
+        ? isolateBuild(name, {
+            context: readFrom,
+            dockerfile: recipe,
+            args: { SERVICE: name, ...build.args },
+          })
+        : recipe,
+    );
     const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts.dependsOn };
     this.repository = new aws.ecr.Repository(
       name,
@@ -174,8 +202,8 @@ export class ServiceImage extends pulumi.ComponentResource {
       {
         imageName: pulumi.interpolate`${this.repository.repositoryUrl}:${tag}`,
         build: {
-          context: build.context ?? ServiceImageDefaults.context,
-          dockerfile: build.dockerfile ?? ServiceImageDefaults.dockerfile,
+          context,
+          dockerfile,
           platform: build.platform ?? ServiceImageDefaults.platform,
           // VERSION also makes a new build visible in the preview, where the image name
           // (under a repository URL known only after apply) is not.

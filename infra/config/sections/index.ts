@@ -1,11 +1,13 @@
 import type { z } from "zod";
 import { brokerSection } from "./broker";
+import { cacheSection } from "./cache";
 import { clusterSection } from "./cluster";
 import { consulSection } from "./consul";
 import { databaseSection } from "./database";
 import { edgeSection } from "./edge";
 import { environmentSection } from "./environment";
 import { imagesSection } from "./images";
+import { metricsSection } from "./metrics";
 import { networkSection } from "./network";
 import type { Section } from "./section";
 import { servicesSection } from "./services";
@@ -22,7 +24,9 @@ export const sections = {
   edge: edgeSection,
   broker: brokerSection,
   database: databaseSection,
+  cache: cacheSection,
   images: imagesSection,
+  metrics: metricsSection,
 } satisfies Record<string, Section>;
 
 export type SectionKey = keyof typeof sections;

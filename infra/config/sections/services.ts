@@ -1,6 +1,7 @@
 import {
   DATABASE_SECRET_KEY,
   DEFAULT_SERVICE_PORT,
+  CACHE_DEFAULTS,
   MESSAGE_BROKER_DEFAULTS,
   upstreamEnvName,
 } from "@causeway/components";
@@ -135,6 +136,11 @@ export const serviceSchema = z.strictObject({
   /** Whether the service gets AMQP_URL (from Secret `causeway-broker`). */
   broker: z.boolean(),
   /**
+   * Whether the service gets RATE_LIMIT_REDIS_URL (from Secret `causeway-cache`): the shared
+   * Valkey cache (causeway:cache), e.g. for the gateway's rate limiter across replicas.
+   */
+  cache: z.boolean(),
+  /**
    * An existing image pinned by digest (promotion). Default: build services/Dockerfile for this
    * service and push it to the service's ECR repository.
    */
@@ -164,6 +170,7 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
     upstreams: [],
     database: false,
     broker: false,
+    cache: false,
   },
   staging: {
     port: DEFAULT_SERVICE_PORT,
@@ -175,6 +182,7 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
     upstreams: [],
     database: false,
     broker: false,
+    cache: false,
   },
   prod: {
     port: DEFAULT_SERVICE_PORT,
@@ -186,6 +194,7 @@ export const serviceTierDefaults: ByTier<Omit<ServiceConfig, "expose" | "image">
     upstreams: [],
     database: false,
     broker: false,
+    cache: false,
   },
 };
 
@@ -256,6 +265,7 @@ export function checkServices(services: ServicesConfig, { env }: CheckContext): 
       ...s.upstreams.map(upstreamEnvName),
       ...(s.database ? [DATABASE_SECRET_KEY] : []),
       ...(s.broker ? [MESSAGE_BROKER_DEFAULTS.connectionSecretKey] : []),
+      ...(s.cache ? [CACHE_DEFAULTS.connectionSecretKey] : []),
     ]);
     for (const key of Object.keys(s.secretEnv).sort()) {
       if (derived.has(key)) {
@@ -312,7 +322,7 @@ export const servicesSection = {
   schema: servicesSchema,
   required: true,
   description:
-    "The service graph: name -> { port, replicas, autoscaling, resources, env, secretEnv, upstreams, expose, database, broker, image }.",
+    "The service graph: name -> { port, replicas, autoscaling, resources, env, secretEnv, upstreams, expose, database, broker, cache, image }.",
   tierDefaults: serviceTierDefaults,
   withDefaults: (raw, env) =>
     isPlainObject(raw)

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-import { isProduction, tierConfigSchema } from "./common";
+import { environmentOf, isProduction, tierConfigSchema, type TierConfig } from "./common";
 
-/** Amazon MQ (RabbitMQ) and Amazon RDS (PostgreSQL) rules. */
+/** Amazon MQ (RabbitMQ), Amazon RDS (PostgreSQL) and ElastiCache rules. */
 
 const broker = aws.mq.Broker;
 const db = aws.rds.Instance;
@@ -104,6 +104,51 @@ export const rdsPolicies: ResourceValidationPolicy[] = [
     description: "The database takes minor engine upgrades automatically.",
     validateResource: validateResourceOfType(db, (d, _args, report) => {
       if (d.autoMinorVersionUpgrade === false) report("autoMinorVersionUpgrade must not be false");
+    }),
+  },
+];
+
+const cacheGroup = aws.elasticache.ReplicationGroup;
+
+/** True outside dev: staging and prod, and wherever the environment is unknown (secure default). */
+function beyondDev(args: { props?: unknown; getConfig<T extends object>(): T }): boolean {
+  const environment = environmentOf(args.props) ?? args.getConfig<TierConfig>().environment;
+  return environment !== "dev";
+}
+
+export const cachePolicies: ResourceValidationPolicy[] = [
+  {
+    // Source: checkov CKV_AWS_191 (ElastiCache replication group encrypted in transit with TLS)
+    // and CKV_AWS_29 (encrypted at rest); AWS Security Hub ElastiCache.4 and ElastiCache.5.
+    name: "cache-encrypted-staging-prod",
+    description:
+      "Staging and production caches are encrypted in transit (TLS required) and at rest.",
+    configSchema: tierConfigSchema,
+    validateResource: validateResourceOfType(cacheGroup, (g, args, report) => {
+      if (!beyondDev(args)) return;
+      const missing = [
+        g.transitEncryptionEnabled === true ? "" : "transitEncryptionEnabled must be true",
+        g.transitEncryptionMode === undefined || g.transitEncryptionMode === "required"
+          ? ""
+          : `transitEncryptionMode must be required (found ${g.transitEncryptionMode})`,
+        g.atRestEncryptionEnabled === true ? "" : "atRestEncryptionEnabled must be true",
+      ].filter(Boolean);
+      if (missing.length > 0) report(`${missing.join("; ")} in staging and production`);
+    }),
+  },
+  {
+    // Source: AWS Security Hub ElastiCache.3 (replication groups have automatic failover) and
+    // the ElastiCache User Guide, "Minimizing downtime with Multi-AZ".
+    name: "cache-multi-az-prod",
+    description: "Production caches are Multi-AZ with automatic failover.",
+    configSchema: tierConfigSchema,
+    validateResource: validateResourceOfType(cacheGroup, (g, args, report) => {
+      if (
+        isProduction(args) &&
+        (g.automaticFailoverEnabled !== true || g.multiAzEnabled !== true)
+      ) {
+        report("automaticFailoverEnabled and multiAzEnabled must be true in production");
+      }
     }),
   },
 ];

@@ -1,7 +1,13 @@
 import type { PlannedResource } from "../core/model";
 import { statefulKinds, storageChangePaths } from "./facts";
 import { inputAt, isUnknown } from "./facts/lookup";
-import type { StatefulKind, UniqueNameRule, UpgradeRule } from "./facts/types";
+import type {
+  DeletionRule,
+  StatefulKind,
+  StorageChangePath,
+  UniqueNameRule,
+  UpgradeRule,
+} from "./facts/types";
 import { pathCovers, type PropertyChange } from "./values";
 
 /** The stateful kind of `r` (see the facts tables), if it is one. */
@@ -14,10 +20,34 @@ export function storageChanges(
   r: PlannedResource,
   changes: readonly PropertyChange[],
 ): PropertyChange[] {
+  return storageChangeRules(r, changes).map(([c]) => c);
+}
+
+/** Each storage-changing property change of an update, with the rule that covers it. */
+export function storageChangeRules(
+  r: PlannedResource,
+  changes: readonly PropertyChange[],
+): [PropertyChange, StorageChangePath][] {
   const rules = storageChangePaths.filter(
     (p) => p.kind.type === r.type && (p.kind.matches?.(r) ?? true),
   );
-  return changes.filter((c) => rules.some((p) => pathCovers(p.property, c.segments)));
+  return changes.flatMap((c): [PropertyChange, StorageChangePath][] => {
+    const rule = rules.find((p) => pathCovers(p.property, c.segments));
+    return rule ? [[c, rule]] : [];
+  });
+}
+
+/** Why the cloud would refuse to delete `r` (as it is in the base plan), if it would. */
+export function deletionVerdicts(r: PlannedResource, rules: readonly DeletionRule[]): Verdict[] {
+  if (r.retainOnDelete) return [];
+  return rules
+    .filter((d) => typeMatches(d.type, r.type))
+    .flatMap((d) => {
+      const v = d.check(r);
+      return v
+        ? [{ class: "would-fail" as const, why: `${v.fail} [${d.source}]`, fix: v.fix }]
+        : [];
+    });
 }
 
 /** A verdict on one change: it would fail (with the fix), or it costs downtime. */

@@ -328,8 +328,14 @@ describe("diffPlans", () => {
       });
     const d = diffPlans(plan([consul("10Gi")]), plan([consul("20Gi")]), rules);
     expect(d.summary.update).toBe(1);
-    expect(d.danger.map((f) => f.message)).toEqual([
-      "changes the Consul release's server storage (values.server.storage): StatefulSet volumeClaimTemplates are immutable, so the servers and their volumes must be recreated",
+    // The Helm upgrade is refused (immutable volumeClaimTemplates): a would-fail flag with the fix.
+    expect(d.danger.map((f) => [f.class, f.message])).toEqual([
+      [
+        "would-fail",
+        expect.stringMatching(
+          /^this deploy would fail: the Consul release's values\.server\.storage changes: the chart renders it into the server StatefulSet's volumeClaimTemplates, .*\. Fix: before this deploy, delete only the server StatefulSet, keeping its pods and volumes/,
+        ),
+      ],
     ]);
   });
 

@@ -1,15 +1,21 @@
 import type { Plan, PlannedResource, PolicyReport } from "../core/model";
 import { aliasUrns, normalizeUrn } from "./aliases";
 import {
+  deletionVerdicts,
   statefulKindOf,
-  storageChanges,
+  storageChangeRules,
   uniqueNameVerdicts,
   upgradeVerdicts,
   type Verdict,
 } from "./danger";
-import { replacementRules as defaultRules, uniqueNameRules, upgradeRules } from "./facts";
+import {
+  deletionRules,
+  replacementRules as defaultRules,
+  uniqueNameRules,
+  upgradeRules,
+} from "./facts";
 import { referencedUrns } from "./facts/lookup";
-import type { ReplacementRule, UniqueNameRule, UpgradeRule } from "./facts/types";
+import type { DeletionRule, ReplacementRule, UniqueNameRule, UpgradeRule } from "./facts/types";
 import {
   diffValues,
   formatPath,
@@ -100,9 +106,15 @@ export interface DangerFlag {
 export interface DangerFacts {
   readonly uniqueNames: readonly UniqueNameRule[];
   readonly upgrades: readonly UpgradeRule[];
+  /** Deletions the cloud refuses. Default: the facts tables'. */
+  readonly deletions?: readonly DeletionRule[];
 }
 
-const defaultDangerFacts: DangerFacts = { uniqueNames: uniqueNameRules, upgrades: upgradeRules };
+const defaultDangerFacts: DangerFacts = {
+  uniqueNames: uniqueNameRules,
+  upgrades: upgradeRules,
+  deletions: deletionRules,
+};
 
 export interface DiffSummary {
   readonly create: number;
@@ -449,14 +461,28 @@ function dangerOf(
     flag("data-loss", `replaces the ${kind.label} (${paths} changed): loses ${kind.loss}`);
   }
   if (kind && c.kind === "update") {
-    const storage = storageChanges(r, c.properties);
-    if (storage.length > 0) {
+    const storage = storageChangeRules(r, c.properties);
+    const paths = (list: typeof storage) => list.map(([s]) => s.path).join(", ");
+    const costly = storage.filter(([, rule]) => !rule.refused);
+    if (costly.length > 0) {
       flag(
         "data-loss",
-        `changes the ${kind.label}'s server storage (${storage.map((s) => s.path).join(", ")}): ` +
+        `changes the ${kind.label}'s server storage (${paths(costly)}): ` +
           "StatefulSet volumeClaimTemplates are immutable, so the servers and their volumes must be recreated",
       );
     }
+    const refused = storage.filter(([, rule]) => rule.refused);
+    for (const rule of new Set(refused.map(([, r]) => r.refused!))) {
+      const which = paths(refused.filter(([, r]) => r.refused === rule));
+      verdict({
+        class: "would-fail",
+        why: `the ${kind.label}'s ${which} changes: ${rule.why} [${rule.source}]`,
+        fix: rule.fix,
+      });
+    }
+  }
+  if (c.kind === "delete") {
+    for (const v of deletionVerdicts(r, facts.deletions ?? deletionRules)) verdict(v);
   }
   for (const e of c.applyErrors) {
     verdict({

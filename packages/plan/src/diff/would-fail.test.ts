@@ -238,6 +238,27 @@ describe("other rules", () => {
     expect(diff([image("src-1", "a")], [image("src-2", "b")]).danger).toEqual([]);
   });
 
+  it("deleting an ECR repository without forceDelete would fail; retained or forced, it would not", () => {
+    const repo = (inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}) =>
+      res("aws:ecr/repository:Repository", "orders", { name: "causeway/orders", ...inputs }, extra);
+    const refused = failing(diff([repo({ forceDelete: false })], []));
+    expect(refused.map((f) => [f.kind, f.message.split(" Fix: ")[0]])).toEqual([
+      [
+        "delete",
+        "this deploy would fail: the image repository causeway/orders is deleted without forceDelete, and ECR refuses to delete a repository that still holds images (RepositoryNotEmptyException): the deploy stops at the delete, after the rest ran [https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html].",
+      ],
+    ]);
+    expect(refused[0]!.message).toContain("pulumi state delete");
+    // Unset forceDelete is false (the provider's default).
+    expect(failing(diff([repo({})], []))).toHaveLength(1);
+    expect(failing(diff([repo({ forceDelete: true })], []))).toEqual([]);
+    expect(failing(diff([repo({}, { retainOnDelete: true })], []))).toEqual([]);
+    // An update of the repository is no deletion.
+    expect(failing(diff([repo({ forceDelete: false })], [repo({ forceDelete: true })]))).toEqual(
+      [],
+    );
+  });
+
   it("deleting a protected resource would fail; updating it is only flagged", () => {
     const q = (size: number) => res("aws:s3/bucket:Bucket", "logs", { size }, { protect: true });
     expect(failing(diff([q(1)], []))[0]!.message).toMatch(

@@ -1,5 +1,6 @@
 import { isUnknown, inputAt } from "./lookup";
 import { replaces, TF } from "./replaces";
+import type { PlannedResource } from "../../core/model";
 import type { FactsTable, UpgradeContext, UpgradeVerdict } from "./types";
 
 const ECR_REPOSITORY = `${TF}/ecr/repository.go`;
@@ -11,6 +12,28 @@ const ECR_POLICY = `${TF}/ecr/repository_policy.go`;
  */
 const ECR_IMMUTABLE =
   "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html";
+
+/**
+ * DeleteRepository refuses a repository that still holds images unless `force` is set
+ * (RepositoryNotEmptyException); the AWS provider passes `force` only when the resource's
+ * forceDelete is true (ECR API Reference, DeleteRepository; terraform-provider-aws
+ * internal/service/ecr/repository.go, resourceRepositoryDelete).
+ */
+const ECR_DELETE =
+  "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html";
+
+/** A repository deleted without forceDelete: ECR refuses it while it holds any image. */
+export function nonEmptyRepositoryDeletion(
+  r: PlannedResource,
+): { fail: string; fix: string } | undefined {
+  if (r.inputs["forceDelete"] === true) return undefined;
+  const name = inputAt(r.inputs, "name");
+  const repo = typeof name === "string" && !isUnknown(name) ? `${name} ` : "";
+  return {
+    fail: `the image repository ${repo}is deleted without forceDelete, and ECR refuses to delete a repository that still holds images (RepositoryNotEmptyException): the deploy stops at the delete, after the rest ran`,
+    fix: `to keep the images (the digests other stacks run), drop the repository from the state instead of deleting it: set retainOnDelete on it for one deploy, or run \`pulumi state delete '${r.urn}'\` before this deploy; to delete the images too, set forceDelete: true in a deploy before this one`,
+  };
+}
 
 /** The tag an image resource pushes: from its image name, else its VERSION build arg. */
 function pushedTag(inputs: Record<string, unknown>): string | undefined {
@@ -62,6 +85,13 @@ export const containerFacts: FactsTable = {
       scope: "in the registry (account and Region)",
       refusal: "RepositoryAlreadyExistsException",
       source: "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html",
+    },
+  ],
+  deletions: [
+    {
+      type: "aws:ecr/repository:Repository",
+      source: ECR_DELETE,
+      check: nonEmptyRepositoryDeletion,
     },
   ],
   upgrades: [

@@ -17,8 +17,9 @@ describe("facts tables", () => {
       "AWS WAF",
       "AWS IAM",
       "Container images",
+      "ElastiCache",
     ]);
-    expect(replacementRules).toHaveLength(98);
+    expect(replacementRules).toHaveLength(110);
     for (const r of replacementRules) {
       expect(r.source.length, `${r.type} ${r.property}`).toBeGreaterThan(10);
       expect(["replace", "apply-error"]).toContain(r.effect);
@@ -55,6 +56,7 @@ describe("facts tables", () => {
   it("list each stateful type once, and storage changes only for stateful kinds", () => {
     expect(statefulKinds.map((k) => k.type).sort()).toEqual([
       "aws:ecr/repository:Repository",
+      "aws:elasticache/replicationGroup:ReplicationGroup",
       "aws:lb/loadBalancer:LoadBalancer",
       "aws:mq/broker:Broker",
       "aws:rds/cluster:Cluster",

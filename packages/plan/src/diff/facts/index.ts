@@ -1,6 +1,7 @@
 import { acmFacts } from "./acm";
 import { amazonMqFacts } from "./amazon-mq";
 import { containerFacts } from "./containers";
+import { elastiCacheFacts } from "./elasticache";
 import { iamFacts } from "./iam";
 import { kubernetesFacts } from "./kubernetes";
 import { loadBalancingFacts } from "./load-balancing";
@@ -9,6 +10,7 @@ import { route53Facts } from "./route53";
 import { s3Facts } from "./s3";
 import { securityGroupFacts } from "./security-groups";
 import type {
+  DeletionRule,
   FactsTable,
   ReplacementRule,
   StatefulKind,
@@ -34,6 +36,7 @@ export const factsTables: readonly FactsTable[] = [
   wafv2Facts,
   iamFacts,
   containerFacts,
+  elastiCacheFacts,
 ];
 
 /**
@@ -59,3 +62,6 @@ export const uniqueNameRules: readonly UniqueNameRule[] = factsTables.flatMap(
 
 /** In-place version changes the cloud refuses, or takes with downtime. */
 export const upgradeRules: readonly UpgradeRule[] = factsTables.flatMap((t) => t.upgrades ?? []);
+
+/** Deletions the cloud refuses. */
+export const deletionRules: readonly DeletionRule[] = factsTables.flatMap((t) => t.deletions ?? []);

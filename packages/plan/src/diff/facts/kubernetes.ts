@@ -201,6 +201,20 @@ const consulChart: StatefulKind = {
   matches: isConsul,
 };
 
+/**
+ * Why the Helm upgrade of a Consul release fails when the server storage changes, and the way
+ * through. The API server validates a StatefulSet update with ValidateStatefulSetUpdate, which
+ * allows changes to replicas, ordinals, template, updateStrategy, revisionHistoryLimit,
+ * persistentVolumeClaimRetentionPolicy and minReadySeconds only ("spec: Forbidden: updates to
+ * statefulset spec for fields other than ... are forbidden").
+ */
+const CONSUL_SERVER_STORAGE_REFUSED = {
+  why: "the chart renders it into the server StatefulSet's volumeClaimTemplates, and the API server refuses any update of a StatefulSet's spec but replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds (StatefulSet.apps is invalid: spec: Forbidden), so the Helm upgrade fails",
+  fix: "before this deploy, delete only the server StatefulSet, keeping its pods and volumes (kubectl -n <release namespace> delete statefulset <release name>-server --cascade=orphan); the deploy then re-creates it with the new template and adopts the running servers. Existing volumes keep their old class and size: move one server at a time to a new volume (delete its PVC and pod, wait until it has rejoined the Raft quorum), never two at once",
+  source:
+    "https://github.com/kubernetes/kubernetes/blob/v1.32.2/pkg/apis/apps/validation/validation.go (ValidateStatefulSetUpdate)",
+} as const;
+
 /** Kubernetes objects and Helm releases. */
 export const kubernetesFacts: FactsTable = {
   family: "Kubernetes",
@@ -264,13 +278,14 @@ export const kubernetesFacts: FactsTable = {
   /**
    * Updates that recreate stateful storage although the resource itself is only updated: the
    * Consul chart's server storage values feed the server StatefulSet's volumeClaimTemplates,
-   * which Kubernetes does not let an update change.
+   * which Kubernetes does not let an update change, so the Helm upgrade is refused.
    * Source: https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations
    */
-  storageChanges: [
-    { kind: consulRelease, property: "values.server.storage" },
-    { kind: consulRelease, property: "values.server.storageClass" },
-    { kind: consulChart, property: "values.server.storage" },
-    { kind: consulChart, property: "values.server.storageClass" },
-  ],
+  storageChanges: [consulRelease, consulChart].flatMap((kind) =>
+    ["values.server.storage", "values.server.storageClass"].map((property) => ({
+      kind,
+      property,
+      refused: CONSUL_SERVER_STORAGE_REFUSED,
+    })),
+  ),
 };

@@ -43,6 +43,24 @@ export interface StatefulKind {
 export interface StorageChangePath {
   readonly kind: StatefulKind;
   readonly property: string;
+  /**
+   * Set when the update itself is refused (not just costly): why, the fix, and the source. The
+   * diff then flags it would-fail instead of data-loss.
+   */
+  readonly refused?: { readonly why: string; readonly fix: string; readonly source: string };
+}
+
+/**
+ * A deletion the cloud refuses (e.g. a non-empty ECR repository without forceDelete): the
+ * delete step of `pulumi up` fails, after the rest of the update ran.
+ */
+export interface DeletionRule {
+  readonly type: string;
+  readonly source: string;
+  /** The refusal for this resource, as it is in the base plan; undefined when it is deleted. */
+  readonly check: (
+    r: PlannedResource,
+  ) => { readonly fail: string; readonly fix: string } | undefined;
 }
 
 /** Everything the diff knows about one family of resource types. */
@@ -56,6 +74,8 @@ export interface FactsTable {
   readonly uniqueNames?: readonly UniqueNameRule[];
   /** In-place version changes the cloud refuses, or takes with downtime. */
   readonly upgrades?: readonly UpgradeRule[];
+  /** Deletions the cloud refuses. */
+  readonly deletions?: readonly DeletionRule[];
 }
 
 /**
