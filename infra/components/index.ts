@@ -11,3 +11,4 @@ export * from "./message-broker";
 export * from "./database";
 export * from "./network";
 export * from "./cluster";
+export * from "./observability";
