@@ -13,6 +13,7 @@ import { callersOf, type PlatformConfig, type ServiceConfig } from "../config";
 import { serviceEnvSecretName } from "../config/sections/services";
 import { dataStoresOf } from "./data-stores";
 import { promotedImages } from "./images";
+import { observabilityServiceArgs } from "./observability";
 
 /**
  * The repository root, read for the content tag. The build itself uses context "." because
@@ -73,7 +74,8 @@ export function nodeServiceArgs(
   }
   const secretEnv: Record<string, SecretEnvRef> = {};
   const egressCidrs: Record<string, { cidrs: string[]; ports: number[] }> = {};
-  const env: Record<string, string> = { ...s.env };
+  const observed = observabilityServiceArgs(config);
+  const env: Record<string, string> = { ...observed.env, ...s.env };
   // secretEnv: a reference to an existing Secret as is; a secure: value from the service's own
   // Secret <service>-env (see serviceEnvSecret), never from plaintext env.
   for (const [key, value] of Object.entries(s.secretEnv)) {
@@ -108,6 +110,7 @@ export function nodeServiceArgs(
     // The load balancer's own sources: no second list of CIDRs to keep in step.
     ...(s.expose && loadBalancer && { expose: { loadBalancer } }),
     egressCidrs,
+    ...(observed.metricsScraper && { metricsScraper: observed.metricsScraper }),
     ...(mesh && {
       meshInboundPort: mesh.inboundPort,
       meshControlPlane: {

@@ -6,7 +6,6 @@ import { isDns1123Label } from "../shared/validators";
 import type { AlarmTargets, AlarmThresholds } from "./alarms";
 import type { ScrapeTarget } from "./collector-config";
 
-
 /** Defaults of `ObservabilityArgs`, named in the docs. */
 export const OBSERVABILITY_DEFAULTS = {
   collectorReplicas: 1,
@@ -56,8 +55,14 @@ export interface ObservabilityArgs {
     /** aws-for-fluent-bit chart version. Default `FLUENT_BIT_CHART.version`. */
     readonly chartVersion?: string;
   };
-  /** What the alarms and the dashboard watch. Default: nothing beyond the services. */
-  readonly targets?: AlarmTargets;
+  /**
+   * What the alarms and the dashboard watch. `pendingOrders.service` names the service exporting
+   * `orders_pending_oldest_age_seconds` (read from the collector's CloudWatch namespace). Default:
+   * nothing beyond the services.
+   */
+  readonly targets?: Omit<AlarmTargets, "pendingOrders"> & {
+    readonly pendingOrders?: { readonly service: string };
+  };
   /**
    * Alarms to one KMS-encrypted SNS topic (CloudWatch alarms, and AMP's alert manager for pod
    * restarts when the collector runs). Default: none.

@@ -45,9 +45,12 @@ export const FLUENT_BIT_CHART = {
   version: "0.2.1",
 } as const;
 
-/** Fluent Bit's namespace and service account (the IRSA subject). */
+/**
+ * Fluent Bit's namespace and service account (the IRSA subject): kube-system, the chart's
+ * documented install namespace (aws/eks-charts stable/aws-for-fluent-bit/README.md).
+ */
 export const FLUENT_BIT_SERVICE_ACCOUNT = {
-  namespace: "amazon-cloudwatch",
+  namespace: "kube-system",
   name: "aws-for-fluent-bit",
 } as const;
 

@@ -356,21 +356,8 @@ export class Observability extends pulumi.ComponentResource {
         FLUENT_BIT_SERVICE_ACCOUNT,
         this.logGroup.arn.apply((arn) => JSON.stringify(fluentBitPolicy(bareLogGroupArn(arn)))),
       );
-      // Fluent Bit reads the nodes' /var/log (hostPath): its namespace cannot be "restricted".
-      const fbNamespace = new k8s.core.v1.Namespace(
-        `${name}-fluent-bit`,
-        {
-          metadata: {
-            name: FLUENT_BIT_SERVICE_ACCOUNT.namespace,
-            labels: {
-              "app.kubernetes.io/part-of": "causeway",
-              "pod-security.kubernetes.io/enforce": "privileged",
-              "pod-security.kubernetes.io/warn": "baseline",
-            },
-          },
-        },
-        k8sOpts,
-      );
+      // Fluent Bit reads the nodes' /var/log (hostPath), which no "restricted" namespace admits:
+      // it runs in kube-system, where the chart installs it by default.
       this.fluentBit = new k8s.helm.v3.Release(
         `${name}-fluent-bit`,
         {
@@ -404,7 +391,7 @@ export class Observability extends pulumi.ComponentResource {
             elasticsearch: { enabled: false },
           },
         },
-        { ...k8sOpts, dependsOn: [fbNamespace, this.logGroup] },
+        { ...k8sOpts, dependsOn: [this.logGroup] },
       );
     }
 
@@ -452,7 +439,10 @@ export class Observability extends pulumi.ComponentResource {
       const specs = alarmSpecs(
         {
           ...others,
-          ...(pendingOrders && collectorOn && { pendingOrders }),
+          ...(pendingOrders &&
+            collectorOn && {
+              pendingOrders: { service: pendingOrders.service, namespace: metricsNamespace },
+            }),
         },
         al.thresholds,
       );

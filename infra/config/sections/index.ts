@@ -7,6 +7,7 @@ import { edgeSection } from "./edge";
 import { environmentSection } from "./environment";
 import { imagesSection } from "./images";
 import { networkSection } from "./network";
+import { observabilitySection } from "./observability";
 import type { Section } from "./section";
 import { servicesSection } from "./services";
 
@@ -23,6 +24,7 @@ export const sections = {
   broker: brokerSection,
   database: databaseSection,
   images: imagesSection,
+  observability: observabilitySection,
 } satisfies Record<string, Section>;
 
 export type SectionKey = keyof typeof sections;
