@@ -377,7 +377,7 @@ export class Observability extends pulumi.ComponentResource {
             cloudWatchLogs: {
               enabled: true,
               region: args.region,
-              logGroupName: this.logGroup.name,
+              logGroupName: groupName,
               // One stream per container: namespace.pod.container.
               logStreamTemplate:
                 "$kubernetes['namespace_name'].$kubernetes['pod_name'].$kubernetes['container_name']",
