@@ -23,6 +23,7 @@ export const COMPONENT_FOLDERS = [
   "database",
   "network",
   "cluster",
+  "observability",
 ] as const;
 
 export const COMPONENTS_DIR = __dirname;

@@ -57,7 +57,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
       "causeway:servces": { gateway: {} },
     });
     expect(problems(raw)).toEqual([
-      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:images',
+      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:images, causeway:observability',
       'causeway:environment: must be one of dev, staging, prod (found "qa")',
     ]);
   });
@@ -270,6 +270,7 @@ describe("PlatformConfig", () => {
       "broker",
       "database",
       "images",
+      "observability",
     ]);
   });
 });
