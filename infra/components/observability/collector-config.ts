@@ -16,6 +16,14 @@ import { CollectorPorts } from "./names";
  * `sigv4auth`, `health_check` (https://aws-otel.github.io/docs/components/...).
  */
 
+/** The env variable holding the AMP workspace's remote-write URL. */
+export const REMOTE_WRITE_ENV = "AMP_REMOTE_WRITE_URL";
+
+/** The AMP remote-write URL of a workspace's Prometheus endpoint (`.../workspaces/<id>/`). */
+export function remoteWriteUrl(prometheusEndpoint: string): string {
+  return `${prometheusEndpoint.replace(/\/$/, "")}/api/v1/remote_write`;
+}
+
 /** The env variable holding a collector replica's shard index (its StatefulSet pod index). */
 export const SHARD_ENV = "COLLECTOR_SHARD";
 
@@ -29,8 +37,6 @@ export interface ScrapeTarget {
 
 export interface CollectorConfigInput {
   readonly region: string;
-  /** AMP workspace's Prometheus endpoint (`.../workspaces/<id>/`). */
-  readonly prometheusEndpoint: string;
   /** Namespace of the services' pods. */
   readonly appNamespace: string;
   /** The services, by name (their pods' `app.kubernetes.io/name`). */
@@ -154,7 +160,8 @@ export function collectorConfig(input: CollectorConfigInput) {
     },
     exporters: {
       prometheusremotewrite: {
-        endpoint: `${input.prometheusEndpoint.replace(/\/$/, "")}/api/v1/remote_write`,
+        // Set in the pod's env from the workspace: the config itself is known at plan time.
+        endpoint: `\${env:${REMOTE_WRITE_ENV}}`,
         auth: { authenticator: "sigv4auth" },
       },
       awsxray: { region: input.region },

@@ -11,7 +11,13 @@ import { logGroupKey } from "../shared/log-key";
 import { alarmSpecs, type AlarmSpec } from "./alarms";
 import { alertManagerDefinition, ampRulesData } from "./amp-rules";
 import { OBSERVABILITY_DEFAULTS, observabilityArgsProblems, type ObservabilityArgs } from "./args";
-import { collectorConfig, scrapeEndpoint, SHARD_ENV } from "./collector-config";
+import {
+  collectorConfig,
+  REMOTE_WRITE_ENV,
+  remoteWriteUrl,
+  scrapeEndpoint,
+  SHARD_ENV,
+} from "./collector-config";
 import { dashboardBody } from "./dashboard";
 import { bareLogGroupArn, collectorPolicy, fluentBitPolicy } from "./iam";
 import {
@@ -178,21 +184,18 @@ export class Observability extends pulumi.ComponentResource {
         },
         k8sOpts,
       );
-      const configText = this.workspace.prometheusEndpoint.apply((endpoint) =>
-        JSON.stringify(
-          collectorConfig({
-            region: args.region,
-            prometheusEndpoint: endpoint,
-            appNamespace: args.appNamespace,
-            services: args.services,
-            scrapeIntervalSeconds: interval,
-            shards: replicas,
-            cloudWatchNamespace: metricsNamespace,
-            emfLogGroupName: emfGroupName,
-          }),
-          null,
-          2,
-        ),
+      const configText = JSON.stringify(
+        collectorConfig({
+          region: args.region,
+          appNamespace: args.appNamespace,
+          services: args.services,
+          scrapeIntervalSeconds: interval,
+          shards: replicas,
+          cloudWatchNamespace: metricsNamespace,
+          emfLogGroupName: emfGroupName,
+        }),
+        null,
+        2,
       );
       const config = new k8s.core.v1.ConfigMap(
         `${name}-collector`,
@@ -232,9 +235,9 @@ export class Observability extends pulumi.ComponentResource {
                 labels: { ...COLLECTOR_POD_LABELS },
                 // A new config rolls the pods (the collector reads its file once).
                 annotations: {
-                  "causeway.dev/config-sha256": configText.apply((t) =>
-                    createHash("sha256").update(t).digest("hex"),
-                  ),
+                  "causeway.dev/config-sha256": createHash("sha256")
+                    .update(configText)
+                    .digest("hex"),
                 },
               },
               spec: {
@@ -261,6 +264,10 @@ export class Observability extends pulumi.ComponentResource {
                         },
                       },
                       { name: "AWS_REGION", value: args.region },
+                      {
+                        name: REMOTE_WRITE_ENV,
+                        value: this.workspace.prometheusEndpoint.apply(remoteWriteUrl),
+                      },
                     ],
                     ports: [
                       {
