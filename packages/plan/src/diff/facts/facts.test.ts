@@ -17,8 +17,9 @@ describe("facts tables", () => {
       "AWS WAF",
       "AWS IAM",
       "Container images",
+      "Monitoring and alerting",
     ]);
-    expect(replacementRules).toHaveLength(98);
+    expect(replacementRules).toHaveLength(120);
     for (const r of replacementRules) {
       expect(r.source.length, `${r.type} ${r.property}`).toBeGreaterThan(10);
       expect(["replace", "apply-error"]).toContain(r.effect);
@@ -40,6 +41,7 @@ describe("facts tables", () => {
       "AWS WAF": /^aws:wafv2\//,
       "AWS IAM": /^aws:iam\//,
       "Container images": /^(aws:ecr\/|docker(-build)?:)/,
+      "Monitoring and alerting": /^aws:(amp|cloudwatch|kms|sns)\//,
     };
     for (const t of factsTables) {
       const all = [
@@ -54,7 +56,10 @@ describe("facts tables", () => {
 
   it("list each stateful type once, and storage changes only for stateful kinds", () => {
     expect(statefulKinds.map((k) => k.type).sort()).toEqual([
+      "aws:amp/workspace:Workspace",
+      "aws:cloudwatch/logGroup:LogGroup",
       "aws:ecr/repository:Repository",
+      "aws:kms/key:Key",
       "aws:lb/loadBalancer:LoadBalancer",
       "aws:mq/broker:Broker",
       "aws:rds/cluster:Cluster",

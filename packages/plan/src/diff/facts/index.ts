@@ -4,6 +4,7 @@ import { containerFacts } from "./containers";
 import { iamFacts } from "./iam";
 import { kubernetesFacts } from "./kubernetes";
 import { loadBalancingFacts } from "./load-balancing";
+import { observabilityFacts } from "./observability";
 import { rdsFacts } from "./rds";
 import { route53Facts } from "./route53";
 import { s3Facts } from "./s3";
@@ -34,6 +35,7 @@ export const factsTables: readonly FactsTable[] = [
   wafv2Facts,
   iamFacts,
   containerFacts,
+  observabilityFacts,
 ];
 
 /**
