@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { containerLogs, dlqAlarm, fiveXxAlarm, fluentBit } from "./test/observability-cases";
+import { planFixture } from "../test/fixtures";
+import { evaluatePack } from "./evaluate";
+import { causewayPack } from "./policies";
+import { tierPolicyConfig } from "./rules/common";
 import { violationsOf, type TestResource } from "./test/support";
 
 /** The observability rules: each fails on a plan missing what it asks for, in staging and prod. */
@@ -89,5 +93,29 @@ describe("scope", () => {
     ]) {
       expect(await violationsOf(rule, [vpc], "prod")).toEqual([]);
     }
+  });
+});
+
+describe("on the real staging plan", () => {
+  it("passes as planned, and fails once the alarms or the log shipping are taken out", async () => {
+    const plan = await planFixture("staging");
+    const rules = causewayPack.policies.filter((p) => p.name.startsWith("observability-"));
+    const pack = { ...causewayPack, policies: rules };
+    const judge = async (drop: (type: string, name: string) => boolean) =>
+      (
+        await evaluatePack(
+          { ...plan, resources: plan.resources.filter((r) => !drop(r.type, r.name)) },
+          pack,
+          tierPolicyConfig(rules, "staging"),
+        )
+      ).violations.map((v) => `${v.policy}: ${v.message.split(":")[0]}`);
+    expect(await judge(() => false)).toEqual([]);
+    expect(await judge((type) => type === "aws:cloudwatch/metricAlarm:MetricAlarm")).toEqual([
+      "observability-dlq-alarm: no alarm on a dead-letter queue",
+      "observability-5xx-alarm: no alarm on the load balancer's 5xx responses",
+    ]);
+    expect(await judge((_, name) => name === "observability-fluent-bit")).toEqual([
+      "observability-log-shipping: no log shipping",
+    ]);
   });
 });
