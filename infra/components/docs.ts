@@ -24,6 +24,7 @@ export const COMPONENT_FOLDERS = [
   "cache",
   "network",
   "cluster",
+  "observability",
 ] as const;
 
 export const COMPONENTS_DIR = __dirname;

@@ -12,3 +12,4 @@ export * from "./cache";
 export * from "./database";
 export * from "./network";
 export * from "./cluster";
+export * from "./observability";

@@ -248,8 +248,11 @@ describe.each(stacks)("the %s stack's exposure", (stack) => {
         {
           from: [
             {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
-              podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+              // The stack's ADOT collector (causeway:observability.metrics).
+              namespaceSelector: {
+                matchLabels: { "kubernetes.io/metadata.name": "observability" },
+              },
+              podSelector: { matchLabels: { "app.kubernetes.io/name": "adot-collector" } },
             },
           ],
           ports: [

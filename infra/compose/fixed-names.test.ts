@@ -69,6 +69,9 @@ describe("fixed names under replacement, in every fixture stack", () => {
           `database-sg: prefix ${identifier}-postgres-`,
           "database-subnets: fixed, delete before replace",
           "database: fixed, delete before replace",
+          // Observability's IRSA roles (collector, Fluent Bit): auto-named, inline policies.
+          "observability-collector: auto",
+          "observability-fluent-bit: auto",
           ...albSecurityGroups(plan),
         ].sort(),
       );

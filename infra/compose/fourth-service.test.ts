@@ -73,6 +73,11 @@ describe(`a fourth service, "${FOURTH_SERVICE}", added to the dev fixture's grap
       { name: "SHUTDOWN_TIMEOUT_MS", value: "20000" },
       { name: "ORDERS_URL", value: "http://orders.causeway.svc.cluster.local:8080" },
       { name: "DB_SCHEMA", value: "inventory" },
+      // The stack's collector (causeway:observability.metrics), like every service's.
+      {
+        name: "OTEL_EXPORTER_OTLP_ENDPOINT",
+        value: "http://adot-collector.observability.svc.cluster.local:4318",
+      },
       {
         name: "AMQP_URL",
         valueFrom: { secretKeyRef: { name: "causeway-broker", key: "AMQP_URL", optional: false } },
@@ -136,8 +141,11 @@ describe(`a fourth service, "${FOURTH_SERVICE}", added to the dev fixture's grap
         {
           from: [
             {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
-              podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+              // The stack's ADOT collector (causeway:observability.metrics).
+              namespaceSelector: {
+                matchLabels: { "kubernetes.io/metadata.name": "observability" },
+              },
+              podSelector: { matchLabels: { "app.kubernetes.io/name": "adot-collector" } },
             },
           ],
           ports: tcp(8080, 20200),

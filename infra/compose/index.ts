@@ -4,6 +4,7 @@ import { clusterProvider } from "./cluster";
 import { composeData } from "./data";
 import { loadBalancerController, publicEdge } from "./edge";
 import { composeMesh } from "./mesh";
+import { composeObservability } from "./observability";
 import { IMAGE_REFS_OUTPUT } from "./images";
 import { appNamespace } from "./namespace";
 import { composeServices } from "./services";
@@ -51,6 +52,8 @@ export function composePlatform(config: PlatformConfig): Record<string, unknown>
       .sort()
       .map((name) => composed[name]!.service.service),
   );
+  // Metrics, traces, logs, alarms and the dashboard; it watches the data plane and the edge.
+  const observed = composeObservability(config, provider, edge, [namespace]);
   return {
     environment: config.environment,
     namespace: namespace.metadata.name,
@@ -61,6 +64,7 @@ export function composePlatform(config: PlatformConfig): Record<string, unknown>
     ),
     ...data.outputs,
     ...edge.outputs,
+    ...observed.outputs,
   };
 }
 

@@ -203,7 +203,8 @@ describe("pods in the mesh", () => {
         ];
       });
     expect(table).toEqual([
-      ["gateway", "true", "true", String(config.services.gateway!.port), undefined],
+      // The gateway's rate-limit counters live in the cache (6379).
+      ["gateway", "true", "true", String(config.services.gateway!.port), "6379"],
       ["orders", "true", "true", undefined, "5432,5671"],
       ["payments", "true", "true", undefined, "5432,5671"],
     ]);

@@ -14,6 +14,7 @@ import { metricsScraperOf } from "../config/sections/metrics";
 import { serviceEnvSecretName } from "../config/sections/services";
 import { dataStoresOf } from "./data-stores";
 import { promotedImages } from "./images";
+import { observabilityServiceArgs } from "./observability";
 
 /**
  * The repository root, read for the content tag. The build itself uses context "." because
@@ -74,7 +75,8 @@ export function nodeServiceArgs(
   }
   const secretEnv: Record<string, SecretEnvRef> = {};
   const egressCidrs: Record<string, { cidrs: string[]; ports: number[] }> = {};
-  const env: Record<string, string> = { ...s.env };
+  const observed = observabilityServiceArgs(config);
+  const env: Record<string, string> = { ...observed.env, ...s.env };
   // secretEnv: a reference to an existing Secret as is; a secure: value from the service's own
   // Secret <service>-env (see serviceEnvSecret), never from plaintext env.
   for (const [key, value] of Object.entries(s.secretEnv)) {
@@ -109,7 +111,11 @@ export function nodeServiceArgs(
     // The load balancer's own sources: no second list of CIDRs to keep in step.
     ...(s.expose && loadBalancer && { expose: { loadBalancer } }),
     egressCidrs,
-    metricsScraper: metricsScraperOf(config.metrics),
+    // The stack's collector is the scraper when it runs; `causeway:metrics.scraper` names the
+    // one to admit otherwise (your own Prometheus), and `scrape: false` admits none.
+    metricsScraper: config.metrics.scrape
+      ? (observed.metricsScraper ?? metricsScraperOf(config.metrics))
+      : false,
     ...(mesh && {
       meshInboundPort: mesh.inboundPort,
       meshControlPlane: {

@@ -57,7 +57,7 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
       "causeway:servces": { gateway: {} },
     });
     expect(problems(raw)).toEqual([
-      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:cache, causeway:images, causeway:metrics',
+      'causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:cache, causeway:images, causeway:metrics, causeway:observability',
       'causeway:environment: must be one of dev, staging, prod (found "qa")',
     ]);
   });
@@ -272,6 +272,7 @@ describe("PlatformConfig", () => {
       "cache",
       "images",
       "metrics",
+      "observability",
     ]);
   });
 });

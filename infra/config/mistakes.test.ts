@@ -96,7 +96,7 @@ const CORPUS: readonly Mistake[] = [
     title: "a misspelt key in the causeway namespace",
     overlay: { "causeway:databse": { multiAz: true } },
     expected: [
-      'causeway:databse: unknown key (did you mean "causeway:database"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:cache, causeway:images, causeway:metrics',
+      'causeway:databse: unknown key (did you mean "causeway:database"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:cache, causeway:images, causeway:metrics, causeway:observability',
     ],
   },
   {

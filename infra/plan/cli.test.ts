@@ -78,7 +78,7 @@ describe("plan CLI", { timeout: 120_000 }, () => {
     expect(result.stderr).toBe(
       [
         'error: Invalid Causeway config for stack "bad": 3 problems.',
-        '  - causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:cache, causeway:images, causeway:metrics',
+        '  - causeway:servces: unknown key (did you mean "causeway:services"?); valid keys: causeway:environment, causeway:cluster, causeway:network, causeway:services, causeway:consul, causeway:edge, causeway:broker, causeway:database, causeway:cache, causeway:images, causeway:metrics, causeway:observability',
         '  - causeway:environment: must be one of dev, staging, prod (found "qa")',
         "  - causeway:services: is required: The service graph: name -> { port, replicas, autoscaling, resources, env, secretEnv, upstreams, expose, database, broker, cache, image }. Set it in stacks/Pulumi.<stack>.yaml.",
         "",

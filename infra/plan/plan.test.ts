@@ -61,6 +61,10 @@ describe("offline plan of the dev stack", () => {
     expect(plan.outputs).toEqual({
       albDnsName: "(known after apply)",
       brokerEndpoint: "(known after apply)",
+      // Observability (dev: collector, logs and dashboard; no alarm topic).
+      containerLogGroup: "/causeway-dev/containers",
+      dashboardName: "causeway-dev",
+      prometheusEndpoint: "(known after apply)",
       databaseAddress: "(known after apply)",
       environment: "dev",
       // What staging and prod promote: each image pinned by digest, known once built.

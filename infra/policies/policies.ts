@@ -5,6 +5,7 @@ import { consulPolicies } from "./rules/consul";
 import { cachePolicies, mqPolicies, rdsPolicies } from "./rules/data-stores";
 import { kubernetesPodPolicies } from "./rules/kubernetes-pods";
 import { kubernetesWorkloadPolicies } from "./rules/kubernetes-workloads";
+import { observabilityPolicies } from "./rules/observability";
 import { securityGroupPolicies } from "./rules/security-groups";
 
 /** Every rule of the Causeway policy pack, by area. */
@@ -18,6 +19,7 @@ export const policies: readonly Policy[] = [
   ...kubernetesWorkloadPolicies,
   ...consulPolicies,
   ...clusterPolicies,
+  ...observabilityPolicies,
 ];
 
 /** The pack as the CLI serves it (index.ts) and the offline plan evaluates it. */

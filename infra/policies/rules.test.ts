@@ -3,6 +3,7 @@ import { causewayPack } from "./policies";
 import { evaluatePack } from "./evaluate";
 import { tierPolicyConfig } from "./rules/common";
 import { clusterCases } from "./test/cluster-cases";
+import { observabilityCases } from "./test/observability-cases";
 import { evaluateOne, testPlan, violationsOf, type TestResource } from "./test/support";
 
 /** Every rule of the pack, with resources that pass it and resources that fail it. */
@@ -556,6 +557,7 @@ const cases: Record<string, Case> = {
     message: "server.replicas 1 in production; run at least 3",
   },
   ...clusterCases,
+  ...observabilityCases,
 };
 
 describe("policy pack", () => {

@@ -9,6 +9,7 @@ import { environmentSection } from "./environment";
 import { imagesSection } from "./images";
 import { metricsSection } from "./metrics";
 import { networkSection } from "./network";
+import { observabilitySection } from "./observability";
 import type { Section } from "./section";
 import { servicesSection } from "./services";
 
@@ -27,6 +28,7 @@ export const sections = {
   cache: cacheSection,
   images: imagesSection,
   metrics: metricsSection,
+  observability: observabilitySection,
 } satisfies Record<string, Section>;
 
 export type SectionKey = keyof typeof sections;

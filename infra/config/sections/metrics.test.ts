@@ -32,8 +32,14 @@ describe("causeway:metrics", () => {
     );
   });
 
-  it("the stack's scraper is the one every service's NetworkPolicy admits, on its metrics ports", async () => {
-    const plan = await planFixture("staging", { "causeway:metrics": { scraper: VMAGENT } });
+  it("without a collector, the stack's scraper is the one every service's NetworkPolicy admits, on its metrics ports", async () => {
+    // The stack's own collector is the scraper when it runs (see the next test); a named
+    // scraper is for stacks that bring their own Prometheus.
+    const noCollector = { "causeway:observability": { metrics: { enabled: false } } };
+    const plan = await planFixture("staging", {
+      "causeway:metrics": { scraper: VMAGENT },
+      ...noCollector,
+    });
     const policies = plan.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
     expect(policies.length).toBeGreaterThan(0);
     for (const np of policies) {
@@ -55,7 +61,10 @@ describe("causeway:metrics", () => {
         },
       ]);
     }
-    const off = await planFixture("staging", { "causeway:metrics": { scrape: false } });
+    const off = await planFixture("staging", {
+      "causeway:metrics": { scrape: false },
+      ...noCollector,
+    });
     for (const np of off.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
       const ingress = (np.inputs["spec"] as { ingress: Ingress[] }).ingress;
       expect(

@@ -52,7 +52,7 @@ export const metricsSchema = z.strictObject({
       podLabels: labelSelector("pod").describe("Labels of the scraper's pods (matchLabels)."),
     })
     .describe(
-      "The in-cluster scraper the services' NetworkPolicies admit on their metrics port and on Envoy's merged metrics port: { namespaceLabels, podLabels }, both required, replaced whole (never merged with the default). Default: pods labelled app.kubernetes.io/name=prometheus in the namespace named monitoring.",
+      "The in-cluster scraper the services' NetworkPolicies admit on their metrics port and on Envoy's merged metrics port when the stack runs no collector of its own (causeway:observability.metrics.enabled false; otherwise the collector is the scraper): { namespaceLabels, podLabels }, both required, replaced whole (never merged with the default). Default: pods labelled app.kubernetes.io/name=prometheus in the namespace named monitoring.",
     ),
 });
 

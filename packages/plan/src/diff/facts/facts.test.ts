@@ -18,8 +18,9 @@ describe("facts tables", () => {
       "AWS IAM",
       "Container images",
       "ElastiCache",
+      "Monitoring and alerting",
     ]);
-    expect(replacementRules).toHaveLength(110);
+    expect(replacementRules).toHaveLength(132);
     for (const r of replacementRules) {
       expect(r.source.length, `${r.type} ${r.property}`).toBeGreaterThan(10);
       expect(["replace", "apply-error"]).toContain(r.effect);
@@ -41,6 +42,7 @@ describe("facts tables", () => {
       "AWS WAF": /^aws:wafv2\//,
       "AWS IAM": /^aws:iam\//,
       "Container images": /^(aws:ecr\/|docker(-build)?:)/,
+      "Monitoring and alerting": /^aws:(amp|cloudwatch|kms|sns)\//,
     };
     for (const t of factsTables) {
       const all = [
@@ -55,8 +57,11 @@ describe("facts tables", () => {
 
   it("list each stateful type once, and storage changes only for stateful kinds", () => {
     expect(statefulKinds.map((k) => k.type).sort()).toEqual([
+      "aws:amp/workspace:Workspace",
+      "aws:cloudwatch/logGroup:LogGroup",
       "aws:ecr/repository:Repository",
       "aws:elasticache/replicationGroup:ReplicationGroup",
+      "aws:kms/key:Key",
       "aws:lb/loadBalancer:LoadBalancer",
       "aws:mq/broker:Broker",
       "aws:rds/cluster:Cluster",

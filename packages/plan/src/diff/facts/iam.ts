@@ -4,6 +4,7 @@ import type { FactsTable } from "./types";
 const IAM_ROLE = `${TF}/iam/role.go`;
 const IAM_POLICY = `${TF}/iam/policy.go`;
 const IAM_ATTACH = `${TF}/iam/role_policy_attachment.go`;
+const IAM_ROLE_POLICY = `${TF}/iam/role_policy.go`;
 
 /** IAM roles, policies and their attachments. */
 export const iamFacts: FactsTable = {
@@ -15,6 +16,7 @@ export const iamFacts: FactsTable = {
       "role",
       "policyArn",
     ]),
+    ...replaces("aws:iam/rolePolicy:RolePolicy", IAM_ROLE_POLICY, ["name", "namePrefix", "role"]),
   ],
   stateful: [],
   storageChanges: [],

@@ -5,6 +5,7 @@ import { elastiCacheFacts } from "./elasticache";
 import { iamFacts } from "./iam";
 import { kubernetesFacts } from "./kubernetes";
 import { loadBalancingFacts } from "./load-balancing";
+import { observabilityFacts } from "./observability";
 import { rdsFacts } from "./rds";
 import { route53Facts } from "./route53";
 import { s3Facts } from "./s3";
@@ -37,6 +38,7 @@ export const factsTables: readonly FactsTable[] = [
   iamFacts,
   containerFacts,
   elastiCacheFacts,
+  observabilityFacts,
 ];
 
 /**
