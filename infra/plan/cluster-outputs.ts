@@ -79,7 +79,8 @@ export function plannedClusterOutputs(
     const outputs = (async () => {
       const file = readStackFile(dir, stack);
       const plan = await planClusterStack(stack, { dir });
-      return deployedClusterOutputs(plan.outputs, clusterIdentity(file.raw), `${dir}/${stack}`);
+      // Seeded by the stack alone: the same ids in every checkout (the plan diff compares two).
+      return deployedClusterOutputs(plan.outputs, clusterIdentity(file.raw), stack);
     })();
     cache.set(key, outputs);
     outputs.catch(() => cache.delete(key));
