@@ -59,6 +59,13 @@ function objectAt(raw: RawConfig, key: string): Record<string, unknown> | undefi
   }
 }
 
+/** Outputs that may be absent from a cluster stack (made by an older version of its program). */
+const OPTIONAL_OUTPUTS: ReadonlySet<ClusterOutputName> = new Set([
+  "kubernetesVersion",
+  "nodeSecurityGroupId",
+  "availabilityZones",
+]);
+
 /** The cluster stack a raw config references (`causeway:cluster.stackReference.name`), if any. */
 export function referencedStack(raw: RawConfig): string | undefined {
   const ref = objectAt(raw, CLUSTER_KEY)?.["stackReference"];
@@ -84,7 +91,9 @@ export function fieldsFromReference(raw: RawConfig): ReadField[] {
       })),
     );
   }
-  return fields;
+  // A stack that gives every required value itself brings its own cluster: its reference may
+  // be any stack exporting a kubeconfig, so nothing optional is read from it either.
+  return fields.some((f) => !OPTIONAL_OUTPUTS.has(f.output)) ? fields : [];
 }
 
 /**
@@ -110,13 +119,6 @@ export function mergeClusterOutputs(
   if (Object.keys(network).length > 0) values[NETWORK_KEY] = JSON.stringify(network);
   return { ...raw, values };
 }
-
-/** Outputs that may be absent from a cluster stack (made by an older version of its program). */
-const OPTIONAL_OUTPUTS: ReadonlySet<ClusterOutputName> = new Set([
-  "kubernetesVersion",
-  "nodeSecurityGroupId",
-  "availabilityZones",
-]);
 
 /**
  * The stack's config completed with the cluster stack's outputs, validated as if the stack file
