@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadPlatformConfig } from "./config";
+import { platformConfig } from "./cluster/app-reference";
+import { loadRawConfig } from "./config";
 import { asConfigError } from "./config/component-errors";
 import { composePlatform } from "./compose";
 
-/** The Causeway program: load and validate config, compose the components, return outputs. */
+/**
+ * The Causeway program: load and validate config (completed from the cluster stack's outputs),
+ * compose the components, return outputs.
+ */
 export async function main(): Promise<Record<string, unknown>> {
-  const config = loadPlatformConfig();
+  const config = await platformConfig(loadRawConfig(), pulumi.getStack());
   try {
     return composePlatform(config);
   } catch (e) {

@@ -13,6 +13,7 @@ const JUDGED = [
   "aws:ec2/subnet:Subnet",
   "aws:ec2/vpc:Vpc",
   "aws:ec2/flowLog:FlowLog",
+  "aws:iam/rolePolicy:RolePolicy",
 ];
 
 describe.each([
@@ -44,6 +45,63 @@ describe.each([
     );
     expect(orphans.map((r) => r.type)).toEqual([]);
     expect(Object.keys(plan.outputs).sort()).toEqual([...CLUSTER_OUTPUTS].sort());
+    // The Cluster Autoscaler: its chart, its Pod Identity role and its scoped policy, all
+    // visible; and every node group tagged for it, its size left to it after the first deploy.
+    const release = plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    expect(release.map((r) => [r.inputs["chart"], r.inputs["version"]])).toEqual([
+      ["cluster-autoscaler", "9.52.1"],
+    ]);
+    expect(release[0]!.inputs["values"]).toMatchObject({
+      autoDiscovery: { clusterName: `causeway-${stack}` },
+      awsRegion: "eu-west-1",
+      image: { tag: "v1.35.0" },
+    });
+    const identity = plan.resources.filter(
+      (r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    );
+    expect(identity.map((r) => r.inputs["serviceAccount"])).toEqual(["cluster-autoscaler"]);
+    for (const group of plan.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")) {
+      expect(group.inputs["tags"]).toMatchObject({
+        "k8s.io/cluster-autoscaler/enabled": "true",
+        [`k8s.io/cluster-autoscaler/causeway-${stack}`]: "owned",
+      });
+      expect(group.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+    }
+  });
+});
+
+describe("the policy pack judges the autoscaling", () => {
+  it("refuses a node group without the discovery tags or room to grow, and an unscoped policy", async () => {
+    const plan = await planClusterStack("dev");
+    const broken = {
+      ...plan,
+      resources: plan.resources.map((r) => {
+        if (r.type === "aws:eks/nodeGroup:NodeGroup") {
+          return {
+            ...r,
+            inputs: { ...r.inputs, tags: {}, scalingConfig: { minSize: 2, maxSize: 2 } },
+          };
+        }
+        if (
+          r.type === "aws:iam/rolePolicy:RolePolicy" &&
+          String(r.inputs["policy"]).includes("SetDesiredCapacity")
+        ) {
+          const doc = JSON.parse(String(r.inputs["policy"])) as {
+            Statement: { Condition?: unknown }[];
+          };
+          for (const s of doc.Statement) delete s.Condition;
+          return { ...r, inputs: { ...r.inputs, policy: JSON.stringify(doc) } };
+        }
+        return r;
+      }),
+    };
+    const evaluation = await evaluatePack(broken, causewayPack);
+    const by = (name: string) => evaluation.violations.filter((v) => v.policy === name);
+    // Two AZs in dev: each group refused on three counts.
+    expect(by("node-groups-autoscaled")).toHaveLength(6);
+    expect(by("autoscaler-writes-scoped").map((v) => v.message)).toEqual([
+      "autoscaling:SetDesiredCapacity, autoscaling:TerminateInstanceInAutoScalingGroup is allowed without a condition on aws:ResourceTag/k8s.io/cluster-autoscaler/<cluster>: limit it to the cluster's node groups",
+    ]);
   });
 });
 

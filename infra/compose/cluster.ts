@@ -8,15 +8,20 @@ import {
 } from "../config/sections/cluster";
 
 /**
- * The Kubernetes provider for the existing EKS cluster, from a kubeconfig secret or from the
- * cluster stack's output. Every Kubernetes resource of the program uses it explicitly, so
+ * The Kubernetes provider for the existing EKS cluster, from its kubeconfig secret (given, or
+ * the cluster stack's output: infra/cluster/app-reference.ts). Every Kubernetes resource of the program uses it explicitly, so
  * nothing ever lands in whatever cluster the ambient kubeconfig points at. The provider is only
  * made for a cluster of a supported version: the config's `kubernetesVersion` is checked at
  * plan time, and the cluster's own version (EKS DescribeCluster, which `pulumi preview` and
  * `pulumi up` read) before any Kubernetes object is registered.
  */
 export function clusterProvider(cluster: PlatformConfig["cluster"]): k8s.Provider {
-  const kubeconfig = cluster.kubeconfig ?? stackReferenceKubeconfig(cluster);
+  const kubeconfig = cluster.kubeconfig;
+  if (kubeconfig === undefined) {
+    throw new Error(
+      "causeway:cluster has no kubeconfig: read the config with platformConfig (infra/cluster/app-reference.ts), which reads it from the stack reference",
+    );
+  }
   const actual = aws.eks.getClusterOutput({ name: cluster.name }).version;
   const checked = pulumi.all([kubeconfig, actual]).apply(([k, version]) => {
     const problem = clusterVersionProblem(cluster.name, version);
@@ -53,10 +58,4 @@ export function clusterVersionProblem(
   const match = version ? /^(\d+)\.(\d+)/.exec(version) : null;
   if (!match || isSupportedKubernetesVersion(`${match[1]}.${match[2]}`)) return undefined;
   return `causeway:cluster.kubernetesVersion: the EKS cluster "${clusterName}" runs Kubernetes ${version}; ${KUBERNETES_VERSION_MESSAGE}`;
-}
-
-function stackReferenceKubeconfig(cluster: PlatformConfig["cluster"]): pulumi.Output<string> {
-  const ref = cluster.stackReference!;
-  const stack = new pulumi.StackReference("cluster-stack", { name: ref.name });
-  return pulumi.secret(stack.requireOutput(ref.output).apply(String));
 }

@@ -31,8 +31,14 @@ export interface DataPlane {
  */
 export function composeData(config: PlatformConfig, deps: DataPlaneDeps): DataPlane {
   const stack = pulumi.getStack();
-  const cluster = aws.eks.getClusterOutput({ name: config.cluster.name });
-  const clientSecurityGroupIds = { cluster: cluster.vpcConfig.clusterSecurityGroupId };
+  // The nodes' own group when known (the cluster stack's), else the EKS cluster security group.
+  const node = config.cluster.nodeSecurityGroupId;
+  const clientSecurityGroupIds: Record<string, pulumi.Input<string>> = node
+    ? { nodes: node }
+    : {
+        cluster: aws.eks.getClusterOutput({ name: config.cluster.name }).vpcConfig
+          .clusterSecurityGroupId,
+      };
   const protect = config.environment === Environment.prod;
   const tags = { "causeway:stack": stack, "causeway:environment": config.environment };
   const namespace = deps.namespace.metadata.name;

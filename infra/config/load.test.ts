@@ -4,12 +4,13 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { rawStackConfig, STACKS_DIR } from "../plan/harness";
 import {
   parsePlatformConfig,
-  type PlatformConfig,
+  type StackConfig,
   type RawConfig,
   type ServiceConfig,
   type ServicesConfig,
 } from ".";
 import type { DatabaseConfig } from "./sections/database";
+import type { NetworkConfig } from "./sections/network";
 import { configProblems } from "../test/config-problems";
 import { FIXTURE_STACKS, fixtureConfig, rawFixtureConfig } from "../test/fixtures";
 
@@ -77,10 +78,26 @@ describe("parsePlatformConfig: bad config is reported all at once, with key path
   });
 
   it("reports a missing required key with what it holds", () => {
-    const raw = rawFixtureConfig("dev", { "causeway:network": null });
+    const raw = rawFixtureConfig("dev", {
+      "causeway:network": null,
+      "causeway:cluster": { stackReference: null, kubeconfig: { secure: "v1:AAAA" } },
+    });
     expect(problems(raw)).toEqual([
-      "causeway:network: is required: The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs. Set it in stacks/Pulumi.<stack>.yaml.",
+      "causeway:network: is required: The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs (and optionally availabilityZones). Leave it out to read it from the outputs of causeway:cluster.stackReference; given, it wins over them. Set it in stacks/Pulumi.<stack>.yaml, or set causeway:cluster.stackReference to the causeway-cluster stack, whose outputs supply it.",
     ]);
+  });
+
+  it("leaves the network, the cluster's name and its OIDC provider to a stack reference", () => {
+    const raw = rawFixtureConfig("dev", {
+      "causeway:network": null,
+      "causeway:cluster": { name: null, oidcProviderArn: null },
+    });
+    const config = parsePlatformConfig(raw, "dev");
+    expect(config.network).toBeUndefined();
+    expect(config.cluster).toMatchObject({
+      stackReference: { name: "fixture/causeway-cluster/dev" },
+    });
+    expect(config.cluster.name).toBeUndefined();
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -253,13 +270,15 @@ describe("parsePlatformConfig: each section's check", () => {
 describe("PlatformConfig", () => {
   it("types each field by its section's schema, with credentials as secrets", () => {
     const config = parsePlatformConfig(rawFixtureConfig("prod"), "prod");
-    expectTypeOf(config).toEqualTypeOf<PlatformConfig>();
+    expectTypeOf(config).toEqualTypeOf<StackConfig>();
     expectTypeOf(config.services).toEqualTypeOf<ServicesConfig>();
     expectTypeOf(config.services.orders!).toEqualTypeOf<ServiceConfig>();
     expectTypeOf(config.database).toEqualTypeOf<DatabaseConfig>();
     expectTypeOf(config.environment).toEqualTypeOf<"dev" | "staging" | "prod">();
     expectTypeOf(config.cluster.kubeconfig).toEqualTypeOf<pulumi.Output<string> | undefined>();
-    expectTypeOf(config.cluster.name).toEqualTypeOf<string>();
+    // Left out, they are read from the cluster stack (infra/cluster/app-reference.ts).
+    expectTypeOf(config.cluster.name).toEqualTypeOf<string | undefined>();
+    expectTypeOf(config.network).toEqualTypeOf<NetworkConfig | undefined>();
     expect(Object.keys(config)).toEqual([
       "environment",
       "cluster",

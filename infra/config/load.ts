@@ -32,11 +32,28 @@ type WithSecrets<T, F> = [F] extends [never]
   : { readonly [P in keyof T]: P extends F ? pulumi.Output<NonNullable<T[P]>> : T[P] };
 
 /**
- * The typed, validated platform config that `infra/index.ts` hands to the components: one field
- * per section of the table, typed by that section's schema, with its credentials as secrets.
+ * The stack's config as validated from its file: one field per section of the table, typed by
+ * that section's schema, with its credentials as secrets. What it leaves to the cluster stack
+ * (`causeway:cluster.stackReference`) is absent: the cluster's name, OIDC provider and
+ * kubeconfig, and the whole network.
  */
-export type PlatformConfig = {
-  readonly [K in SectionKey]: WithSecrets<SectionValues[K], SensitiveOf<K>>;
+export type StackConfig = {
+  readonly [K in SectionKey]: K extends "network"
+    ? SectionValues[K] | undefined
+    : WithSecrets<SectionValues[K], SensitiveOf<K>>;
+};
+
+/**
+ * The typed, validated platform config that the program hands to the components: the stack's
+ * config completed from the cluster stack's outputs (infra/cluster/app-reference.ts), so every
+ * value the components need is present (the kubeconfig too, when the program runs).
+ */
+export type PlatformConfig = Omit<StackConfig, "cluster" | "network"> & {
+  readonly cluster: StackConfig["cluster"] & {
+    readonly name: string;
+    readonly oidcProviderArn: string;
+  };
+  readonly network: SectionValues["network"];
 };
 
 /**
@@ -82,8 +99,8 @@ export function keysOutsideConfig(file: string): string[] {
   }
 }
 
-/** Reads and validates the `causeway` namespace of the current stack's config. */
-export function loadPlatformConfig(): PlatformConfig {
+/** The running stack's raw config, as the engine hands it to the program. */
+export function loadRawConfig(): RawConfig {
   const values = pulumi.runtime.allConfig();
   // `isConfigSecret` is exported at runtime by every SDK since 3.x but missing from its typings.
   const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
@@ -92,14 +109,19 @@ export function loadPlatformConfig(): PlatformConfig {
   const outsideConfig = keysOutsideConfig(
     path.join(process.cwd(), "stacks", `Pulumi.${stack}.yaml`),
   );
-  return parsePlatformConfig({ values, secretKeys, outsideConfig }, stack);
+  return { values, secretKeys, outsideConfig };
+}
+
+/** Reads and validates the `causeway` namespace of the current stack's config. */
+export function loadPlatformConfig(): StackConfig {
+  return parsePlatformConfig(loadRawConfig(), pulumi.getStack());
 }
 
 /**
  * Validates raw config against the schema, with tier defaults applied. Throws one ConfigError
  * that lists every problem; returns nothing partial.
  */
-export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformConfig {
+export function parsePlatformConfig(raw: RawConfig, stack?: string): StackConfig {
   const issues: ConfigIssue[] = [];
   const prefix = `${NAMESPACE}:`;
   const given = new Map<string, unknown>();
@@ -154,9 +176,10 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
       continue;
     }
     if (value === undefined && section.required) {
+      if (section.suppliedBy?.when(given)) continue;
       issues.push({
         path: fullKey,
-        message: `is required: ${section.description} Set it in stacks/Pulumi.<stack>.yaml.`,
+        message: `is required: ${section.description} Set it in stacks/Pulumi.<stack>.yaml${section.suppliedBy ? `, ${section.suppliedBy.otherwise}` : ""}.`,
       });
       continue;
     }
@@ -193,7 +216,7 @@ export function parsePlatformConfig(raw: RawConfig, stack?: string): PlatformCon
   }
 
   if (issues.length > 0) throw new ConfigError(issues, stack);
-  return markSecrets(out) as unknown as PlatformConfig;
+  return markSecrets(out) as unknown as StackConfig;
 }
 
 /** The stack's account when config does not name one: the account of the cluster's OIDC provider. */

@@ -986,6 +986,60 @@ const CORPUS: readonly Mistake[] = [
     ],
   },
   {
+    class: "networks",
+    title: "neither a stack reference nor a network",
+    overlay: {
+      "causeway:cluster": { stackReference: null, kubeconfig: { secure: "v1:AAAA" } },
+      "causeway:network": null,
+    },
+    expected: [
+      "causeway:network: is required: The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs (and optionally availabilityZones). Leave it out to read it from the outputs of causeway:cluster.stackReference; given, it wins over them. Set it in stacks/Pulumi.<stack>.yaml, or set causeway:cluster.stackReference to the causeway-cluster stack, whose outputs supply it.",
+    ],
+  },
+  {
+    class: "networks",
+    title: "a cluster made elsewhere without its name and OIDC provider",
+    overlay: {
+      "causeway:cluster": {
+        stackReference: null,
+        name: null,
+        oidcProviderArn: null,
+        kubeconfig: { secure: "v1:AAAA" },
+      },
+    },
+    expected: [
+      "causeway:cluster.name: is required without stackReference (the EKS cluster's name); or set stackReference.name to the causeway-cluster stack, whose outputs supply it",
+      "causeway:cluster.oidcProviderArn: is required without stackReference (aws eks describe-cluster --query cluster.identity.oidc.issuer, as arn:aws:iam::<account>:oidc-provider/<issuer host and path>); or set stackReference.name to the causeway-cluster stack, whose outputs supply it",
+    ],
+  },
+  {
+    class: "networks",
+    title: "no way to reach the cluster at all",
+    overlay: { "causeway:cluster": { stackReference: null, name: null, oidcProviderArn: null } },
+    expected: [
+      "causeway:cluster: needs a way to reach the cluster: set either kubeconfig (as a secret: pulumi config set --secret --path causeway:cluster.kubeconfig ...) or stackReference.name",
+      "causeway:cluster.name: is required without stackReference (the EKS cluster's name); or set stackReference.name to the causeway-cluster stack, whose outputs supply it",
+      "causeway:cluster.oidcProviderArn: is required without stackReference (aws eks describe-cluster --query cluster.identity.oidc.issuer, as arn:aws:iam::<account>:oidc-provider/<issuer host and path>); or set stackReference.name to the causeway-cluster stack, whose outputs supply it",
+    ],
+  },
+  {
+    class: "networks",
+    title: "Availability Zones that do not pair with the subnets",
+    overlay: network({ availabilityZones: ["eu-central-1a"] }),
+    expected: [
+      'causeway:network.availabilityZones: lists 1 Availability Zones for 2 publicSubnetIds; give each subnet\'s AZ, in the same order (found ["eu-central-1a"])',
+      'causeway:network.availabilityZones: lists 1 Availability Zones for 2 privateSubnetIds; give each subnet\'s AZ, in the same order (found ["eu-central-1a"])',
+    ],
+  },
+  {
+    class: "networks",
+    title: "a node security group that is a VPC id",
+    overlay: { "causeway:cluster": { nodeSecurityGroupId: "vpc-0123456789abcdef0" } },
+    expected: [
+      'causeway:cluster.nodeSecurityGroupId: must be an AWS id of the form sg-0123456789abcdef0 (found "vpc-0123456789abcdef0")',
+    ],
+  },
+  {
     class: "secrets",
     title: "a kubeconfig in plaintext",
     overlay: { "causeway:cluster": { stackReference: null, kubeconfig: "apiVersion: v1" } },

@@ -15,6 +15,7 @@ import { evaluatePack } from "../policies/evaluate";
 import { tierPolicyConfig } from "../policies/rules/common";
 import { causewayPack } from "../policies/policies";
 import { mandatoryViolations, policyReport, renderPolicyText } from "../policies/report";
+import { clusterReferenceAnswers } from "./cluster-outputs";
 import { planClusterStack } from "./cluster-project";
 import { causewayPlanOptions } from "./invokes";
 import { PROJECT } from "./project";
@@ -102,6 +103,8 @@ async function planApp(
     `reading ${path.relative(process.cwd(), stacksDir) || "."}/Pulumi.${stack}.yaml`,
   );
   const stackFile = readStackFile(stacksDir, stack);
+  // What the stack leaves to its cluster stack is read from that stack's plan.
+  const cluster = await clusterReferenceAnswers(stackFile.raw);
   const plan = await runPlan({
     project: PROJECT,
     stack,
@@ -112,7 +115,8 @@ async function planApp(
       loadPlatformConfig();
       progress.step(stack, "program", "running under the offline plan");
     },
-    ...causewayPlanOptions(stackFile.raw),
+    ...causewayPlanOptions(cluster.raw),
+    stackReferences: cluster.stackReferences,
   });
   const environment = stackFile.raw.values["causeway:environment"];
   return { plan, environment: typeof environment === "string" ? environment : undefined };

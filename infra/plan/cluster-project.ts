@@ -10,19 +10,22 @@ import { readStackFile } from "./stack-file";
 
 export const CLUSTER_STACKS_DIR = path.resolve(__dirname, "..", "cluster", "stacks");
 
-/** The account the plan's ARNs name: the first admin principal's, else the default. */
-function accountOf(raw: RawConfig): string {
+/**
+ * The Region and account the plan's ARNs name: `aws:region`, and the first admin principal's
+ * account (else the default).
+ */
+export function clusterIdentity(raw: RawConfig): { region: string; accountId: string } {
   const admins = raw.values[`${CLUSTER_PROJECT}:adminPrincipalArns`] ?? "";
-  return /arn:aws[-a-z]*:iam::(\d{12}):/.exec(admins)?.[1] ?? "123456789012";
+  return {
+    region: raw.values["aws:region"] ?? "us-east-1",
+    accountId: /arn:aws[-a-z]*:iam::(\d{12}):/.exec(admins)?.[1] ?? "123456789012",
+  };
 }
 
 /** The invoke options of `runPlan` for a cluster stack's raw config. */
 export function clusterPlanOptions(raw: RawConfig) {
   return {
-    invokes: awsInvokes({
-      region: raw.values["aws:region"] ?? "us-east-1",
-      accountId: accountOf(raw),
-    }),
+    invokes: awsInvokes(clusterIdentity(raw)),
     invokeHint: INVOKE_HINT,
   };
 }

@@ -8,6 +8,7 @@ import {
 import * as path from "node:path";
 import { loadPlatformConfig, type RawConfig } from "../config";
 import { main } from "../program";
+import { clusterReferenceAnswers } from "./cluster-outputs";
 import { causewayPlanOptions } from "./invokes";
 import { PROJECT } from "./project";
 import { readStackFile } from "./stack-file";
@@ -40,10 +41,12 @@ export async function planProgram(
   program: Program,
   options: Pick<PlanProgramOptions, "stack" | "config" | "preflight"> = {},
 ): Promise<PlanView> {
+  const answers = await clusterReferenceAnswers(toRawConfig({ ...options.config }));
   return planAnyProgram(program, {
     ...options,
     project: PROJECT,
-    ...causewayPlanOptions(toRawConfig({ ...options.config })),
+    ...causewayPlanOptions(answers.raw),
+    stackReferences: answers.stackReferences,
   });
 }
 

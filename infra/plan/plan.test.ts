@@ -44,8 +44,23 @@ describe("offline plan of the dev stack", () => {
   });
 
   it("masks a secure kubeconfig given in the stack file", async () => {
+    // A cluster brought from elsewhere: no stack reference, so everything is explicit.
     const plan = await planStack("dev", {
-      "causeway:cluster": { stackReference: null, kubeconfig: { secure: "v1:AAAA" } },
+      "causeway:cluster": {
+        stackReference: null,
+        kubeconfig: { secure: "v1:AAAA" },
+        name: "causeway-dev",
+        oidcProviderArn:
+          "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9",
+      },
+      "causeway:network": {
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        vpcCidr: "10.10.0.0/16",
+        publicSubnetIds: ["subnet-0a10000000000000a", "subnet-0a10000000000000b"],
+        privateSubnetIds: ["subnet-0a20000000000000a", "subnet-0a20000000000000b"],
+        publicSubnetCidrs: ["10.10.0.0/20", "10.10.16.0/20"],
+        privateSubnetCidrs: ["10.10.128.0/19", "10.10.160.0/19"],
+      },
     });
     expect(plan.byType("pulumi:providers:kubernetes")).toHaveLength(1);
     expect(plan.get("pulumi:providers:kubernetes", "cluster").inputs["kubeconfig"]).toBe(

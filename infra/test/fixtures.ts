@@ -8,6 +8,7 @@ import {
 import { applyOverlay, planProgram, type ConfigOverlay, type PlanView } from "../plan/harness";
 import { toRawConfig } from "@causeway/plan";
 import { readStackFile } from "../plan/stack-file";
+import { explicitConfig } from "../cluster/app-reference";
 import { main } from "../program";
 
 /**
@@ -41,9 +42,9 @@ export function rawFixtureConfig(stack: FixtureStack, overlay: ConfigOverlay = {
   return toRawConfig(fixtureMapping(stack, overlay));
 }
 
-/** The typed config the program sees for a fixture stack. */
+/** The typed config the program sees for a fixture stack (its cluster and network explicit). */
 export function fixtureConfig(stack: FixtureStack, overlay: ConfigOverlay = {}): PlatformConfig {
-  return parsePlatformConfig(rawFixtureConfig(stack, overlay), stack);
+  return explicitConfig(parsePlatformConfig(rawFixtureConfig(stack, overlay), stack));
 }
 
 /** A per-file cache of the plain fixture plans (each plan takes seconds). */

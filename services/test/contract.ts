@@ -117,7 +117,7 @@ function imageUser(): [number, number] {
 /** Every problem of one service's side of the contract in a planned stack. */
 export async function contractProblems(
   plan: PlanView,
-  config: PlatformConfig,
+  config: Pick<PlatformConfig, "services">,
   service: string,
 ): Promise<string[]> {
   const found = await serviceEnvSchema(service);

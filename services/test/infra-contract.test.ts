@@ -1,7 +1,7 @@
 import { upstreamEnvName } from "@causeway/components";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
+import { parsePlatformConfig, type StackConfig } from "../../infra/config";
 import { planStack, rawStackConfig, STACKS_DIR, type PlanView } from "../../infra/plan/harness";
 import { knownStacks } from "@causeway/plan";
 import {
@@ -40,7 +40,7 @@ import {
  */
 
 const STACKS = knownStacks(STACKS_DIR);
-const configs = new Map<string, PlatformConfig>(
+const configs = new Map<string, StackConfig>(
   STACKS.map((stack) => [stack, parsePlatformConfig(rawStackConfig(stack), stack)]),
 );
 /** The services of a shipped stack's graph, sorted. */

@@ -1,6 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import {
+  autoDiscoveryTags,
+  CLUSTER_AUTOSCALER_CHART,
+  CLUSTER_AUTOSCALER_NAMESPACE,
+  CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+  clusterAutoscalerPolicy,
+  clusterAutoscalerValues,
+} from "./autoscaler";
 import { ComponentArgsError } from "../shared/errors";
 import { logGroupKey } from "../shared/log-key";
 import { isIpv4Cidr } from "../shared/validators";
@@ -98,9 +106,9 @@ export const WEBHOOK_PORTS = { consulConnectInject: 8080, loadBalancerController
  * addresses) is a plain `@pulumi/aws` resource, visible in the offline plan and judged by the
  * policy pack, and per-AZ groups keep EBS-backed pods (the Consul servers) schedulable in their
  * volume's AZ. Karpenter and Auto Mode create nodes from inside the cluster, out of the plan's
- * sight. Each group has a minimum and maximum size per AZ; no autoscaler is installed yet, so
- * the node count stays at `desiredSizePerAz` until one is (the Cluster Autoscaler reads these
- * bounds).
+ * sight. The Cluster Autoscaler (Helm chart, Pod Identity role with a least-privilege policy,
+ * node groups tagged for its auto-discovery) scales each group between its minimum and maximum
+ * size per AZ (./autoscaler says why this one).
  */
 export class Cluster extends pulumi.ComponentResource {
   /** The EKS cluster name. */
@@ -434,9 +442,15 @@ export class Cluster extends pulumi.ComponentResource {
               version: pulumi.interpolate`${launchTemplate.latestVersion}`,
             },
             labels: { "topology.kubernetes.io/zone": az },
-            tags,
+            // The Cluster Autoscaler's auto-discovery tags (see ./autoscaler).
+            tags: { ...tags, ...autoDiscoveryTags(clusterName) },
           },
-          { parent: this, dependsOn: [...nodePolicies, vpcCni, kubeProxy, podIdentityAgent] },
+          {
+            parent: this,
+            dependsOn: [...nodePolicies, vpcCni, kubeProxy, podIdentityAgent],
+            // The Cluster Autoscaler owns the node count: a later deploy must not reset it.
+            ignoreChanges: ["scalingConfig.desiredSize"],
+          },
         ),
     );
 
@@ -498,6 +512,54 @@ export class Cluster extends pulumi.ComponentResource {
         reclaimPolicy: args.storageReclaimPolicy ?? d.storageReclaimPolicy,
       },
       { parent: this, provider: this.provider, dependsOn: [ebsCsi] },
+    );
+
+    // The Cluster Autoscaler scales the node groups between their min and max sizes. Its AWS
+    // credentials come through Pod Identity, with the least-privilege policy of ./autoscaler.
+    const autoscalerRole = new aws.iam.Role(
+      `${name}-cluster-autoscaler`,
+      {
+        description: `Cluster Autoscaler of EKS cluster ${clusterName} (Pod Identity)`,
+        assumeRolePolicy: servicePrincipalTrust("pods.eks.amazonaws.com", [
+          "sts:AssumeRole",
+          "sts:TagSession",
+        ]),
+        tags,
+      },
+      parent,
+    );
+    const autoscalerPolicy = new aws.iam.RolePolicy(
+      `${name}-cluster-autoscaler`,
+      { role: autoscalerRole.name, policy: clusterAutoscalerPolicy(clusterName) },
+      parent,
+    );
+    const autoscalerIdentity = new aws.eks.PodIdentityAssociation(
+      `${name}-cluster-autoscaler`,
+      {
+        clusterName: eksName,
+        namespace: CLUSTER_AUTOSCALER_NAMESPACE,
+        serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+        roleArn: autoscalerRole.arn,
+        tags,
+      },
+      { parent: this, dependsOn: [podIdentityAgent] },
+    );
+    new k8s.helm.v3.Release(
+      `${name}-cluster-autoscaler`,
+      {
+        name: "cluster-autoscaler",
+        chart: CLUSTER_AUTOSCALER_CHART.name,
+        version: CLUSTER_AUTOSCALER_CHART.version,
+        repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
+        namespace: CLUSTER_AUTOSCALER_NAMESPACE,
+        atomic: true,
+        values: region.apply((r) => clusterAutoscalerValues(clusterName, r, version)),
+      },
+      {
+        parent: this,
+        provider: this.provider,
+        dependsOn: [autoscalerPolicy, autoscalerIdentity, ...nodeGroups],
+      },
     );
 
     this.clusterName = eksName;

@@ -37,6 +37,17 @@ export type EksAddonName = (typeof EKS_ADDONS)[number];
 // - eks-pod-identity-agent, aws-ebs-csi-driver, metrics-server (EKS community add-on): NOT read
 //   from a published table here; confirm with
 //   `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` before `up`.
+// Re-checked 2026-12-03:
+// - kube-proxy: all three confirmed by the table of managing-kube-proxy.md (zh_cn, above):
+//   1.35 v1.35.3-eksbuild.2, 1.34 v1.34.6-eksbuild.2, 1.33 v1.33.10-eksbuild.2.
+// - coredns: v1.13.2-eksbuild.4 is the table's entry for 1.33, 1.34 and 1.35 in
+//   managing-coredns.md (zh_cn). The en_us copy of the same page is newer (1.35
+//   v1.14.2-eksbuild.4, 1.34 v1.13.2-eksbuild.7): the pin is a listed version, not the latest.
+// - vpc-cni: v1.20.1-eksbuild.3 is named as the latest in the EKS User Guide source
+//   (awsdocs/amazon-eks-user-guide#1107, vpc-add-on-create.adoc); its support of 1.35 was not
+//   read from a table.
+// - eks-pod-identity-agent, aws-ebs-csi-driver, metrics-server: still NOT confirmed (no
+//   published per-version table was found).
 const VPC_CNI = "v1.20.1-eksbuild.3";
 const COREDNS = "v1.13.2-eksbuild.4";
 const POD_IDENTITY_AGENT = "v1.3.8-eksbuild.2";

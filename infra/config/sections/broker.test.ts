@@ -35,7 +35,7 @@ describe("causeway:broker tier defaults", () => {
         c.broker.instanceType,
         c.broker.deploymentMode,
         c.broker.maintenanceWindow.dayOfWeek,
-        brokerSubnets(c.broker, c.network).length,
+        brokerSubnets(c.broker, c.network!).length,
       ];
     });
     expect(table).toEqual([

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { arnIssues } from "../arns";
 import { found, type ConfigIssue } from "../errors";
-import { arn } from "../primitives";
+import { arn, awsId } from "../primitives";
 import type { CheckContext, Section } from "./section";
 
 /**
@@ -36,9 +36,12 @@ export const KUBERNETES_VERSION_MESSAGE =
   `upgrade the cluster (aws eks update-cluster-version, one minor version at a time), then set causeway:cluster.kubernetesVersion to its version (aws eks describe-cluster --name <cluster> --query cluster.version)`;
 
 /**
- * `causeway:cluster`: the existing EKS cluster the platform is deployed into.
- * Give the kubeconfig either as a Pulumi secret (`kubeconfig: { secure: ... }`) or through a
- * StackReference to the stack that created the cluster.
+ * `causeway:cluster`: the EKS cluster the platform is deployed into.
+ * With `stackReference` (the causeway-cluster stack), everything the stack does not set here
+ * (name, oidcProviderArn, kubernetesVersion, nodeSecurityGroupId, the kubeconfig and the whole
+ * of `causeway:network`) is read from that stack's outputs when the program runs, and checked
+ * by these same rules (infra/cluster/app-reference.ts). Explicit values win. Without it (a
+ * cluster made elsewhere), name, oidcProviderArn and the kubeconfig secret are required.
  */
 export const clusterSchema = z
   .strictObject({
@@ -49,14 +52,18 @@ export const clusterSchema = z
         /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/,
         "must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit",
       )
-      .describe("EKS cluster name"),
+      .optional()
+      .describe("EKS cluster name; default: the stackReference's clusterName output"),
     /** ARN of the cluster's IAM OIDC provider, used for IAM roles for service accounts (IRSA). */
     oidcProviderArn: arn("iam")
       .refine(
         (v) => /:oidc-provider\//.test(v),
         "must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>",
       )
-      .describe("ARN of the cluster's IAM OIDC provider, for IAM roles for service accounts"),
+      .optional()
+      .describe(
+        "ARN of the cluster's IAM OIDC provider, for IAM roles for service accounts; default: the stackReference's oidcProviderArn output",
+      ),
     /** The cluster's Kubernetes version, `<major>.<minor>`; the plan refuses one below 1.30. */
     kubernetesVersion: z
       .string()
@@ -69,13 +76,27 @@ export const clusterSchema = z
       .describe(
         `the cluster's Kubernetes version (aws eks describe-cluster --query cluster.version); ${minVersion} or later. Default ${DEFAULT_KUBERNETES_VERSION}`,
       ),
+    /**
+     * The security group of the nodes, which the broker and the database admit. Default: the
+     * stackReference's nodeSecurityGroupId output, else the EKS cluster security group (which
+     * EKS attaches to managed node groups).
+     */
+    nodeSecurityGroupId: awsId("sg")
+      .optional()
+      .describe(
+        "security group of the nodes, admitted by the broker and database; default: the stackReference's nodeSecurityGroupId output, else the EKS cluster security group",
+      ),
     /** The kubeconfig, as a Pulumi secret (`secure:`). */
     kubeconfig: z
       .string()
       .min(1)
       .optional()
       .describe("kubeconfig, as a secret; or use stackReference"),
-    /** A stack that exports the kubeconfig: `{ name: org/project/stack, output: kubeconfig }`. */
+    /**
+     * The causeway-cluster stack (`<org>/causeway-cluster/<stack>`, or
+     * `organization/causeway-cluster/<stack>` on a self-managed backend): its outputs supply
+     * what this section and causeway:network leave out; `output` names its kubeconfig output.
+     */
     stackReference: z
       .strictObject({
         name: z
@@ -88,7 +109,7 @@ export const clusterSchema = z
       })
       .optional()
       .describe(
-        "stack exporting the kubeconfig: { name: org/project/stack, output (default kubeconfig) }",
+        "the cluster stack, whose outputs supply what is not set here or in causeway:network: { name: <org>/causeway-cluster/<stack> (organization/... on a self-managed backend), output: its kubeconfig output (default kubeconfig) }",
       ),
   })
   .superRefine((value, ctx) => {
@@ -100,6 +121,24 @@ export const clusterSchema = z
           given === 0
             ? "needs a way to reach the cluster: set either kubeconfig (as a secret: pulumi config set --secret --path causeway:cluster.kubeconfig ...) or stackReference.name"
             : "sets both kubeconfig and stackReference; keep exactly one",
+      });
+    }
+    if (value.stackReference !== undefined) return;
+    // A cluster made elsewhere: nothing can be read from a cluster stack.
+    const missing = [
+      ["name", value.name, "the EKS cluster's name"],
+      [
+        "oidcProviderArn",
+        value.oidcProviderArn,
+        "aws eks describe-cluster --query cluster.identity.oidc.issuer, as arn:aws:iam::<account>:oidc-provider/<issuer host and path>",
+      ],
+    ] as const;
+    for (const [key, given, what] of missing) {
+      if (given !== undefined) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `is required without stackReference (${what}); or set stackReference.name to the causeway-cluster stack, whose outputs supply it`,
       });
     }
   });
@@ -114,7 +153,7 @@ export const clusterSection = {
   schema: clusterSchema,
   required: true,
   description:
-    "The existing EKS cluster: name, oidcProviderArn, kubernetesVersion, and kubeconfig (secret) or stackReference.",
+    "The EKS cluster: stackReference to the causeway-cluster stack (its outputs supply every field not set here, and causeway:network), or name, oidcProviderArn and kubeconfig (secret) for a cluster made elsewhere.",
   sensitive: clusterSensitive,
   check: (cluster: ClusterConfig, context: CheckContext) => checkCluster(cluster, context),
 } satisfies Section<ClusterConfig>;
@@ -125,6 +164,8 @@ export const clusterSection = {
  * account or Region leaves every role unassumable.
  */
 export function checkCluster(cluster: ClusterConfig, context: CheckContext): ConfigIssue[] {
+  // Left to the stack reference: checked once read (infra/cluster/app-reference.ts).
+  if (cluster.oidcProviderArn === undefined) return [];
   const path = "causeway:cluster.oidcProviderArn";
   const issues = arnIssues(path, cluster.oidcProviderArn, context, false);
   const region = /:oidc-provider\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/.exec(

@@ -12,7 +12,7 @@ const dev = fixtureConfig("dev").network;
 describe("causeway:network subnet CIDRs", () => {
   it("every stack's subnet CIDRs lie in its VPC and match its subnet ids one to one", () => {
     for (const stack of FIXTURE_STACKS) {
-      const n = parsePlatformConfig(rawFixtureConfig(stack), stack).network;
+      const n = parsePlatformConfig(rawFixtureConfig(stack), stack).network!;
       expect(n.publicSubnetCidrs).toHaveLength(n.publicSubnetIds.length);
       expect(n.privateSubnetCidrs).toHaveLength(n.privateSubnetIds.length);
       for (const c of [...n.publicSubnetCidrs, ...n.privateSubnetCidrs]) {

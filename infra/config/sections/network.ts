@@ -30,6 +30,19 @@ export const networkSchema = z
      * database live, the only place services with `database`/`broker` may reach on those ports.
      */
     privateSubnetCidrs: z.array(ipv4Cidr),
+    /**
+     * The Availability Zone of each subnet, in the order of publicSubnetIds and of
+     * privateSubnetIds (the n-th public and n-th private subnet share the n-th AZ), as the
+     * cluster stack exports them. Optional.
+     */
+    availabilityZones: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an Availability Zone such as eu-west-1a"),
+      )
+      .optional()
+      .describe("the AZ of the n-th public and n-th private subnet, in order (optional)"),
   })
   .superRefine(
     (n, ctx) => {
@@ -85,6 +98,27 @@ export const networkSchema = z
           });
         }
       });
+      if (n.availabilityZones) {
+        const azs = n.availabilityZones;
+        if (new Set(azs).size !== azs.length) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["availabilityZones"],
+            input: azs,
+            message: "lists an Availability Zone more than once; give one per subnet pair",
+          });
+        }
+        for (const idsKey of ["publicSubnetIds", "privateSubnetIds"] as const) {
+          if (n[idsKey].length !== azs.length) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["availabilityZones"],
+              input: azs,
+              message: `lists ${azs.length} Availability Zones for ${n[idsKey].length} ${idsKey}; give each subnet's AZ, in the same order`,
+            });
+          }
+        }
+      }
       // A subnet is public (route to an internet gateway) or private, never both.
       const publicIds = new Set(n.publicSubnetIds);
       n.privateSubnetIds.forEach((id, i) => {
@@ -108,5 +142,13 @@ export const networkSection = {
   schema: networkSchema,
   required: true,
   description:
-    "The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs.",
+    "The cluster's VPC: vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, publicSubnetCidrs, privateSubnetCidrs (and optionally availabilityZones). Leave it out to read it from the outputs of causeway:cluster.stackReference; given, it wins over them.",
+  suppliedBy: {
+    when: (given) => {
+      const cluster = given.get("cluster");
+      return typeof cluster === "object" && cluster !== null && "stackReference" in cluster;
+    },
+    otherwise:
+      "or set causeway:cluster.stackReference to the causeway-cluster stack, whose outputs supply it",
+  },
 } satisfies Section<NetworkConfig>;

@@ -36,6 +36,14 @@ export interface Section<T = unknown, P extends object = object> {
   readonly schema: z.ZodType<T>;
   /** Whether a stack must set this key (no tier default covers it). */
   readonly required: boolean;
+  /**
+   * When a required key may still be left out, given the stack's other keys (as given, before
+   * validation), and where its value then comes from (said in the message when it is missing).
+   */
+  readonly suppliedBy?: {
+    readonly when: (given: ReadonlyMap<string, unknown>) => boolean;
+    readonly otherwise: string;
+  };
   /** One line for the config reference in the README. */
   readonly description: string;
   /**

@@ -8,6 +8,19 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const SUBNET = "aws:ec2/subnet:Subnet";
 const VPC = "aws:ec2/vpc:Vpc";
 const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+
+/** The write actions of the Cluster Autoscaler, which must be limited to its cluster's groups. */
+const SCALING_WRITES = [
+  "autoscaling:SetDesiredCapacity",
+  "autoscaling:TerminateInstanceInAutoScalingGroup",
+];
+
+interface PolicyStatement {
+  Effect?: string;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
 
 const WORLD = new Set(["0.0.0.0/0", "::/0"]);
 
@@ -36,6 +49,75 @@ interface LaunchTemplateProps {
 }
 
 export const clusterPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  {
+    // Source: kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, "Auto-Discovery
+    // Setup" (the two asg tags) and "IAM Policy" (write actions limited by those tags). A group
+    // without the tags is never scaled; one that cannot grow has nothing to scale.
+    name: "node-groups-autoscaled",
+    description:
+      "Every managed node group carries the Cluster Autoscaler's auto-discovery tags and can grow (maxSize > minSize).",
+    validateResource: (args, report) => {
+      if (args.type !== NODE_GROUP) return;
+      const p = args.props as {
+        clusterName?: string;
+        tags?: Record<string, string>;
+        scalingConfig?: { minSize?: number; maxSize?: number };
+      };
+      const tags = p.tags ?? {};
+      if (tags["k8s.io/cluster-autoscaler/enabled"] !== "true") {
+        report('tags must set "k8s.io/cluster-autoscaler/enabled": "true" (auto-discovery)');
+      }
+      const owned = Object.keys(tags).filter(
+        (k) => k.startsWith("k8s.io/cluster-autoscaler/") && tags[k] === "owned",
+      );
+      if (owned.length === 0) {
+        report(
+          'tags must set "k8s.io/cluster-autoscaler/<cluster name>": "owned" (auto-discovery)',
+        );
+      }
+      const { minSize = 0, maxSize = 0 } = p.scalingConfig ?? {};
+      if (maxSize <= minSize) {
+        report(
+          `scalingConfig.maxSize (${maxSize}) must exceed minSize (${minSize}), or nothing scales`,
+        );
+      }
+    },
+  },
+  {
+    // Source: as above, "IAM Policy": SetDesiredCapacity and TerminateInstanceInAutoScalingGroup
+    // only on groups tagged as the cluster's, so the autoscaler cannot touch other groups.
+    name: "autoscaler-writes-scoped",
+    description:
+      "An inline policy that may scale or terminate Auto Scaling groups limits it with an aws:ResourceTag/k8s.io/cluster-autoscaler/ condition.",
+    validateResource: (args, report) => {
+      if (args.type !== ROLE_POLICY) return;
+      const text = (args.props as { policy?: unknown }).policy;
+      if (typeof text !== "string") return;
+      let doc: { Statement?: PolicyStatement | PolicyStatement[] };
+      try {
+        doc = JSON.parse(text) as typeof doc;
+      } catch {
+        return;
+      }
+      const statements = [doc.Statement ?? []].flat();
+      for (const s of statements) {
+        if (s.Effect !== "Allow") continue;
+        const actions = [s.Action ?? []].flat();
+        const writes = actions.filter(
+          (a) => SCALING_WRITES.includes(a) || a === "autoscaling:*" || a === "*",
+        );
+        if (writes.length === 0) continue;
+        const scoped = Object.values(s.Condition ?? {}).some((c) =>
+          Object.keys(c).some((k) => k.startsWith("aws:ResourceTag/k8s.io/cluster-autoscaler/")),
+        );
+        if (!scoped) {
+          report(
+            `${writes.join(", ")} is allowed without a condition on aws:ResourceTag/k8s.io/cluster-autoscaler/<cluster>: limit it to the cluster's node groups`,
+          );
+        }
+      }
+    },
+  },
   {
     // Source: checkov CKV_AWS_38 (EKS public endpoint not open to 0.0.0.0/0) and CKV_AWS_39
     // (EKS public endpoint disabled); EKS Best Practices (Security), "Make the EKS Cluster

@@ -28,6 +28,31 @@ const eks = (p: Record<string, unknown> = {}) => r(EKS, "eks", { ...eksProps, ..
 const lt = (p: Record<string, unknown> = {}) =>
   r(LT, "lt", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 }, ...p });
 
+const NG = "aws:eks/nodeGroup:NodeGroup";
+const ngProps = {
+  tags: { "k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/c": "owned" },
+  scalingConfig: { minSize: 1, maxSize: 3 },
+};
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const scalingPolicy = (scoped: boolean) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity"],
+        Resource: "*",
+        ...(scoped
+          ? {
+              Condition: {
+                StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/c": "owned" },
+              },
+            }
+          : {}),
+      },
+    ],
+  });
+
 export const clusterCases: Record<
   string,
   { pass: TestResource[]; fail: TestResource[]; message: string; stack?: string }
@@ -64,5 +89,16 @@ export const clusterCases: Record<
     ],
     fail: [r("aws:ec2/vpc:Vpc", "vpc", {})],
     message: "vpc has no flow log of ALL traffic",
+  },
+  "node-groups-autoscaled": {
+    pass: [r(NG, "ng", { ...ngProps })],
+    fail: [r(NG, "ng", { ...ngProps, scalingConfig: { minSize: 2, maxSize: 2 } })],
+    message: "scalingConfig.maxSize (2) must exceed minSize (2), or nothing scales",
+  },
+  "autoscaler-writes-scoped": {
+    pass: [r(ROLE_POLICY, "ca", { policy: scalingPolicy(true) })],
+    fail: [r(ROLE_POLICY, "ca", { policy: scalingPolicy(false) })],
+    message:
+      "autoscaling:SetDesiredCapacity is allowed without a condition on aws:ResourceTag/k8s.io/cluster-autoscaler/<cluster>",
   },
 };

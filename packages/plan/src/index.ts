@@ -1,6 +1,6 @@
 // @causeway/plan: the offline plan of a Pulumi program (the SDK's mock runtime, no cloud calls),
 // its diff between two revisions and its renderers. This file only re-exports.
-export { PlanCapture, type CaptureOptions } from "./core/capture";
+export { PlanCapture, type CaptureOptions, type StackOutputs } from "./core/capture";
 export { SECURE_PLACEHOLDER, toRawConfig, type RawConfig } from "./core/config";
 export { PlanError, STACK_TRACES_ENV } from "./core/errors";
 export {

@@ -64,6 +64,19 @@ export interface CaptureOptions {
   readonly invokeHint?: string;
   /** Output names a StackReference offers (as secrets whose value is known after apply). */
   readonly stackReferenceOutputs: readonly string[];
+  /**
+   * The outputs of referenced stacks, by stack name as the StackReference gives it (e.g. from
+   * another plan): a reference to one of these reads its values, as `pulumi preview` reads the
+   * referenced stack's state. Other references get {@link stackReferenceOutputs}.
+   */
+  readonly stackReferences?: Readonly<Record<string, StackOutputs>>;
+}
+
+/** A referenced stack's outputs, as a StackReference reads them. */
+export interface StackOutputs {
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** The names of the outputs that are secrets. Default: none. */
+  readonly secretOutputNames?: readonly string[];
 }
 
 interface Captured {
@@ -114,7 +127,7 @@ export class PlanCapture {
           this.captured.set(urn, { request, urn, inputs: args.inputs });
           // A read (`Resource.get`, StackReference) keeps its id; a new resource's id is unknown.
           const id = request.read ? args.id : undefined;
-          const state = stateFor(args.type, args.inputs, this.options.stackReferenceOutputs);
+          const state = stateFor(args.type, args.inputs, this.options);
           // Declared-secret outputs are unknown in a preview, and the SDK drops the secret flag
           // of an unknown: give them a secret placeholder so everything derived prints [secret].
           for (const name of request.getAdditionalsecretoutputsList()) {
@@ -196,10 +209,18 @@ export class PlanCapture {
 function stateFor(
   type: string,
   inputs: Record<string, unknown>,
-  stackReferenceOutputs: readonly string[],
+  { stackReferenceOutputs, stackReferences = {} }: CaptureOptions,
 ): Record<string, unknown> {
   if (type === "pulumi:pulumi:StackReference") {
     const name = String(inputs["name"]);
+    const known = Object.hasOwn(stackReferences, name) ? stackReferences[name] : undefined;
+    if (known) {
+      return {
+        name,
+        outputs: { ...known.outputs },
+        secretOutputNames: [...(known.secretOutputNames ?? [])],
+      };
+    }
     const outputs = Object.fromEntries(
       stackReferenceOutputs.map((o) => [o, `(known after apply: output "${o}" of stack ${name})`]),
     );

@@ -1,6 +1,6 @@
 import { toRawConfig } from "./config";
 import type { InvokeAnswers } from "./invokes";
-import { runPlan, type Program } from "./run";
+import { runPlan, type Program, type RunPlanOptions } from "./run";
 import { PlanView } from "./view";
 
 export interface PlanProgramOptions {
@@ -14,6 +14,7 @@ export interface PlanProgramOptions {
   readonly invokes?: InvokeAnswers;
   readonly invokeHint?: string;
   readonly stackReferenceOutputs?: readonly string[];
+  readonly stackReferences?: RunPlanOptions["stackReferences"];
 }
 
 /**

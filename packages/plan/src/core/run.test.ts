@@ -137,4 +137,47 @@ describe("plan engine", () => {
     });
     expect(plan.outputs).toEqual({ vpc: "[secret]" });
   });
+
+  it("reads the outputs given for a referenced stack, plain and secret, as preview reads its state", async () => {
+    const plan = await planProgram(
+      async () => {
+        const ref = new pulumi.StackReference("net", { name: "acme/network/dev" });
+        const other = new pulumi.StackReference("other", { name: "acme/other/dev" });
+        // Awaited values: what a program may check before it registers anything with them.
+        const vpc = await ref.requireOutputValue("vpcId");
+        const subnets = (await ref.getOutputDetails("subnetIds")).value as string[];
+        const secret = await ref.getOutputDetails("token");
+        return {
+          vpc,
+          subnets,
+          secretIsSecret: secret.secretValue !== undefined && secret.value === undefined,
+          token: ref.requireOutput("token"),
+          missing: (await ref.getOutputDetails("absent")).value ?? "none",
+          other: other.getOutput("vpcId"),
+        };
+      },
+      {
+        stackReferenceOutputs: ["vpcId"],
+        stackReferences: {
+          "acme/network/dev": {
+            outputs: {
+              vpcId: "vpc-0123456789abcdef0",
+              subnetIds: ["subnet-a", "subnet-b"],
+              token: "t",
+            },
+            secretOutputNames: ["token"],
+          },
+        },
+      },
+    );
+    expect(plan.outputs).toEqual({
+      vpc: "vpc-0123456789abcdef0",
+      subnets: ["subnet-a", "subnet-b"],
+      secretIsSecret: true,
+      token: "[secret]",
+      missing: "none",
+      // A stack without given outputs still gets the placeholders.
+      other: "[secret]",
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PlanCapture } from "./capture";
+import { PlanCapture, type StackOutputs } from "./capture";
 import type { RawConfig } from "./config";
 import { STACK_TRACES_ENV } from "./errors";
 import { defaultInvokes, type InvokeAnswers } from "./invokes";
@@ -26,6 +26,8 @@ export interface RunPlanOptions {
   readonly invokeHint?: string;
   /** Output names a StackReference offers, as secrets known after apply. Default: none. */
   readonly stackReferenceOutputs?: readonly string[];
+  /** Referenced stacks' outputs, by stack name (e.g. another plan's outputs). Default: none. */
+  readonly stackReferences?: Readonly<Record<string, StackOutputs>>;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function runPlan(options: RunPlanOptions): Promise<Plan> {
     invokes: options.invokes ?? defaultInvokes(options.raw),
     ...(options.invokeHint ? { invokeHint: options.invokeHint } : {}),
     stackReferenceOutputs: options.stackReferenceOutputs ?? [],
+    ...(options.stackReferences ? { stackReferences: options.stackReferences } : {}),
   });
   await capture.install(project, options.stack);
   pulumi.runtime.setAllConfig({ ...options.raw.values }, [...options.raw.secretKeys]);
