@@ -11,7 +11,11 @@ export default tseslint.config(
     files: ["**/*.ts"],
     languageOptions: {
       parserOptions: {
-        projectService: true,
+        // One program for the whole repository (the root tsconfig includes every folder). The
+        // project service would open a program per nearest tsconfig.json instead, and the
+        // examples' and the component provider's own tsconfigs (each loading @pulumi/aws's
+        // types) took the lint past Node's heap limit.
+        project: "./tsconfig.json",
         tsconfigRootDir: import.meta.dirname,
       },
     },
