@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  CACHE_DEFAULTS,
   DATABASE_SECRET_KEY,
   MESSAGE_BROKER_DEFAULTS,
   parseDockerfile,
@@ -55,6 +56,8 @@ export function pod(p: PlanView, service: string): { pod: PodSpec; container: Co
 const SECRET_SAMPLES: Record<string, string> = {
   [DATABASE_SECRET_KEY]: "postgresql://svc:pw@db.internal:5432/causeway",
   [MESSAGE_BROKER_DEFAULTS.connectionSecretKey]: "amqps://svc:pw@mq.internal:5671",
+  // What the Cache component writes: TLS, the AUTH token as the password.
+  [CACHE_DEFAULTS.connectionSecretKey]: "rediss://:token@cache.internal:6379",
 };
 
 /** The container's env as the process would see it (Secrets replaced by samples). */

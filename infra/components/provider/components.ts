@@ -277,6 +277,9 @@ export const NOT_SERVED: Readonly<Record<string, string>> = {
   ServiceMesh: "readonly lists (services' upstreams)",
   Network: "readonly lists (availabilityZones)",
   Cluster: "readonly lists (adminPrincipalArns)",
+  Cache: "readonly lists (subnetIds) and a Kubernetes provider object (connectionSecret)",
+  Observability:
+    "a Kubernetes provider object (provider) and inline object types (collector, logs)",
 };
 
 /** What index.ts hosts, by schema name. */
