@@ -3,14 +3,7 @@ export { AppError, KitErrors, RETRY_AFTER_SECONDS, defineErrors, kitError } from
 export type { ErrorBody, ErrorCatalogue, ErrorSpec, KitErrorCode } from "./errors";
 export { ConfigError, LogLevels, baseEnvSchema, loadConfig } from "./config";
 export type { BaseEnv } from "./config";
-export {
-  REDACT_PATHS,
-  createLogger,
-  flushLogs,
-  hashForLog,
-  serializeError,
-  serializeRequest,
-} from "./logger";
+export { REDACT_PATHS, createLogger, hashForLog, serializeError, serializeRequest } from "./logger";
 export type { CreateLoggerOptions } from "./logger";
 export { ConsumeOutcomes, createMetrics } from "./metrics";
 export type { ConsumeOutcome, KitMetrics, MetricsOptions } from "./metrics";

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { flushLogs } from "./logger";
 import { shutdownTracing, tracingStatus } from "./tracing";
 
 export interface StartServiceOptions {
@@ -47,7 +46,7 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
   const sequence = async (reason: string) => {
     const guard = setTimeout(() => {
       log.error({ timeoutMs: opts.shutdownTimeoutMs }, "shutdown timed out; exiting");
-      void flushLogs(log, 200).then(() => exit(1));
+      exit(1);
     }, opts.shutdownTimeoutMs);
     guard.unref();
     try {
@@ -64,12 +63,10 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
       await shutdownTracing();
       log.info({ step: 5 }, "shutdown: connections closed; exiting");
       clearTimeout(guard);
-      await flushLogs(log);
       exit(0);
     } catch (err) {
       log.error({ err }, "shutdown failed; exiting");
       clearTimeout(guard);
-      await flushLogs(log);
       exit(1);
     }
   };
