@@ -33,7 +33,9 @@ describe("F5: a consumer process is SIGKILLed mid-handler", () => {
       if (await skipWithoutServers(ctx)) return;
       const w = (world = await createWorld("f5"));
       const queue = w.queueName();
-      const start = async (): Promise<Child> => {
+      // Each process but the last holds its n-th handler open until it is killed.
+      const perProcess = Math.floor(EVENTS / (KILLS + 1));
+      const start = async (hold: boolean): Promise<Child> => {
         const child = spawnTs(CONSUMER, {
           DATABASE_URL: TEST_DATABASE_URL,
           DB_SCHEMA: w.schema,
@@ -41,6 +43,7 @@ describe("F5: a consumer process is SIGKILLed mid-handler", () => {
           EVENTS_EXCHANGE: w.exchange,
           QUEUE: queue,
           HANDLER_MS: "20",
+          ...(hold ? { HOLD_AFTER: String(perProcess) } : {}),
         });
         await waitFor(
           "the consumer process to subscribe",
@@ -55,7 +58,7 @@ describe("F5: a consumer process is SIGKILLed mid-handler", () => {
         return child;
       };
 
-      let child = await start();
+      let child = await start(KILLS > 0);
       const send = w.sender();
       const sent: string[] = [];
       for (let i = 0; i < EVENTS; i += 100) {
@@ -71,11 +74,13 @@ describe("F5: a consumer process is SIGKILLed mid-handler", () => {
       const restarted: Child[] = [];
       const kills: Array<Promise<unknown>> = [];
       for (let k = 1; k <= KILLS; k++) {
-        const threshold = Math.floor((EVENTS * k) / (KILLS + 1));
         await waitFor(
-          `${threshold} effects before kill ${k}`,
-          async () => {
-            return (await effectCount(w.pool, w.schema)) >= threshold;
+          `kill ${k}: the consumer to hold a handler open`,
+          () => {
+            if (child.proc.exitCode !== null) {
+              throw new Error(`consumer exited ${child.proc.exitCode}: ${child.stderr()}`);
+            }
+            return child.lines.some((l) => l.startsWith("H "));
           },
           120_000,
           20,
@@ -92,7 +97,7 @@ describe("F5: a consumer process is SIGKILLed mid-handler", () => {
           [begun],
         );
         killedMidHandler += rows[0]!.n;
-        child = await start();
+        child = await start(k < KILLS);
         restarted.push(child);
       }
       await waitFor(
