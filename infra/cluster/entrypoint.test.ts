@@ -1,7 +1,7 @@
 import { knownStacks, readProjectFile } from "@causeway/plan";
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadEntrypoint } from "../test/entrypoint";
 import { CLUSTER_STACKS_DIR } from "../plan/cluster-project";
 import { CLUSTER_PROJECT } from "./project";
 
@@ -15,17 +15,8 @@ describe("the causeway-cluster project", () => {
   });
 
   it("loads under ts-node from its folder, as the Pulumi nodejs runtime loads it", () => {
-    // ts-node finds the repository's tsconfig.json from infra/cluster, as under `pulumi up`.
-    const script = [
-      'require("ts-node").register({ transpileOnly: true });',
-      'const entry = require("./index.ts");',
-      'process.stdout.write(typeof entry + ":" + entry.name);',
-    ].join("\n");
-    const result = spawnSync(process.execPath, ["--conditions=causeway-source", "-e", script], {
-      cwd: __dirname,
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    // ts-node finds the repository's tsconfig.json from the project folder, as under `pulumi up`.
+    const result = loadEntrypoint(__dirname);
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe("function:main");
   });
