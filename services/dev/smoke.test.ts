@@ -1,21 +1,10 @@
-import { retryQueueName } from "@causeway/kit";
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ServiceProcess } from "../test/support";
-import {
-  deleteBrokerTopology,
-  repoRoot,
-  skipWithoutServers,
-  spawnService,
-  stopAllServices,
-  TEST_AMQP_URL,
-  TEST_DATABASE_URL,
-  uniqueName,
-} from "../test/support";
+import { repoRoot, skipWithoutServers, TEST_DATABASE_URL, testSystem } from "../test/support";
 
 /** Runs `npm run smoke -- <args>` as a child process; resolves with its exit code and output. */
 function smoke(
@@ -46,72 +35,19 @@ function smoke(
 }
 
 describe("npm run smoke against the real services on 127.0.0.1", () => {
-  const run = uniqueName("smoke");
-  const schemas = { orders: `orders_${run}`, payments: `payments_${run}` };
-  const prefixes = { orders: `orders.${run}`, payments: `payments.${run}` };
-  const exchange = `causeway.events.${run}`;
-  const queues = [
-    `${prefixes.payments}.order-placed`,
-    `${prefixes.orders}.payment-succeeded`,
-    `${prefixes.orders}.payment-failed`,
-  ].flatMap((q) => [
-    q,
-    `${q}.dlq`,
-    ...Array.from({ length: 19 }, (_, i) => retryQueueName(q, i + 1)),
-  ]);
-  const procs: ServiceProcess[] = [];
+  const system = testSystem("smoke");
+  const { schemas } = system;
 
-  afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop(10_000).catch(() => undefined)));
-    await stopAllServices();
-    const pg = new Client({ connectionString: TEST_DATABASE_URL });
-    try {
-      await pg.connect();
-      for (const s of Object.values(schemas).flatMap((x) => [x, `${x}_provider`])) {
-        await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-      }
-    } catch {
-      // servers absent: the test skipped
-    } finally {
-      await pg.end().catch(() => undefined);
-    }
-    await deleteBrokerTopology(queues, exchange).catch(() => undefined);
-  }, 60_000);
+  afterAll(() => system.cleanup(), 60_000);
 
   it(
     "places an order with an Idempotency-Key, sees it settle and reads it back; exits 0",
     { timeout: 120_000 },
     async (ctx) => {
       if (await skipWithoutServers(ctx)) return;
-      const common = {
-        DATABASE_URL: TEST_DATABASE_URL,
-        AMQP_URL: TEST_AMQP_URL,
-        EVENTS_EXCHANGE: exchange,
-        DRAIN_DELAY_MS: "0",
-      };
-      const [payments, orders] = await Promise.all([
-        spawnService("payments", {
-          ...common,
-          SERVICE_NAME: "payments",
-          DB_SCHEMA: schemas.payments,
-          QUEUE_PREFIX: prefixes.payments,
-          PROVIDER_SEED: "3",
-          PROVIDER_LATENCY_MS: "5",
-        }),
-        spawnService("orders", {
-          ...common,
-          SERVICE_NAME: "orders",
-          DB_SCHEMA: schemas.orders,
-          QUEUE_PREFIX: prefixes.orders,
-        }),
-      ]);
-      procs.push(payments, orders);
-      const gateway = await spawnService("gateway", {
-        SERVICE_NAME: "gateway",
-        ORDERS_URL: orders.address,
-        DRAIN_DELAY_MS: "0",
+      const { gateway } = await system.start({
+        payments: { PROVIDER_SEED: "3", PROVIDER_LATENCY_MS: "5" },
       });
-      procs.push(gateway);
 
       const r = await smoke(gateway.address, "--timeout", "45");
       expect(r.stderr).toBe("");

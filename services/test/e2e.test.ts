@@ -1,20 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { orderPlaced } from "@causeway/contracts";
-import { Broker, retryQueueName } from "@causeway/kit";
+import { Broker } from "@causeway/kit";
 import { Client } from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ServiceProcess } from "./support";
 import {
   TEST_AMQP_URL,
   TEST_DATABASE_URL,
   http,
   metricValue,
   skipWithoutServers,
-  spawnService,
-  stopAllServices,
-  uniqueName,
+  testSystem,
   waitFor,
-  deleteBrokerTopology,
 } from "./support";
 
 const ORDERS = 200;
@@ -43,33 +39,14 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promis
 }
 
 describe("end to end: gateway -> orders -> payments -> orders on real RabbitMQ and PostgreSQL", () => {
-  const run = uniqueName("e2e");
-  const schemas = { orders: `orders_${run}`, payments: `payments_${run}` };
-  const prefixes = { orders: `orders.${run}`, payments: `payments.${run}` };
-  const exchange = `causeway.events.${run}`;
-  const queues = [
-    `${prefixes.payments}.order-placed`,
-    `${prefixes.orders}.payment-succeeded`,
-    `${prefixes.orders}.payment-failed`,
-  ].flatMap((q) => [
-    q,
-    `${q}.dlq`,
-    ...Array.from({ length: 19 }, (_, i) => i + 1).map((i) => retryQueueName(q, i)),
-  ]);
-  const procs: ServiceProcess[] = [];
+  const system = testSystem("e2e");
+  const { run, schemas, prefixes, exchange, procs } = system;
   const pg = new Client({ connectionString: TEST_DATABASE_URL });
   let pgConnected = false;
 
   afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop(10_000).catch(() => undefined)));
-    await stopAllServices();
-    if (pgConnected) {
-      for (const s of Object.values(schemas).flatMap((x) => [x, `${x}_provider`])) {
-        await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
-      }
-      await pg.end().catch(() => undefined);
-    }
-    await deleteBrokerTopology(queues, exchange);
+    if (pgConnected) await pg.end().catch(() => undefined);
+    await system.cleanup();
   }, 60_000);
 
   it(`${ORDERS} orders with retried keys and provider failures: each settles once, none charged twice`, async (ctx) => {
@@ -79,36 +56,11 @@ describe("end to end: gateway -> orders -> payments -> orders on real RabbitMQ a
     const count = async (sql: string) =>
       Number((await pg.query<{ n: string }>(`SELECT (${sql}) AS n`)).rows[0]!.n);
 
-    const common = {
-      DATABASE_URL: TEST_DATABASE_URL,
-      AMQP_URL: TEST_AMQP_URL,
-      EVENTS_EXCHANGE: exchange,
-      DRAIN_DELAY_MS: "0",
-      LOG_LEVEL: "info",
-    };
-    // Consumers first: their queues must be bound before anything is published.
-    const [payments, orders] = await Promise.all([
-      spawnService("payments", {
-        ...common,
-        ...PROVIDER,
-        SERVICE_NAME: "payments",
-        DB_SCHEMA: schemas.payments,
-        QUEUE_PREFIX: prefixes.payments,
-      }),
-      spawnService("orders", {
-        ...common,
-        SERVICE_NAME: "orders",
-        DB_SCHEMA: schemas.orders,
-        QUEUE_PREFIX: prefixes.orders,
-      }),
-    ]);
-    procs.push(payments, orders);
-    const gateway = await spawnService("gateway", {
-      SERVICE_NAME: "gateway",
-      ORDERS_URL: orders.address,
-      DRAIN_DELAY_MS: "0",
+    // Consumers first (payments and orders), then the gateway: see testSystem.
+    const { payments, gateway } = await system.start({
+      all: { LOG_LEVEL: "info" },
+      payments: PROVIDER,
     });
-    procs.push(gateway);
 
     // --- place the orders through the gateway -------------------------------------------
     const requests = Array.from({ length: ORDERS }, (_, i) => ({

@@ -1,10 +1,12 @@
+import { retryQueueName } from "@causeway/kit";
+import { Client } from "pg";
 import { Connection } from "rabbitmq-client";
 import { pathToFileURL } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { join } from "node:path";
-import { TEST_AMQP_URL } from "../kit/test/servers";
+import { TEST_AMQP_URL, TEST_DATABASE_URL, uniqueName } from "../kit/test/servers";
 
 export { waitFor } from "../kit/test/helpers";
 export {
@@ -206,4 +208,136 @@ export function startWaves(
     left = left.filter((s) => !started.has(s));
   }
   return waves;
+}
+
+/** The services' own environment, added to what {@link TestSystem.start} sets. */
+export interface SystemEnv {
+  /** Added to every service (e.g. OpenTelemetry settings, LOG_LEVEL). */
+  readonly all?: Record<string, string>;
+  readonly payments?: Record<string, string>;
+  readonly orders?: Record<string, string>;
+  readonly gateway?: Record<string, string>;
+  /** The DATABASE_URL of orders and payments (default TEST_DATABASE_URL). */
+  readonly databaseUrl?: string;
+}
+
+export interface StartedSystem {
+  readonly payments: ServiceProcess;
+  readonly orders: ServiceProcess;
+  readonly gateway: ServiceProcess;
+}
+
+/**
+ * The three services of one test run, with names of their own so that runs never share a
+ * schema, a queue or an exchange: schemas `orders_<run>` and `payments_<run>` (and their
+ * `_provider` schemas), queue prefixes `orders.<run>` and `payments.<run>`, exchange
+ * `causeway.events.<run>`.
+ */
+export interface TestSystem {
+  readonly run: string;
+  readonly schemas: { readonly orders: string; readonly payments: string };
+  readonly prefixes: { readonly orders: string; readonly payments: string };
+  readonly exchange: string;
+  /** The queues the services consume from. */
+  readonly consumerQueues: {
+    readonly orderPlaced: string;
+    readonly paymentSucceeded: string;
+    readonly paymentFailed: string;
+  };
+  /** Every queue the services may declare: each consumer queue, its DLQ and retry queues. */
+  readonly queues: readonly string[];
+  /** Every service process started, in start order (payments, orders, gateway, ...). */
+  readonly procs: ServiceProcess[];
+  /**
+   * Starts payments and orders (consumers first: their queues must be bound before anything
+   * is published), then the gateway in front of orders; each on a free port, from source,
+   * with DRAIN_DELAY_MS=0.
+   */
+  start(env?: SystemEnv): Promise<StartedSystem>;
+  /**
+   * Stops every process, drops the run's schemas and deletes its queues and exchange; for
+   * afterAll. Tolerates absent servers (the test skipped).
+   */
+  cleanup(): Promise<void>;
+}
+
+/** CONSUMER_RETRY_MAX_ATTEMPTS is at most 20 (services/kit/src/config.ts): 19 retry queues. */
+const MAX_RETRY_QUEUES = 19;
+
+export function testSystem(label: string): TestSystem {
+  const run = uniqueName(label);
+  const schemas = { orders: `orders_${run}`, payments: `payments_${run}` };
+  const prefixes = { orders: `orders.${run}`, payments: `payments.${run}` };
+  const exchange = `causeway.events.${run}`;
+  const consumerQueues = {
+    orderPlaced: `${prefixes.payments}.order-placed`,
+    paymentSucceeded: `${prefixes.orders}.payment-succeeded`,
+    paymentFailed: `${prefixes.orders}.payment-failed`,
+  };
+  const queues = Object.values(consumerQueues).flatMap((q) => [
+    q,
+    `${q}.dlq`,
+    ...Array.from({ length: MAX_RETRY_QUEUES }, (_, i) => retryQueueName(q, i + 1)),
+  ]);
+  const procs: ServiceProcess[] = [];
+  return {
+    run,
+    schemas,
+    prefixes,
+    exchange,
+    consumerQueues,
+    queues,
+    procs,
+    async start(env: SystemEnv = {}) {
+      const common = {
+        DATABASE_URL: env.databaseUrl ?? TEST_DATABASE_URL,
+        AMQP_URL: TEST_AMQP_URL,
+        EVENTS_EXCHANGE: exchange,
+        DRAIN_DELAY_MS: "0",
+        ...env.all,
+      };
+      const [payments, orders] = await Promise.all([
+        spawnService("payments", {
+          ...common,
+          SERVICE_NAME: "payments",
+          DB_SCHEMA: schemas.payments,
+          QUEUE_PREFIX: prefixes.payments,
+          ...env.payments,
+        }),
+        spawnService("orders", {
+          ...common,
+          SERVICE_NAME: "orders",
+          DB_SCHEMA: schemas.orders,
+          QUEUE_PREFIX: prefixes.orders,
+          ...env.orders,
+        }),
+      ]);
+      procs.push(payments, orders);
+      const gateway = await spawnService("gateway", {
+        DRAIN_DELAY_MS: "0",
+        ...env.all,
+        SERVICE_NAME: "gateway",
+        ORDERS_URL: orders.address,
+        ...env.gateway,
+      });
+      procs.push(gateway);
+      return { payments, orders, gateway };
+    },
+    async cleanup() {
+      await Promise.all(procs.map((p) => p.stop(10_000).catch(() => undefined)));
+      await stopAllServices();
+      const pg = new Client({ connectionString: TEST_DATABASE_URL });
+      try {
+        await pg.connect();
+        for (const s of Object.values(schemas).flatMap((x) => [x, `${x}_provider`])) {
+          await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+        }
+      } catch {
+        // servers absent: the test skipped
+      } finally {
+        await pg.end().catch(() => undefined);
+      }
+      await deleteBrokerTopology(queues, exchange).catch(() => undefined);
+    },
+  };
 }

@@ -3,21 +3,10 @@ import { once } from "node:events";
 import type { IncomingMessage, Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { retryQueueName } from "@causeway/kit";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceProcess } from "./support";
-import {
-  TEST_AMQP_URL,
-  TEST_DATABASE_URL,
-  deleteBrokerTopology,
-  http,
-  skipWithoutServers,
-  spawnService,
-  stopAllServices,
-  uniqueName,
-  waitFor,
-} from "./support";
+import { TEST_DATABASE_URL, http, skipWithoutServers, testSystem, waitFor } from "./support";
 
 /**
  * Traces across the three services as real processes on real PostgreSQL and RabbitMQ, exported
@@ -123,20 +112,8 @@ function spansOf(received: readonly Received[]): SpanRow[] {
 }
 
 describe("tracing: gateway -> orders -> broker -> payments -> orders in one trace", () => {
-  const run = uniqueName("trace");
-  const schemas = { orders: `orders_${run}`, payments: `payments_${run}` };
-  const prefixes = { orders: `orders.${run}`, payments: `payments.${run}` };
-  const exchange = `causeway.events.${run}`;
-  const consumerQueues = {
-    orderPlaced: `${prefixes.payments}.order-placed`,
-    paymentSucceeded: `${prefixes.orders}.payment-succeeded`,
-    paymentFailed: `${prefixes.orders}.payment-failed`,
-  };
-  const queues = Object.values(consumerQueues).flatMap((q) => [
-    q,
-    `${q}.dlq`,
-    ...Array.from({ length: 19 }, (_, i) => i + 1).map((i) => retryQueueName(q, i)),
-  ]);
+  const system = testSystem("trace");
+  const { exchange, consumerQueues } = system;
   // Canaries that must never reach a span: a database password, the client's Idempotency-Key,
   // its Authorization header and the customer id.
   const canary = {
@@ -160,56 +137,26 @@ describe("tracing: gateway -> orders -> broker -> payments -> orders in one trac
   });
 
   afterAll(async () => {
-    await stopAllServices();
-    if (pgConnected) {
-      for (const s of Object.values(schemas).flatMap((x) => [x, `${x}_provider`])) {
-        await pg.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
-      }
-      await pg.end().catch(() => undefined);
-    }
-    await deleteBrokerTopology(queues, exchange).catch(() => undefined);
+    if (pgConnected) await pg.end().catch(() => undefined);
+    await system.cleanup();
     receiver?.server.closeAllConnections();
     await new Promise((resolve) => receiver?.server.close(resolve));
   }, 60_000);
 
   /** Starts payments, orders, then the gateway, all with `otel` added to their env. */
   async function startServices(otel: Record<string, string>): Promise<ServiceProcess[]> {
-    const common = {
-      DATABASE_URL: databaseUrl,
-      AMQP_URL: TEST_AMQP_URL,
-      EVENTS_EXCHANGE: exchange,
-      DRAIN_DELAY_MS: "0",
-      LOG_LEVEL: "info",
-    };
-    const [payments, orders] = await Promise.all([
-      spawnService("payments", {
-        ...common,
-        ...otel,
-        SERVICE_NAME: "payments",
+    const { payments, orders, gateway } = await system.start({
+      databaseUrl,
+      all: { ...otel, LOG_LEVEL: "info" },
+      payments: {
         OTEL_SERVICE_NAME: "payments",
-        DB_SCHEMA: schemas.payments,
-        QUEUE_PREFIX: prefixes.payments,
         PROVIDER_FAILURE_RATE: "0",
         PROVIDER_DECLINE_RATE: "0",
         PROVIDER_LOST_RESPONSE_RATE: "0",
         PROVIDER_LATENCY_MS: "0",
-      }),
-      spawnService("orders", {
-        ...common,
-        ...otel,
-        SERVICE_NAME: "orders",
-        OTEL_SERVICE_NAME: "orders",
-        DB_SCHEMA: schemas.orders,
-        QUEUE_PREFIX: prefixes.orders,
-      }),
-    ]);
-    const gateway = await spawnService("gateway", {
-      ...otel,
-      SERVICE_NAME: "gateway",
-      OTEL_SERVICE_NAME: "gateway",
-      ORDERS_URL: orders.address,
-      DRAIN_DELAY_MS: "0",
-      LOG_LEVEL: "info",
+      },
+      orders: { OTEL_SERVICE_NAME: "orders" },
+      gateway: { OTEL_SERVICE_NAME: "gateway" },
     });
     return [gateway, orders, payments];
   }
