@@ -1,18 +1,19 @@
-import { PlanError, PROGRESS_ENV, type Plan } from "@causeway/plan";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { PlanError, type Plan } from "@causeway/plan";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { estimateCost, renderCostText } from "./estimate";
+import { runPlanCli } from "./offline-plan";
 import { pricesFor } from "./prices";
 import { regionOf } from "./region";
 
 /**
  * `npm run cost -- <stack> [--project app|cluster] [--stacks DIR] [--json FILE]`
  *
- * Plans the stack offline (the plan CLI, `npm run plan -- <stack> --json`, in a child process)
- * and prices its resources with the table of the stack's `aws:region` (infra/cost/prices.ts).
+ * Plans the stack offline (the plan CLI, `npm run plan -- <stack> --json`, in a child process,
+ * through offline-plan.ts as plan:diff does) and prices its resources with the table of the
+ * stack's `aws:region` (infra/cost/prices.ts).
  */
 
 const USAGE = "usage: npm run cost -- <stack> [--project app|cluster] [--stacks DIR] [--json FILE]";
@@ -24,38 +25,26 @@ export const STACK_DIRS = {
   cluster: path.join(root, "infra", "cluster", "stacks"),
 } as const;
 
-function plan(stack: string, project: "app" | "cluster", stacksDir: string | undefined): Plan {
+async function plan(
+  stack: string,
+  project: "app" | "cluster",
+  stacksDir: string | undefined,
+): Promise<Plan> {
   const work = mkdtempSync(path.join(tmpdir(), "causeway-cost-"));
   try {
-    const json = path.join(work, "plan.json");
-    const args = [
-      require.resolve("tsx/cli"),
-      "--conditions=causeway-source",
-      path.join(root, "infra", "plan", "cli.ts"),
-      stack,
-      "--json",
-      json,
-      "--project",
-      project,
-      ...(stacksDir ? ["--stacks", stacksDir] : []),
-    ];
-    const child = spawnSync(process.execPath, args, {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, [PROGRESS_ENV]: "off" },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const args = ["--project", project, ...(stacksDir ? ["--stacks", stacksDir] : [])];
+    const { plan, stderr } = await runPlanCli(root, stack, path.join(work, "plan.json"), args);
     // The plan CLI writes the JSON after a complete plan, even with policy violations.
-    if (!existsSync(json)) {
-      throw new PlanError(`the offline plan of stack "${stack}" failed:\n${child.stderr.trim()}`);
+    if (!plan) {
+      throw new PlanError(`the offline plan of stack "${stack}" failed:\n${stderr.trim()}`);
     }
-    return JSON.parse(readFileSync(json, "utf8")) as Plan;
+    return plan;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-function cli(argv: string[]): number {
+async function cli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -79,7 +68,7 @@ function cli(argv: string[]): number {
   const stacksDir = values.stacks ? path.resolve(process.cwd(), values.stacks) : undefined;
   const file = path.join(stacksDir ?? STACK_DIRS[project], `Pulumi.${stack}.yaml`);
   // An unknown stack: the plan CLI names the stacks that exist.
-  const planned = plan(stack, project, stacksDir);
+  const planned = await plan(stack, project, stacksDir);
   const prices = pricesFor(regionOf(file));
   const estimate = estimateCost(planned, prices);
   if (values.json) {
@@ -92,16 +81,19 @@ function cli(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = cli(process.argv.slice(2));
-} catch (e) {
-  const code = (e as { code?: unknown })?.code;
-  const user =
-    e instanceof PlanError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_"));
-  process.stderr.write(
-    user
-      ? `error: ${(e as Error).message}\n`
-      : `cost estimate failed: ${(e as Error)?.stack ?? String(e)}\n`,
-  );
-  process.exitCode = 1;
-}
+cli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const code = (e as { code?: unknown })?.code;
+    const user =
+      e instanceof PlanError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_"));
+    process.stderr.write(
+      user
+        ? `error: ${(e as Error).message}\n`
+        : `cost estimate failed: ${(e as Error)?.stack ?? String(e)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

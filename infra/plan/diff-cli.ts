@@ -25,6 +25,7 @@ import {
   type StackCost,
 } from "../cost/change";
 import { estimateCost, type CostEstimate } from "../cost/estimate";
+import { planInTree } from "../cost/offline-plan";
 import { pricesFor } from "../cost/prices";
 import { regionOf } from "../cost/region";
 import { addWorktree, headCommit, repoRoot, resolveCommit, type Worktree } from "./diff-git";
@@ -34,7 +35,7 @@ import {
   projectCommentOverhead,
   type DiffProject,
 } from "./diff-comment";
-import { planInTree, pool } from "./diff-plans";
+import { pool } from "./diff-plans";
 import { PROJECT } from "./project";
 
 /**
