@@ -102,7 +102,18 @@ export interface CallContext {
 export interface CallOptions {
   readonly method?: string;
   readonly path: string;
+  /** Sent as JSON (serialized here). */
   readonly body?: unknown;
+  /**
+   * A body that is already JSON text, sent as it is (instead of `body`): a proxy forwards the
+   * bytes it received and validated, without serializing them again.
+   */
+  readonly json?: string;
+  /**
+   * "text": the response body is returned as the text received, never parsed (a proxy passes it
+   * through with its content-type). Default "json": parsed when the response is JSON.
+   */
+  readonly responseAs?: "json" | "text";
   readonly headers?: Record<string, string>;
   /** Sent as `Idempotency-Key`; makes a POST/PATCH retryable. */
   readonly idempotencyKey?: string;
@@ -213,7 +224,15 @@ export class HttpClient {
 
   constructor(private readonly opts: HttpClientOptions) {
     this.name = opts.name ?? new URL(opts.baseUrl).host;
-    const perAttempt = timeout(opts.timeoutMs ?? 2_000, TimeoutStrategy.Aggressive);
+    // Aggressive: the attempt fails at the deadline even if the socket does not react to the
+    // abort. abortOnReturn off: cockatiel would otherwise abort the signal of every attempt that
+    // completed (its default), and each abort builds a DOMException with a stack trace, the
+    // costliest step of a fast call. A completed attempt has nothing left to abort: its
+    // response body was read to the end. The timer still aborts an attempt that overruns.
+    const perAttempt = timeout(opts.timeoutMs ?? 2_000, {
+      strategy: TimeoutStrategy.Aggressive,
+      abortOnReturn: false,
+    });
     const halfOpenAfter = opts.halfOpenAfterMs ?? 1_000;
     this.breaker = circuitBreaker(handleWhen(isFailure), {
       // Open -> half-open after the delay; a failed probe doubles it (capped).
@@ -259,8 +278,12 @@ export class HttpClient {
       // (one per attempt); a second header here would make the pair unreadable downstream.
       ...(tracingStatus() ? {} : { traceparent: childTraceparent(call.context?.traceparent) }),
       ...(call.idempotencyKey === undefined ? {} : { "idempotency-key": call.idempotencyKey }),
-      ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+      ...(call.body === undefined && call.json === undefined
+        ? {}
+        : { "content-type": "application/json" }),
     };
+    const body = call.json ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
+    const parse = call.responseAs !== "text";
     const url = new URL(call.path, this.opts.baseUrl);
     let attempts = 0;
     const attempt = async ({ signal }: { signal: AbortSignal }) => {
@@ -270,11 +293,12 @@ export class HttpClient {
         headers,
         signal,
         dispatcher: this.dispatcher,
-        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+        ...(body === undefined ? {} : { body }),
       });
       const text = await res.body.text();
       const resHeaders = toHeaders(res.headers);
-      const isJson = (resHeaders.get("content-type") ?? "").includes("json") && text !== "";
+      const isJson =
+        parse && text !== "" && (resHeaders.get("content-type") ?? "").includes("json");
       const response: HttpResponse = {
         status: res.statusCode,
         headers: resHeaders,
