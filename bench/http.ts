@@ -19,6 +19,8 @@ import {
   waitFor,
 } from "../services/faults/test/harness";
 import { startGateway, startOrders } from "../services/faults/test/services";
+import { OUTBOX_CHANNEL } from "../services/kit/src/outbox";
+import type { Child } from "../services/faults/test/children";
 import type { BenchResult } from "./lib";
 import { pair, sideBySide } from "./lib";
 
@@ -55,6 +57,18 @@ function load(url: string, o: HttpBenchOptions): Promise<autocannon.Result> {
   });
 }
 
+/**
+ * From now on a service's stdout is read and dropped, not kept line by line: its access log is
+ * still written (its cost stays the service's), but the bench process, which is also the load
+ * generator, no longer splits and stores thousands of lines a second that the baseline (which
+ * logs nothing) does not make it handle.
+ */
+function discardOutput(child: Child): void {
+  const out = child.proc.stdout!;
+  out.removeAllListeners("data");
+  out.on("data", () => undefined);
+}
+
 /** Starts a bench child that prints `{"msg":"listening","address":...}` and returns the address. */
 async function listening(script: string, env: Record<string, string>): Promise<string> {
   const child = spawnTs(script, env);
@@ -67,34 +81,59 @@ async function listening(script: string, env: Record<string, string>): Promise<s
   return address;
 }
 
+/** orders' columns, as its store returns them (services/orders/src/store.ts). */
+const COLUMNS = "id, status, customer_id, currency, amount_cents, items, created_at, updated_at";
+
 /**
- * What orders runs for one new order, as a raw pg client would: the idempotency claim, the
- * order and its outbox row in one transaction, then the stored response (same tables, same
- * statements as the kit's idempotency plugin, orders' store and the outbox).
+ * What orders runs for one new order, statement for statement, as a raw pg client would: the
+ * idempotency claim (the kit's idempotency plugin), the order and its outbox row with its
+ * NOTIFY in one transaction (orders' store and the kit's enqueueEvent), then the stored
+ * response. Same tables, same SQL text, same search_path, same round trips; only the HTTP,
+ * validation and logging around them are left out, which is what the ratio measures.
  */
 async function rawOrder(pool: Pool, schema: string): Promise<void> {
   const key = randomUUID();
   const token = randomUUID();
   const s = `"${schema}"`;
-  await pool.query(
+  const claimed = await pool.query(
     `INSERT INTO ${s}.idempotency_keys AS k (scope, key, fingerprint, locked_until, expires_at, claim_token)
-     VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
-     ON CONFLICT (scope, key) DO NOTHING`,
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
+         ON CONFLICT (scope, key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, locked_until = EXCLUDED.locked_until,
+               expires_at = EXCLUDED.expires_at, created_at = now(),
+               status_code = NULL, response_body = NULL, content_type = NULL,
+               claim_token = EXCLUDED.claim_token
+         WHERE k.expires_at < now()
+            OR (k.status_code IS NULL AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)`,
     ["", key, "f".repeat(64), 5, 86_400, token],
   );
+  if (claimed.rowCount !== 1) throw new Error("raw baseline: key not claimed");
   const client = await pool.connect();
-  let id: string;
+  let order: Record<string, unknown>;
   try {
     await client.query("BEGIN");
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO ${s}.orders (id, idempotency_key, customer_id, currency, amount_cents, items)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    const { rows } = await client.query<Record<string, unknown>>(
+      `INSERT INTO orders (id, idempotency_key, customer_id, currency, amount_cents, items)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING ${COLUMNS}`,
       [randomUUID(), key, ORDER.customerId, ORDER.currency, 1250, JSON.stringify(ORDER.items)],
     );
-    id = rows[0]!.id;
+    order = rows[0]!;
     await client.query(
-      `INSERT INTO ${s}.outbox (message_id, type, payload, headers) VALUES ($1, $2, $3, $4)`,
-      [randomUUID(), "order.placed", JSON.stringify({ orderId: id, ...ORDER }), "{}"],
+      `WITH row AS (
+       INSERT INTO ${s}.outbox (message_id, type, payload, headers)
+       VALUES ($1, $2, $3, $4) RETURNING 1
+     )
+     SELECT pg_notify($5, $6) FROM row`,
+      [
+        randomUUID(),
+        "order.placed",
+        JSON.stringify({ version: 1, orderId: order.id, ...ORDER, placedAt: order.created_at }),
+        JSON.stringify({ "x-request-id": token }),
+        OUTBOX_CHANNEL,
+        schema,
+      ],
     );
     await client.query("COMMIT");
   } catch (err) {
@@ -105,8 +144,8 @@ async function rawOrder(pool: Pool, schema: string): Promise<void> {
   }
   await pool.query(
     `UPDATE ${s}.idempotency_keys SET status_code = $3, response_body = $4, content_type = $5,
-       locked_until = NULL WHERE scope = $1 AND key = $2 AND claim_token = $6`,
-    ["", key, 201, JSON.stringify({ id, status: "PENDING" }), "application/json", token],
+             locked_until = NULL WHERE scope = $1 AND key = $2 AND claim_token = $6`,
+    ["", key, 201, JSON.stringify(order), "application/json; charset=utf-8", token],
   );
 }
 
@@ -134,6 +173,7 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
     const stub = await listening("bench/stub-upstream.ts", {});
     // Rate limit on (its cost is part of the gateway) but far above what one bench client sends.
     const gateway = await startGateway(stub, { ...quiet, RATE_LIMIT_MAX: "1000000" });
+    discardOutput(gateway.child);
     const bare = await listening("bench/bare-proxy.ts", { ORDERS_URL: stub });
     const p99 = { a: [] as number[], b: [] as number[] };
     let errors = 0;
@@ -155,6 +195,7 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
       ...quiet,
       DB_POOL_MAX: String(o.connections),
     });
+    discardOutput(orders.child);
     const raw = createPool({ url: TEST_DATABASE_URL, schema: w.schema, max: o.connections });
     let orderErrors = 0;
     try {
