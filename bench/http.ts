@@ -8,6 +8,7 @@
  *   response) at the same concurrency, on the same schema.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import type { Pool } from "pg";
 import { createPool } from "@causeway/kit";
@@ -69,8 +70,11 @@ function discardOutput(child: Child): void {
   out.on("data", () => undefined);
 }
 
-/** Starts a bench child that prints `{"msg":"listening","address":...}` and returns the address. */
-async function listening(script: string, env: Record<string, string>): Promise<string> {
+/** Starts a bench child that prints `{"msg":"listening","address":...}`; its address and pid. */
+async function listening(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ address: string; pid: number }> {
   const child = spawnTs(script, env);
   let address = "";
   await waitFor(`${script} to listen`, () => {
@@ -78,7 +82,20 @@ async function listening(script: string, env: Record<string, string>): Promise<s
     if (line) address = (JSON.parse(line) as { address: string }).address;
     return address !== "";
   });
-  return address;
+  return { address, pid: child.proc.pid! };
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat (fields 14
+ * and 15, in clock ticks of 1/100 s, Linux's USER_HZ); undefined elsewhere. Per request, it
+ * is the proxy's own cost, which CPU time taken by other processes on a shared machine does
+ * not change the way it changes throughput.
+ */
+function cpuMicros(pid: number): number | undefined {
+  if (process.platform !== "linux") return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /** orders' columns, as its store returns them (services/orders/src/store.ts). */
@@ -170,15 +187,21 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
   const quiet = { LOG_LEVEL: "info" }; // "listening" is logged at info
   try {
     // Pair 1: the gateway's own cost, both proxies in front of the same stub.
-    const stub = await listening("bench/stub-upstream.ts", {});
+    const stub = (await listening("bench/stub-upstream.ts", {})).address;
     // Rate limit on (its cost is part of the gateway) but far above what one bench client sends.
     const gateway = await startGateway(stub, { ...quiet, RATE_LIMIT_MAX: "1000000" });
     discardOutput(gateway.child);
     const bare = await listening("bench/bare-proxy.ts", { ORDERS_URL: stub });
     const p99 = { a: [] as number[], b: [] as number[] };
+    const cpu = { a: [] as number[], b: [] as number[] };
     let errors = 0;
-    const run = (which: "a" | "b", url: string) => async () => {
+    const run = (which: "a" | "b", url: string, pid: number) => async () => {
+      const before = cpuMicros(pid);
       const r = await load(url, o);
+      const after = cpuMicros(pid);
+      if (before !== undefined && after !== undefined && r.requests.total > 0) {
+        cpu[which].push((after - before) / r.requests.total);
+      }
       errors += r.errors + r.non2xx;
       p99[which].push(r.latency.p99);
       return r.requests.average;
@@ -186,8 +209,13 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
     o.log(`(c) gateway vs bare proxy, stub upstream: ${o.connections} connections, ${o.seconds} s`);
     o.log(`  warm-up (not counted)`);
     await load(gateway.address, { ...o, seconds: 3 });
-    await load(bare, { ...o, seconds: 3 });
-    const rps = await sideBySide(o.rounds, run("a", gateway.address), run("b", bare), o.log);
+    await load(bare.address, { ...o, seconds: 3 });
+    const rps = await sideBySide(
+      o.rounds,
+      run("a", gateway.address, gateway.child.proc.pid!),
+      run("b", bare.address, bare.pid),
+      o.log,
+    );
     const note = `${o.connections} connections, ${o.seconds} s x ${o.rounds} alternating rounds; non-2xx/errors: ${errors}`;
 
     // Pair 2: orders' own cost against the SQL it runs, at the same concurrency.
@@ -227,6 +255,17 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
           p99.b,
           "lower is better: ratio > 1 means the gateway adds latency",
         ),
+        ...(cpu.a.length > 0 && cpu.b.length > 0
+          ? [
+              pair(
+                "(c) gateway vs bare Fastify proxy, stub upstream, CPU per request",
+                "µs",
+                cpu.a,
+                cpu.b,
+                "lower is better: the proxy process's user + system CPU time over the requests it served (/proc), the same rounds as the throughput row",
+              ),
+            ]
+          : []),
         pair(
           "(c) POST /orders vs its SQL by a raw pg client",
           "orders/s",

@@ -110,14 +110,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // The request's logger, made once: the request id and, when the request carries an
     // Idempotency-Key, its hash (enough to correlate lines, never the value). Fastify's default
     // factory plus a second child in a hook would serialize the bindings twice per request.
+    // Fastify passes `{}` when a route sets no logger options; pino takes a shorter path for a
+    // child without options.
     childLoggerFactory: (logger, bindings, options, raw) => {
       const key = raw.headers["idempotency-key"];
-      return logger.child(
+      const all =
         typeof key === "string" && key !== ""
           ? { ...bindings, idempotencyKeyHash: hashForLog(key) }
-          : bindings,
-        options,
-      );
+          : bindings;
+      return Object.keys(options).length === 0 ? logger.child(all) : logger.child(all, options);
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
   });
