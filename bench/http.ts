@@ -8,6 +8,7 @@
  *   response) at the same concurrency, on the same schema.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import type { Pool } from "pg";
 import { createPool } from "@causeway/kit";
@@ -19,6 +20,8 @@ import {
   waitFor,
 } from "../services/faults/test/harness";
 import { startGateway, startOrders } from "../services/faults/test/services";
+import { OUTBOX_CHANNEL } from "../services/kit/src/outbox";
+import type { Child } from "../services/faults/test/children";
 import type { BenchResult } from "./lib";
 import { pair, sideBySide } from "./lib";
 
@@ -55,8 +58,23 @@ function load(url: string, o: HttpBenchOptions): Promise<autocannon.Result> {
   });
 }
 
-/** Starts a bench child that prints `{"msg":"listening","address":...}` and returns the address. */
-async function listening(script: string, env: Record<string, string>): Promise<string> {
+/**
+ * From now on a service's stdout is read and dropped, not kept line by line: its access log is
+ * still written (its cost stays the service's), but the bench process, which is also the load
+ * generator, no longer splits and stores thousands of lines a second that the baseline (which
+ * logs nothing) does not make it handle.
+ */
+function discardOutput(child: Child): void {
+  const out = child.proc.stdout!;
+  out.removeAllListeners("data");
+  out.on("data", () => undefined);
+}
+
+/** Starts a bench child that prints `{"msg":"listening","address":...}`; its address and pid. */
+async function listening(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ address: string; pid: number }> {
   const child = spawnTs(script, env);
   let address = "";
   await waitFor(`${script} to listen`, () => {
@@ -64,37 +82,75 @@ async function listening(script: string, env: Record<string, string>): Promise<s
     if (line) address = (JSON.parse(line) as { address: string }).address;
     return address !== "";
   });
-  return address;
+  return { address, pid: child.proc.pid! };
 }
 
 /**
- * What orders runs for one new order, as a raw pg client would: the idempotency claim, the
- * order and its outbox row in one transaction, then the stored response (same tables, same
- * statements as the kit's idempotency plugin, orders' store and the outbox).
+ * CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat (fields 14
+ * and 15, in clock ticks of 1/100 s, Linux's USER_HZ); undefined elsewhere. Per request, it
+ * is the proxy's own cost, which CPU time taken by other processes on a shared machine does
+ * not change the way it changes throughput.
+ */
+function cpuMicros(pid: number): number | undefined {
+  if (process.platform !== "linux") return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** orders' columns, as its store returns them (services/orders/src/store.ts). */
+const COLUMNS = "id, status, customer_id, currency, amount_cents, items, created_at, updated_at";
+
+/**
+ * What orders runs for one new order, statement for statement, as a raw pg client would: the
+ * idempotency claim (the kit's idempotency plugin), the order and its outbox row with its
+ * NOTIFY in one transaction (orders' store and the kit's enqueueEvent), then the stored
+ * response. Same tables, same SQL text, same search_path, same round trips; only the HTTP,
+ * validation and logging around them are left out, which is what the ratio measures.
  */
 async function rawOrder(pool: Pool, schema: string): Promise<void> {
   const key = randomUUID();
   const token = randomUUID();
   const s = `"${schema}"`;
-  await pool.query(
+  const claimed = await pool.query(
     `INSERT INTO ${s}.idempotency_keys AS k (scope, key, fingerprint, locked_until, expires_at, claim_token)
-     VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
-     ON CONFLICT (scope, key) DO NOTHING`,
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
+         ON CONFLICT (scope, key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, locked_until = EXCLUDED.locked_until,
+               expires_at = EXCLUDED.expires_at, created_at = now(),
+               status_code = NULL, response_body = NULL, content_type = NULL,
+               claim_token = EXCLUDED.claim_token
+         WHERE k.expires_at < now()
+            OR (k.status_code IS NULL AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)`,
     ["", key, "f".repeat(64), 5, 86_400, token],
   );
+  if (claimed.rowCount !== 1) throw new Error("raw baseline: key not claimed");
   const client = await pool.connect();
-  let id: string;
+  let order: Record<string, unknown>;
   try {
     await client.query("BEGIN");
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO ${s}.orders (id, idempotency_key, customer_id, currency, amount_cents, items)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    const { rows } = await client.query<Record<string, unknown>>(
+      `INSERT INTO orders (id, idempotency_key, customer_id, currency, amount_cents, items)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING ${COLUMNS}`,
       [randomUUID(), key, ORDER.customerId, ORDER.currency, 1250, JSON.stringify(ORDER.items)],
     );
-    id = rows[0]!.id;
+    order = rows[0]!;
     await client.query(
-      `INSERT INTO ${s}.outbox (message_id, type, payload, headers) VALUES ($1, $2, $3, $4)`,
-      [randomUUID(), "order.placed", JSON.stringify({ orderId: id, ...ORDER }), "{}"],
+      `WITH row AS (
+       INSERT INTO ${s}.outbox (message_id, type, payload, headers)
+       VALUES ($1, $2, $3, $4) RETURNING 1
+     )
+     SELECT pg_notify($5, $6) FROM row`,
+      [
+        randomUUID(),
+        "order.placed",
+        JSON.stringify({ version: 1, orderId: order.id, ...ORDER, placedAt: order.created_at }),
+        JSON.stringify({ "x-request-id": token }),
+        OUTBOX_CHANNEL,
+        schema,
+      ],
     );
     await client.query("COMMIT");
   } catch (err) {
@@ -105,8 +161,8 @@ async function rawOrder(pool: Pool, schema: string): Promise<void> {
   }
   await pool.query(
     `UPDATE ${s}.idempotency_keys SET status_code = $3, response_body = $4, content_type = $5,
-       locked_until = NULL WHERE scope = $1 AND key = $2 AND claim_token = $6`,
-    ["", key, 201, JSON.stringify({ id, status: "PENDING" }), "application/json", token],
+             locked_until = NULL WHERE scope = $1 AND key = $2 AND claim_token = $6`,
+    ["", key, 201, JSON.stringify(order), "application/json; charset=utf-8", token],
   );
 }
 
@@ -131,14 +187,21 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
   const quiet = { LOG_LEVEL: "info" }; // "listening" is logged at info
   try {
     // Pair 1: the gateway's own cost, both proxies in front of the same stub.
-    const stub = await listening("bench/stub-upstream.ts", {});
+    const stub = (await listening("bench/stub-upstream.ts", {})).address;
     // Rate limit on (its cost is part of the gateway) but far above what one bench client sends.
     const gateway = await startGateway(stub, { ...quiet, RATE_LIMIT_MAX: "1000000" });
+    discardOutput(gateway.child);
     const bare = await listening("bench/bare-proxy.ts", { ORDERS_URL: stub });
     const p99 = { a: [] as number[], b: [] as number[] };
+    const cpu = { a: [] as number[], b: [] as number[] };
     let errors = 0;
-    const run = (which: "a" | "b", url: string) => async () => {
+    const run = (which: "a" | "b", url: string, pid: number) => async () => {
+      const before = cpuMicros(pid);
       const r = await load(url, o);
+      const after = cpuMicros(pid);
+      if (before !== undefined && after !== undefined && r.requests.total > 0) {
+        cpu[which].push((after - before) / r.requests.total);
+      }
       errors += r.errors + r.non2xx;
       p99[which].push(r.latency.p99);
       return r.requests.average;
@@ -146,8 +209,13 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
     o.log(`(c) gateway vs bare proxy, stub upstream: ${o.connections} connections, ${o.seconds} s`);
     o.log(`  warm-up (not counted)`);
     await load(gateway.address, { ...o, seconds: 3 });
-    await load(bare, { ...o, seconds: 3 });
-    const rps = await sideBySide(o.rounds, run("a", gateway.address), run("b", bare), o.log);
+    await load(bare.address, { ...o, seconds: 3 });
+    const rps = await sideBySide(
+      o.rounds,
+      run("a", gateway.address, gateway.child.proc.pid!),
+      run("b", bare.address, bare.pid),
+      o.log,
+    );
     const note = `${o.connections} connections, ${o.seconds} s x ${o.rounds} alternating rounds; non-2xx/errors: ${errors}`;
 
     // Pair 2: orders' own cost against the SQL it runs, at the same concurrency.
@@ -155,6 +223,7 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
       ...quiet,
       DB_POOL_MAX: String(o.connections),
     });
+    discardOutput(orders.child);
     const raw = createPool({ url: TEST_DATABASE_URL, schema: w.schema, max: o.connections });
     let orderErrors = 0;
     try {
@@ -186,6 +255,17 @@ export async function benchHttp(o: HttpBenchOptions): Promise<BenchResult[]> {
           p99.b,
           "lower is better: ratio > 1 means the gateway adds latency",
         ),
+        ...(cpu.a.length > 0 && cpu.b.length > 0
+          ? [
+              pair(
+                "(c) gateway vs bare Fastify proxy, stub upstream, CPU per request",
+                "µs",
+                cpu.a,
+                cpu.b,
+                "lower is better: the proxy process's user + system CPU time over the requests it served (/proc), the same rounds as the throughput row",
+              ),
+            ]
+          : []),
         pair(
           "(c) POST /orders vs its SQL by a raw pg client",
           "orders/s",

@@ -38,8 +38,11 @@ export interface GatewayOptions {
   readonly app?: Partial<AppOptions>;
 }
 
-/** Response headers from orders that the client should see. */
-const PASSED_HEADERS = ["idempotent-replayed", "location", "retry-after"] as const;
+/**
+ * Response headers from orders that the client should see. The body is passed through as the
+ * text orders sent, with its content-type: never parsed and serialized again here.
+ */
+const PASSED_HEADERS = ["content-type", "idempotent-replayed", "location", "retry-after"] as const;
 /** Probes and metrics are never rate limited (the kubelet and Prometheus call them). */
 const UNLIMITED = new Set(["/livez", "/readyz", "/metrics"]);
 
@@ -136,7 +139,10 @@ export function buildGatewayApp(opts: GatewayOptions): FastifyInstance {
         const res = await orders.request({
           method: "POST",
           path: "/orders",
-          body: req.body,
+          // The JSON exactly as the client sent it, now that its parsed form passed validation
+          // and admission: orders parses and checks the same bytes.
+          ...(req.jsonText === undefined ? { body: req.body } : { json: req.jsonText }),
+          responseAs: "text",
           // Forwarded verbatim: orders parses it the same way and owns the idempotency record.
           idempotencyKey: String(req.headers["idempotency-key"]),
           context: propagationFrom(req),
@@ -152,6 +158,7 @@ export function buildGatewayApp(opts: GatewayOptions): FastifyInstance {
         const res = await orders.request({
           method: "GET",
           path: `/orders/${encodeURIComponent(req.params.id)}`,
+          responseAs: "text",
           context: propagationFrom(req),
         });
         return relay(reply, res);

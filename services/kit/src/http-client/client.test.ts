@@ -24,6 +24,11 @@ describe("HttpClient against a real local server", () => {
     server = createServer((req, res) => {
       seen.push({ path: req.url!, method: req.method!, headers: req.headers, at: Date.now() });
       if (req.url === "/hang") return; // never answers
+      if (req.url === "/hang-body") {
+        // Headers at once, then a body that never ends.
+        res.writeHead(200, { "content-type": "application/json" }).write('{"partial":');
+        return;
+      }
       const status = scripts.get(req.url!)?.shift() ?? 200;
       const retryAfter = status === 200 ? undefined : retryAfters.get(req.url!)?.shift();
       res
@@ -159,6 +164,21 @@ describe("HttpClient against a real local server", () => {
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe("UPSTREAM_TIMEOUT");
     expect(calls("/hang")).toHaveLength(2);
+  });
+
+  it("times out an attempt whose body never ends, counts it toward the circuit, and the next call works", async () => {
+    const c = client({ timeoutMs: 100, breakerThreshold: 2, halfOpenAfterMs: 60_000 });
+    const err = await c.request({ method: "POST", path: "/hang-body" }).catch((e: unknown) => e);
+    expect((err as AppError).code).toBe("UPSTREAM_TIMEOUT");
+    expect(calls("/hang-body")).toHaveLength(1); // a POST without a key is never retried
+    // The aborted socket is not reused: the next call on the same client is answered.
+    const ok = await c.request({ path: "/after-timeout" });
+    expect(ok.status).toBe(200);
+    expect(c.circuitState).toBe("closed");
+    // A second consecutive timeout reaches the threshold of 2 and opens the circuit.
+    await c.request({ method: "POST", path: "/hang-body" }).catch(() => undefined);
+    await c.request({ method: "POST", path: "/hang-body" }).catch(() => undefined);
+    expect(c.circuitState).toBe("open");
   });
 
   it("a 500 or a 4xx never opens the circuit: they are answers about one request", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { childTraceparent } from "./traceparent";
+import { childTraceparent, randomHexId } from "./traceparent";
 
 const incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
@@ -18,4 +18,14 @@ describe("childTraceparent", () => {
       expect(out.split("-")[1]).not.toBe("00000000000000000000000000000000");
     },
   );
+});
+
+describe("randomHexId", () => {
+  it("draws distinct ids of the asked length across refills of its entropy pool", () => {
+    // 4 KiB per refill: 3000 ids of 16 bytes span about 12 refills.
+    const ids = Array.from({ length: 3000 }, () => randomHexId(16));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(randomHexId(8)).toMatch(/^[0-9a-f]{16}$/);
+  });
 });

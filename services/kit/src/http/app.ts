@@ -72,6 +72,13 @@ declare module "fastify" {
   interface FastifyInstance {
     readonly kit: { readonly metrics: KitMetrics; readonly readiness: Readiness };
   }
+  interface FastifyRequest {
+    /**
+     * A JSON body as received (checked to be UTF-8), before parsing: what a proxy forwards once
+     * the parsed body passed validation, instead of serializing it again.
+     */
+    jsonText?: string;
+  }
 }
 
 /**
@@ -100,9 +107,23 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
+    // The request's logger, made once: the request id and, when the request carries an
+    // Idempotency-Key, its hash (enough to correlate lines, never the value). Fastify's default
+    // factory plus a second child in a hook would serialize the bindings twice per request.
+    // Fastify passes `{}` when a route sets no logger options; pino takes a shorter path for a
+    // child without options.
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const key = raw.headers["idempotency-key"];
+      const all =
+        typeof key === "string" && key !== ""
+          ? { ...bindings, idempotencyKeyHash: hashForLog(key) }
+          : bindings;
+      return Object.keys(options).length === 0 ? logger.child(all) : logger.child(all, options);
+    },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
   });
   app.decorate("kit", { metrics, readiness });
+  app.decorateRequest("jsonText", undefined);
 
   // JSON bodies must be valid UTF-8: the default parser decodes with replacement, so an invalid
   // byte sequence would silently become U+FFFD. Refused instead (RFC 8259 section 8.1: JSON
@@ -122,35 +143,34 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       );
       return;
     }
-    void parseJson(req, body.toString("utf8"), done);
+    const text = body.toString("utf8");
+    req.jsonText = text;
+    void parseJson(req, text, done);
   });
 
+  // The hooks below are synchronous (callback style): an async hook costs a promise per request.
   // The HTTP server span (when tracing is on) is named by the route, not the raw path.
-  app.addHook("onRequest", async (req) => {
+  app.addHook("onRequest", (req, _reply, done) => {
     nameServerSpan(req.method, req.routeOptions.url);
+    done();
   });
 
-  // An Idempotency-Key is logged only as a hash: enough to correlate, never the value.
-  app.addHook("onRequest", async (req) => {
-    const key = req.headers["idempotency-key"];
-    if (typeof key === "string" && key !== "") {
-      req.log = req.log.child({ idempotencyKeyHash: hashForLog(key) });
-    }
-  });
-
-  app.addHook("onSend", async (req, reply) => {
+  app.addHook("onSend", (req, reply, payload, done) => {
     reply.header("x-request-id", req.id);
     // While draining, every response ends its keep-alive connection, so clients reconnect
     // (through the load balancer, to another replica) instead of reusing a closing socket.
     if (readiness.isDraining) reply.header("connection", "close");
+    done(null, payload);
   });
-  app.addHook("onResponse", async (req, reply) => {
+  app.addHook("onResponse", (req, reply, done) => {
     const route = req.routeOptions.url ?? "unmatched";
-    if (PROBES.has(route)) return;
-    metrics.httpRequestDuration.observe(
-      { method: req.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    if (!PROBES.has(route)) {
+      metrics.httpRequestDuration.observe(
+        { method: req.method, route, status_code: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    }
+    done();
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => sendError(err, req, reply));
