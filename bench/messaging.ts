@@ -14,6 +14,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import type { PoolClient } from "pg";
 import type { AsyncMessage, Channel } from "rabbitmq-client";
 import { Connection } from "rabbitmq-client";
 import { z } from "zod";
@@ -294,13 +295,15 @@ export async function benchMessaging(o: MessagingOptions): Promise<BenchResult[]
         await admin.queuePurge({ queue: qPub });
         return rate;
       };
-      const rawPub = raw.createPublisher({ confirm: true });
-      const toMessage = (r: {
+      type Row = {
+        id: string;
         message_id: string;
         type: string;
         payload: unknown;
         headers: Record<string, unknown>;
-      }) => ({
+      };
+      const rawPub = raw.createPublisher({ confirm: true });
+      const toMessage = (r: Omit<Row, "id">) => ({
         exchange,
         routingKey: r.type,
         messageId: r.message_id,
@@ -309,44 +312,52 @@ export async function benchMessaging(o: MessagingOptions): Promise<BenchResult[]
         durable: true,
         contentType: "application/json",
       });
-      // The relay's SQL, run by hand: RELAY_BATCHES loops, each claim / publish / mark / commit.
+      // The relay's SQL and pipeline, run by hand: RELAY_BATCHES workers; each claims the next
+      // batch (once its batch before that is committed) while the current batch's confirms are
+      // in flight, publishes it once they are all in, and marks and commits a batch while the
+      // next one is published. So at most BATCH confirms per worker are in flight, as in the kit.
       const runRawRelay = async (): Promise<number> => {
         await enqueueAll();
         const t0 = performance.now();
-        const loop = async () => {
-          for (;;) {
-            const c = await pool.connect();
-            try {
-              await c.query("BEGIN");
-              const { rows } = await c.query<{
-                id: string;
-                message_id: string;
-                type: string;
-                payload: unknown;
-                headers: Record<string, unknown>;
-              }>(
-                `SELECT id, message_id, type, payload, headers FROM "${schema}".outbox
-                 WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-                [BATCH],
-              );
-              if (rows.length === 0) {
-                await c.query("COMMIT");
-                return;
-              }
-              await Promise.all(
-                rows.map((r) => rawPub.send(toMessage(r), Buffer.from(JSON.stringify(r.payload)))),
-              );
-              await c.query(
-                `UPDATE "${schema}".outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL`,
-                [rows.map((r) => r.id)],
-              );
-              await c.query("COMMIT");
-            } finally {
-              c.release();
-            }
-          }
+        const claim = async () => {
+          const c = await pool.connect();
+          await c.query("BEGIN");
+          const { rows } = await c.query<Row>(
+            `SELECT id, message_id, type, payload, headers FROM "${schema}".outbox
+             WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+            [BATCH],
+          );
+          if (rows.length > 0) return { c, rows };
+          await c.query("COMMIT");
+          c.release();
+          return undefined;
         };
-        await Promise.all(Array.from({ length: RELAY_BATCHES }, loop));
+        const mark = async (b: { c: PoolClient; rows: Row[] }) => {
+          await b.c.query(
+            `UPDATE "${schema}".outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL`,
+            [b.rows.map((r) => r.id)],
+          );
+          await b.c.query("COMMIT");
+          b.c.release();
+        };
+        const worker = async () => {
+          let marking: Promise<void> = Promise.resolve();
+          let batch = await claim();
+          while (batch) {
+            const confirms = Promise.all(
+              batch.rows.map((r) =>
+                rawPub.send(toMessage(r), Buffer.from(JSON.stringify(r.payload))),
+              ),
+            );
+            const full = batch.rows.length === BATCH;
+            const ahead = full ? marking.then(claim) : Promise.resolve(undefined);
+            await confirms;
+            marking = mark(batch);
+            batch = await ahead;
+          }
+          await marking;
+        };
+        await Promise.all(Array.from({ length: RELAY_BATCHES }, worker));
         const rate = (o.messages / (performance.now() - t0)) * 1000;
         await admin.queuePurge({ queue: qPub });
         return rate;

@@ -349,19 +349,19 @@ export class OutboxRelay {
             ahead = undefined;
             await next.then((c) => (c ? this.abandon(c) : undefined)).catch(() => undefined);
           }
-          const current = claim;
-          marking = this.finish(current, published).then(
+          marking = this.finish(claim, published).then(
             () => undefined,
             (err: unknown) => {
               this.opts.logger?.warn({ err }, "outbox relay mark/commit failed; will retry");
             },
           );
-          // A full batch, or a kick while busy: go again at once.
+          // A full batch, all confirmed: go on with the batch claimed ahead.
           if (full && published.failed === 0) continue;
         }
-        // Else wait for a kick or the poll.
+        // Else, once the batch before is committed, go again at once if kicked while busy
+        // (or stopped meanwhile), or wait for a kick or the poll.
+        await marking;
         if (kicks === this.kicks && this.running) {
-          await marking;
           await new Promise<void>((resolve) => {
             const wake = () => {
               clearTimeout(timer);
