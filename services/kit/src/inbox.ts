@@ -9,7 +9,8 @@ export type InboxResult = "processed" | "duplicate";
  * transaction. If the row already exists the message was processed before: nothing runs and
  * the result is "duplicate". Concurrent duplicates serialise on the primary key: the second
  * waits for the first to commit (then sees a duplicate) or roll back (then runs).
- * Round-trips per message: BEGIN, INSERT, your statements, COMMIT.
+ * Round-trips per message: BEGIN, INSERT, your statements, COMMIT. Throws if the COMMIT did not
+ * commit (the effect swallowed a database error that aborted the transaction): nothing is stored.
  */
 export function withInbox(
   pool: Pool,
@@ -31,7 +32,12 @@ export function withInbox(
         return "duplicate";
       }
       await effect(client);
-      await client.query("COMMIT");
+      // COMMIT of an aborted transaction (an effect that caught a failed statement and went on)
+      // "succeeds" with the tag ROLLBACK: nothing was stored, so it must not count as processed.
+      const commit = await client.query("COMMIT");
+      if (commit.command !== "COMMIT") {
+        throw new Error(`COMMIT ended as ${commit.command}: the transaction was aborted`);
+      }
       return "processed";
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);

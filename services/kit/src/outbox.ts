@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Pool, PoolClient } from "pg";
 import { Client } from "pg";
 import type { Logger } from "pino";
-import { withTransaction } from "./db/client";
+import type { CheckedOutClient } from "./db/client";
+import { checkOut } from "./db/client";
 import { quoteSchema } from "./db/identifiers";
 import type { KitMetrics } from "./metrics";
 import type { EventDefinition } from "./messaging/events";
@@ -93,16 +94,41 @@ interface OutboxRow {
   headers: Record<string, unknown>;
 }
 
+/** A claimed batch: its rows stay locked by the open transaction on `held` until it ends. */
+interface Claim {
+  readonly held: CheckedOutClient;
+  readonly rows: OutboxRow[];
+  /** `kicks` when the claim began: a kick after it may have committed rows it did not see. */
+  readonly kicks: number;
+}
+
+/** What publishing a claimed batch gave: the ids confirmed, and the first failure if any. */
+interface Published {
+  readonly sent: string[];
+  readonly failed: number;
+  readonly reason: unknown;
+}
+
 /**
- * Publishes unsent outbox rows and marks them sent. Each batch is claimed with
- * `FOR UPDATE SKIP LOCKED` inside one transaction, published (confirms awaited), marked with one
- * UPDATE and committed; `concurrency` batches run at once, and several relays (replicas) share
- * the work the same way, never publishing one row concurrently. If the relay dies after
- * publishing but before COMMIT, the rows stay unsent and are published again: at-least-once,
- * one duplicate with the same message id, which the consumers' inboxes absorb.
+ * Publishes unsent outbox rows and marks them sent. A batch is claimed with
+ * `FOR UPDATE SKIP LOCKED` in its own transaction, published (confirms awaited), marked with one
+ * UPDATE and committed. Each of the `concurrency` workers pipelines its batches: it claims the
+ * next batch while the current one's confirms are in flight, and marks and commits a batch while
+ * the next one is published, so the broker always has confirms to work on and the database round
+ * trips and the COMMIT's fsync are hidden behind them. A batch is published only after every
+ * confirm of the worker's previous batch arrived, so one worker (`concurrency: 1`) publishes in
+ * id order; if a publish of a batch failed, the batch claimed ahead is rolled back unpublished, so
+ * the failed rows are claimed again first. Several relays (replicas) share the work the same way,
+ * never publishing one row concurrently.
+ *
+ * A row is marked sent only in the transaction that claimed it and only after its confirm
+ * arrived; if the relay dies before that COMMIT, the rows stay unsent and are published again:
+ * at-least-once, one duplicate with the same message id, which the consumers' inboxes absorb.
  *
  * It wakes on NOTIFY from `enqueueEvent` (sent on commit), so an event goes out right after the
  * transaction that enqueued it commits, and polls every `pollIntervalMs` as a fallback.
+ * Each worker holds at most two pool connections (the batch being published, and the next one
+ * claimed or the previous one being committed).
  */
 export class OutboxRelay {
   private readonly opts: Required<Omit<RelayOptions, "logger" | "metrics">> &
@@ -115,16 +141,23 @@ export class OutboxRelay {
   private listener: Client | undefined;
   private listenRetry: NodeJS.Timeout | undefined;
   private listenReady: Promise<void> | undefined;
+  private readonly claimSql: string;
+  private readonly markSql: string;
 
   constructor(opts: RelayOptions) {
     this.opts = { batchSize: 100, concurrency: 2, pollIntervalMs: 1_000, listen: true, ...opts };
-    quoteSchema(opts.schema);
+    const schema = quoteSchema(opts.schema);
     for (const key of ["batchSize", "concurrency", "pollIntervalMs"] as const) {
       const v = this.opts[key];
       if (!Number.isInteger(v) || v < 1) {
         throw new Error(`OutboxRelay: ${key} must be an integer >= 1, got ${String(v)}`);
       }
     }
+    this.claimSql = `SELECT id, message_id, type, payload, headers FROM ${schema}.outbox
+       WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`;
+    // The rows are locked by the claiming transaction, so `sent_at IS NULL` holds for each of
+    // them: the count is what this relay (and no other) marked.
+    this.markSql = `UPDATE ${schema}.outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL`;
   }
 
   start(): void {
@@ -196,69 +229,153 @@ export class OutboxRelay {
     }
   }
 
-  /** Relays one batch; returns how many rows were marked sent. Exposed for tests and tools. */
+  /**
+   * Relays one batch (claim, publish, mark, commit, not pipelined); returns how many rows were
+   * marked sent. Exposed for tests and tools.
+   */
   async relayBatch(): Promise<number> {
-    const schema = quoteSchema(this.opts.schema);
-    const relayed = await withTransaction(this.opts.pool, async (client) => {
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id, message_id, type, payload, headers FROM ${schema}.outbox
-         WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.opts.batchSize],
-      );
-      if (rows.length === 0) return { sent: 0, failed: 0, reason: undefined };
-      const results = await Promise.allSettled(
-        rows.map((r) =>
-          this.opts.publish({
-            type: r.type,
-            messageId: r.message_id,
-            payload: r.payload,
-            headers: r.headers,
-          }),
-        ),
-      );
-      const sent = rows.filter((_, i) => results[i]!.status === "fulfilled").map((r) => r.id);
-      let marked = 0;
-      if (sent.length > 0) {
-        // The rows are locked by this transaction, so `sent_at IS NULL` holds for each of them:
-        // the count is what this relay (and no other) marked.
-        const update = await client.query(
-          `UPDATE ${schema}.outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL`,
-          [sent],
-        );
-        marked = update.rowCount ?? 0;
-      }
-      const failed = results.find((r) => r.status === "rejected");
-      return { sent: marked, failed: rows.length - sent.length, reason: failed?.reason };
-    });
-    this.opts.metrics?.outboxRelayed.inc({ outcome: "sent" }, relayed.sent);
-    if (relayed.failed > 0) {
-      this.opts.metrics?.outboxRelayed.inc({ outcome: "failed" }, relayed.failed);
-      this.opts.logger?.warn({ err: relayed.reason }, "outbox publish failed; will retry");
-    }
-    return relayed.sent;
+    const claim = await this.claim();
+    if (!claim) return 0;
+    return this.finish(claim, await this.publish(claim));
   }
 
+  /** BEGIN and lock up to `batchSize` unsent rows; undefined (transaction ended) if none. */
+  private async claim(): Promise<Claim | undefined> {
+    const kicks = this.kicks;
+    const held = await checkOut(this.opts.pool);
+    try {
+      await held.client.query("BEGIN");
+      const { rows } = await held.client.query<OutboxRow>(this.claimSql, [this.opts.batchSize]);
+      if (rows.length > 0) return { held, rows, kicks };
+      await held.client.query("COMMIT");
+      held.release();
+      return undefined;
+    } catch (err) {
+      await held.client.query("ROLLBACK").catch(() => undefined);
+      held.release(err);
+      throw err;
+    }
+  }
+
+  /** Publishes a claimed batch with confirms (all at once, in id order); never rejects. */
+  private async publish(claim: Claim): Promise<Published> {
+    const results = await Promise.allSettled(
+      claim.rows.map((r) =>
+        this.opts.publish({
+          type: r.type,
+          messageId: r.message_id,
+          payload: r.payload,
+          headers: r.headers,
+        }),
+      ),
+    );
+    const sent = claim.rows.filter((_, i) => results[i]!.status === "fulfilled").map((r) => r.id);
+    const failed = claim.rows.length - sent.length;
+    const reason = (
+      results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined
+    )?.reason;
+    if (failed > 0) {
+      this.opts.metrics?.outboxRelayed.inc({ outcome: "failed" }, failed);
+      this.opts.logger?.warn({ err: reason }, "outbox publish failed; will retry");
+    }
+    return { sent, failed, reason };
+  }
+
+  /** Marks the confirmed rows sent and COMMITs; returns how many rows were marked. */
+  private async finish(claim: Claim, published: Published): Promise<number> {
+    const { client } = claim.held;
+    try {
+      let marked = 0;
+      if (published.sent.length > 0) {
+        marked = (await client.query(this.markSql, [published.sent])).rowCount ?? 0;
+      }
+      // COMMIT of an aborted transaction "succeeds" with the tag ROLLBACK: check the tag.
+      const commit = await client.query("COMMIT");
+      if (commit.command !== "COMMIT") {
+        throw new Error(`COMMIT ended as ${commit.command}: the transaction was aborted`);
+      }
+      claim.held.release();
+      this.opts.metrics?.outboxRelayed.inc({ outcome: "sent" }, marked);
+      return marked;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      claim.held.release(err);
+      throw err;
+    }
+  }
+
+  /** Ends a claim without publishing it: its rows are unlocked, still unsent. */
+  private async abandon(claim: Claim): Promise<void> {
+    await claim.held.client.query("ROLLBACK").then(
+      () => claim.held.release(),
+      (err: unknown) => claim.held.release(err),
+    );
+  }
+
+  /**
+   * One worker: claim, then for each batch claim the next one (once the batch before is
+   * committed) while this one is published, then mark and commit this one while the next one
+   * is published.
+   */
   private async work(): Promise<void> {
-    while (this.running) {
-      const kicks = this.kicks;
-      let relayed = 0;
-      try {
-        relayed = await this.relayBatch();
-      } catch (err) {
-        this.opts.logger?.warn({ err }, "outbox relay batch failed; will retry");
+    /** The previous batch's mark and COMMIT (never rejects). */
+    let marking: Promise<void> = Promise.resolve();
+    /** The next batch, claimed while the current one is published. */
+    let ahead: Promise<Claim | undefined> | undefined;
+    const claimAfterMarking = () => {
+      const next = marking.then(() => this.claim());
+      next.catch(() => undefined); // awaited later; handled there
+      return next;
+    };
+    try {
+      while (this.running) {
+        let claim: Claim | undefined;
+        let kicks = this.kicks;
+        try {
+          claim = await (ahead ?? claimAfterMarking());
+        } catch (err) {
+          this.opts.logger?.warn({ err }, "outbox relay claim failed; will retry");
+        }
+        ahead = undefined;
+        if (claim) {
+          kicks = claim.kicks;
+          const full = claim.rows.length === this.opts.batchSize;
+          // A full batch may have more behind it: claim that now, while this one is published.
+          if (full && this.running) ahead = claimAfterMarking();
+          const published = await this.publish(claim);
+          if (published.failed > 0 && ahead) {
+            // Keep the order: the failed rows go first in the next batch, not after this one.
+            const next = ahead;
+            ahead = undefined;
+            await next.then((c) => (c ? this.abandon(c) : undefined)).catch(() => undefined);
+          }
+          marking = this.finish(claim, published).then(
+            () => undefined,
+            (err: unknown) => {
+              this.opts.logger?.warn({ err }, "outbox relay mark/commit failed; will retry");
+            },
+          );
+          // A full batch, all confirmed: go on with the batch claimed ahead.
+          if (full && published.failed === 0) continue;
+        }
+        // Else, once the batch before is committed, go again at once if kicked while busy
+        // (or stopped meanwhile), or wait for a kick or the poll.
+        await marking;
+        if (kicks === this.kicks && this.running) {
+          await new Promise<void>((resolve) => {
+            const wake = () => {
+              clearTimeout(timer);
+              this.wakers.delete(wake);
+              resolve();
+            };
+            const timer = setTimeout(wake, this.opts.pollIntervalMs);
+            this.wakers.add(wake);
+          });
+        }
       }
-      // A full batch, or a kick while busy: go again at once. Else wait for a kick or the poll.
-      if (relayed < this.opts.batchSize && kicks === this.kicks && this.running) {
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            clearTimeout(timer);
-            this.wakers.delete(wake);
-            resolve();
-          };
-          const timer = setTimeout(wake, this.opts.pollIntervalMs);
-          this.wakers.add(wake);
-        });
-      }
+    } finally {
+      if (ahead) await ahead.then((c) => (c ? this.abandon(c) : undefined)).catch(() => undefined);
+      await marking;
     }
   }
 }

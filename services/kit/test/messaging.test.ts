@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Fixture } from "./fixture";
 import { createFixture, orderPlaced } from "./fixture";
+import { withInbox } from "../src/inbox";
 import { count, queueDepth, waitFor } from "./helpers";
 import { missingServers, skipWithoutServers } from "./servers";
 
@@ -36,6 +37,62 @@ describe("messaging on real RabbitMQ + PostgreSQL", () => {
     ).toBe(1);
     expect(
       await count(fx.pool, `SELECT count(*) FROM "${fx.schema}".inbox WHERE consumer = $1`, [
+        queue,
+      ]),
+    ).toBe(1);
+  });
+
+  it("per-message mode: a handler that swallows a database error is not acked as processed; it is retried and its effect lands once", async (ctx) => {
+    if (await skipWithoutServers(ctx)) return;
+    const fx = f!;
+    const inboxRows = (consumer: string) =>
+      count(fx.pool, `SELECT count(*) FROM "${fx.schema}".inbox WHERE consumer = $1`, [consumer]);
+    const swallow = async (db: { query: (sql: string) => Promise<unknown> }) => {
+      // The statement fails and aborts the transaction; the handler catches it and returns.
+      await db.query("SELECT 1/0").catch(() => undefined);
+    };
+
+    // withInbox itself: the COMMIT ends as ROLLBACK, so it throws and stores nothing.
+    const direct = `direct_${randomUUID()}`;
+    await expect(
+      withInbox(fx.pool, fx.schema, direct, randomUUID(), async (db) => {
+        await db.query("INSERT INTO effects (message_id, order_id) VALUES ($1, $2)", [direct, "x"]);
+        await swallow(db);
+      }),
+    ).rejects.toThrow("COMMIT ended as ROLLBACK: the transaction was aborted");
+    expect(await inboxRows(direct)).toBe(0);
+    expect(
+      await count(fx.pool, "SELECT count(*) FROM effects WHERE message_id = $1", [direct]),
+    ).toBe(0);
+
+    // Through a subscription: the first attempt swallows the error and is retried, not acked.
+    const queue = fx.queueName();
+    const attempts: number[] = [];
+    await fx.broker.subscribe(orderPlaced, {
+      queue,
+      pool: fx.pool,
+      schema: fx.schema,
+      batch: false,
+      retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
+      handler: async (e, c) => {
+        attempts.push(e.attempt);
+        // Tagged with this queue: other tests' subscriptions get the message too.
+        await fx.recordEffect(c, e.id, queue);
+        if (e.attempt === 1) await swallow(c.db);
+      },
+    });
+    const messageId = randomUUID();
+    await fx.admin.publish(orderPlaced, fx.newOrder(), { messageId });
+    await waitFor(
+      "the retry to be processed",
+      async () => (await fx.consumed(queue, "processed")) === 1,
+    );
+    expect(attempts).toEqual([1, 2]);
+    expect(await fx.consumed(queue, "retried")).toBe(1);
+    expect(await inboxRows(queue)).toBe(1);
+    expect(
+      await count(fx.pool, "SELECT count(*) FROM effects WHERE message_id = $1 AND order_id = $2", [
+        messageId,
         queue,
       ]),
     ).toBe(1);

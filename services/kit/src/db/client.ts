@@ -1,28 +1,55 @@
 import type { Pool, PoolClient } from "pg";
 
+/** A client checked out of the pool by `checkOut`; hand it back with `release` exactly once. */
+export interface CheckedOutClient {
+  readonly client: PoolClient;
+  /**
+   * Returns the client to the pool, or destroys it if its connection failed while checked out
+   * (an 'error' event, or `err` is a connection error).
+   */
+  release(err?: unknown): void;
+}
+
 /**
- * Checks a client out of the pool for `fn`. While checked out, connection errors are captured
- * (a pg client with no 'error' listener would crash the process when the server or network
- * drops it between queries). A client that failed is destroyed instead of returned.
+ * Checks a client out of the pool for longer than one call (the outbox relay holds a claimed
+ * batch's transaction across awaits). While checked out, connection errors are captured (a pg
+ * client with no 'error' listener would crash the process when the server or network drops it
+ * between queries).
  */
-export async function withClient<T>(
-  pool: Pool,
-  fn: (client: PoolClient) => Promise<T>,
-): Promise<T> {
+export async function checkOut(pool: Pool): Promise<CheckedOutClient> {
   const client = await pool.connect();
   let failure: Error | undefined;
   const onError = (err: Error) => {
     failure = err;
   };
   client.on("error", onError);
+  return {
+    client,
+    release(err?: unknown) {
+      if (err !== undefined && isConnectionError(err)) failure ??= err as Error;
+      client.off("error", onError);
+      client.release(failure);
+    },
+  };
+}
+
+/**
+ * Checks a client out of the pool for `fn` (see `checkOut`). A client whose connection failed
+ * is destroyed instead of returned.
+ */
+export async function withClient<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const held = await checkOut(pool);
+  let failure: unknown;
   try {
-    return await fn(client);
+    return await fn(held.client);
   } catch (err) {
-    if (isConnectionError(err)) failure ??= err as Error;
+    failure = err;
     throw err;
   } finally {
-    client.off("error", onError);
-    client.release(failure);
+    held.release(failure);
   }
 }
 
