@@ -345,7 +345,7 @@ describe("examples/, installed from the packed tarballs", { timeout: 300_000 }, 
         "aws:lb/loadBalancer:LoadBalancer",
         "causeway:edge:PublicLoadBalancer",
         "causeway:kubernetes:NodeService",
-        "causeway:messaging:MessageBroker",
+        "causeway:index:MessageBroker",
         "kubernetes:apps/v1:Deployment",
       ]),
     );
@@ -370,7 +370,7 @@ describe("examples/, installed from the packed tarballs", { timeout: 300_000 }, 
     expect(r.code).toBe(0);
     const plan = readPlan(path.join(dir("database"), "plan.json"));
     expect(types(plan).filter((t) => t.startsWith("causeway:"))).toEqual([
-      "causeway:data:Database",
+      "causeway:index:Database",
     ]);
     const db = plan.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
     expect(db.inputs).toMatchObject({
@@ -452,7 +452,7 @@ export const address = db.address;
       expect(planned.stdout).toContain(
         'Previewing fresh stack "dev" (offline plan: no cloud calls)',
       );
-      expect(planned.stdout).toContain("causeway:data:Database");
+      expect(planned.stdout).toContain("causeway:index:Database");
 
       // No causeway:environment in the stack: production rules apply (the secure default).
       const checked = run(

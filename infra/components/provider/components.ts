@@ -6,13 +6,18 @@ import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/exper
  * The components the provider serves to other languages. The SDK's analyser turns each class's
  * `args` interface and public `pulumi.Output` fields into the package schema, and it accepts
  * only primitives, (mutable) arrays, maps, named interfaces, string enums and Input/Output of
- * those: no unions, no inline object types, no `readonly T[]`, no functions. ConsulCluster's
- * args already fit; Database and MessageBroker are served through the thin classes below,
- * whose args are the TypeScript args with the unrepresentable ones left out (EXCLUDED, with
- * the reason) and lists and maps made mutable. The analyser reads docs only from a property's
- * own declaration, so each arg's doc is copied from the generated reference; the schema test
- * fails when a copy drifts from it. Each class creates the real component as its child, so
- * the resources and their checks are the same.
+ * those: no unions, no inline object types, no `readonly T[]`, no functions (analyzer.js,
+ * @pulumi/pulumi 3.248: `getArrayType` matches the symbol `Array` only, so `ReadonlyArray` falls
+ * through to "Unsupported type"; an anonymous object type is neither class nor interface nor
+ * map; a union is accepted only as a named string or number enum whose members it reads from a
+ * TypeScript `enum` or an `as const` object's initializer). ConsulCluster's args already fit.
+ * For Database and MessageBroker the analyser reads the declarations below instead: their args
+ * are the TypeScript args with the unrepresentable ones left out (EXCLUDED, with the reason)
+ * and lists made mutable. The analyser finds a component by class name, breadth-first from
+ * index.ts, so these declarations (this file) are read before the package's own classes; they
+ * are `declare`d, with no code: the provider constructs the package's classes
+ * (COMPONENTS). The analyser reads docs only from a property's own declaration, so each arg's
+ * doc is copied from the generated reference; the schema test fails when a copy drifts from it.
  */
 
 /** What of the TypeScript components other languages do not get, with the reason. */
@@ -111,7 +116,7 @@ export interface DatabaseArgs {
 }
 
 /** A PostgreSQL database (Amazon RDS), private, encrypted and TLS-only. */
-export class Database extends pulumi.ComponentResource {
+export declare class Database extends pulumi.ComponentResource {
   /** Host name of the instance. */
   public readonly address: pulumi.Output<string>;
   /** `postgres://user:password@host:port/db?sslmode=verify-full` (secret). */
@@ -127,23 +132,7 @@ export class Database extends pulumi.ComponentResource {
   /** The master user's name (its password is generated and kept secret). */
   public readonly masterUsername: string;
 
-  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("causeway:index:Database", name, {}, opts);
-    const db = new causeway.Database(name, args, { parent: this });
-    this.address = db.address;
-    this.connectionUrl = db.connectionUrl;
-    this.securityGroupId = db.securityGroupId;
-    this.arn = db.arn;
-    this.port = db.port;
-    this.databaseName = db.databaseName;
-    this.masterUsername = db.masterUsername;
-    this.registerOutputs({
-      address: this.address,
-      connectionUrl: this.connectionUrl,
-      securityGroupId: this.securityGroupId,
-      arn: this.arn,
-    });
-  }
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions);
 }
 
 /**
@@ -230,7 +219,7 @@ export interface MessageBrokerArgs {
 }
 
 /** An Amazon MQ for RabbitMQ broker, private, with a generated admin password. */
-export class MessageBroker extends pulumi.ComponentResource {
+export declare class MessageBroker extends pulumi.ComponentResource {
   /** The AMQPS endpoint, `amqps://<host>:5671`. */
   public readonly endpoint: pulumi.Output<string>;
   /** `amqps://user:password@host:5671` (secret). */
@@ -244,23 +233,7 @@ export class MessageBroker extends pulumi.ComponentResource {
   /** The admin user's name (its password is generated and kept secret). */
   public readonly adminUsername: string;
 
-  constructor(name: string, args: MessageBrokerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("causeway:index:MessageBroker", name, {}, opts);
-    const broker = new causeway.MessageBroker(name, args, { parent: this });
-    this.endpoint = broker.endpoint;
-    this.connectionUrl = broker.connectionUrl;
-    this.brokerId = broker.brokerId;
-    this.arn = broker.arn;
-    this.securityGroupId = broker.securityGroupId;
-    this.adminUsername = broker.adminUsername;
-    this.registerOutputs({
-      endpoint: this.endpoint,
-      connectionUrl: this.connectionUrl,
-      brokerId: this.brokerId,
-      arn: this.arn,
-      securityGroupId: this.securityGroupId,
-    });
-  }
+  constructor(name: string, args: MessageBrokerArgs, opts?: pulumi.ComponentResourceOptions);
 }
 
 /**
@@ -282,9 +255,15 @@ export const NOT_SERVED: Readonly<Record<string, string>> = {
     "a Kubernetes provider object (provider) and inline object types (collector, logs)",
 };
 
-/** What index.ts hosts, by schema name. */
+/**
+ * What index.ts hosts, by schema name: the components themselves, so a program in another
+ * language gets the resources, checks and URNs a TypeScript program gets. The SDK's provider
+ * keys them by class name and constructs `new Class(name, inputs, opts)` for
+ * `causeway:index:<name>` (ComponentProvider.construct, provider.js); each registers that same
+ * token (shared/type-token.ts), which provider.test.ts checks by constructing each one.
+ */
 export const COMPONENTS: readonly ComponentResourceConstructor[] = [
   causeway.ConsulCluster,
-  Database,
-  MessageBroker,
+  causeway.Database,
+  causeway.MessageBroker,
 ];
