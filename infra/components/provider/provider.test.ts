@@ -2,11 +2,19 @@ import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { parse } from "yaml";
 import { planProgram } from "@causeway/plan";
 import * as causeway from "@causeway/components";
-import { BrokerDeploymentMode, COMPONENTS, EXCLUDED, NOT_SERVED, WeekDay } from "./components";
+import type { StorageReclaimPolicy } from "./components";
+import {
+  BrokerDeploymentMode,
+  COMPONENTS,
+  EXCLUDED,
+  NatGatewayMode,
+  NOT_SERVED,
+  WeekDay,
+} from "./components";
 
 /**
  * The package schema other languages get from the component provider, generated offline and
@@ -147,6 +155,22 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
   it("restates the components' enums exactly", () => {
     expect(BrokerDeploymentMode).toEqual(causeway.BrokerDeploymentMode);
     expect(WeekDay).toEqual(causeway.WeekDay);
+    expect(NatGatewayMode).toEqual(causeway.NatGatewayMode);
+    // Cluster's is an inline union in TypeScript: the restated enum has exactly its members
+    // (checked by the type checker, npm run typecheck), and the schema lists them.
+    expectTypeOf<StorageReclaimPolicy>().toEqualTypeOf<
+      NonNullable<causeway.ClusterArgs["storageReclaimPolicy"]>
+    >();
+    expect(schema.types?.["causeway:index:StorageReclaimPolicy"]).toMatchObject({
+      type: "string",
+      enum: ["Delete", "Retain"].map((value) => expect.objectContaining({ value })),
+    });
+    expect(schema.types?.["causeway:index:NatGatewayMode"]).toMatchObject({
+      type: "string",
+      enum: Object.values(causeway.NatGatewayMode).map((value) =>
+        expect.objectContaining({ value }),
+      ),
+    });
     expect(schema.types?.["causeway:index:BrokerDeploymentMode"]).toMatchObject({
       type: "string",
       enum: Object.values(causeway.BrokerDeploymentMode).map((value) =>
@@ -180,6 +204,22 @@ const CONSTRUCT_ARGS: Readonly<Record<string, Record<string, unknown>>> = {
     vpcId: "vpc-0123456789abcdef0",
     subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
     clientSecurityGroupIds: { nodes: "sg-0bbbbbbbbbbbbbbb1" },
+  },
+  Cache: {
+    replicationGroupId: "shop-cache",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+    clientSecurityGroupIds: { nodes: "sg-0bbbbbbbbbbbbbbb1" },
+  },
+  Network: { availabilityZones: ["eu-west-1a", "eu-west-1b"], natGateways: "single" },
+  Cluster: {
+    vpcId: "vpc-0123456789abcdef0",
+    privateSubnetIds: {
+      "eu-west-1a": "subnet-0aaaaaaaaaaaaaaa1",
+      "eu-west-1b": "subnet-0aaaaaaaaaaaaaaa2",
+    },
+    adminPrincipalArns: ["arn:aws:iam::111122223333:role/admin"],
+    storageReclaimPolicy: "Retain",
   },
   MessageBroker: {
     brokerName: "shop-events",

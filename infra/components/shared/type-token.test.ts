@@ -2,9 +2,12 @@ import { diffPlans, type Plan } from "@causeway/plan";
 import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
 import { planProgram } from "../../plan/harness";
+import { Cache } from "../cache";
+import { Cluster } from "../cluster";
 import { ConsulCluster } from "../consul-cluster";
 import { Database } from "../database";
 import { MessageBroker } from "../message-broker";
+import { Network } from "../network";
 
 const network = {
   vpcId: "vpc-0123456789abcdef0",
@@ -26,6 +29,29 @@ const SERVED = [
     type: "causeway:index:Database",
     former: "causeway:data:Database",
     program: () => void new Database("db", network),
+  },
+  {
+    type: "causeway:index:Cache",
+    former: "causeway:data:Cache",
+    program: () => void new Cache("cache", network),
+  },
+  {
+    type: "causeway:index:Network",
+    former: "causeway:network:Network",
+    program: () => void new Network("vpc", { availabilityZones: ["eu-west-1a", "eu-west-1b"] }),
+  },
+  {
+    type: "causeway:index:Cluster",
+    former: "causeway:cluster:Cluster",
+    program: () =>
+      void new Cluster("eks", {
+        vpcId: network.vpcId,
+        privateSubnetIds: {
+          "eu-west-1a": "subnet-0aaaaaaaaaaaaaaa1",
+          "eu-west-1b": "subnet-0aaaaaaaaaaaaaaa2",
+        },
+        adminPrincipalArns: ["arn:aws:iam::111122223333:role/admin"],
+      }),
   },
   {
     type: "causeway:index:MessageBroker",
