@@ -5,20 +5,22 @@ import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/exper
 
 /**
  * The components the provider serves to other languages. The SDK's analyser turns each class's
- * `args` interface and public `pulumi.Output` fields into the package schema, and it accepts
- * only primitives, (mutable) arrays, maps, named interfaces, string enums and Input/Output of
- * those: no unions, no inline object types, no `readonly T[]`, no functions (analyzer.js,
- * @pulumi/pulumi 3.248: `getArrayType` matches the symbol `Array` only, so `ReadonlyArray` falls
- * through to "Unsupported type"; an anonymous object type is neither class nor interface nor
- * map; a union is accepted only as a named string or number enum whose members it reads from a
- * TypeScript `enum` or an `as const` object's initializer). ConsulCluster's args already fit.
- * For Database and MessageBroker the analyser reads the declarations below instead: their args
- * are the TypeScript args with the unrepresentable ones left out (EXCLUDED, with the reason)
- * and lists made mutable. The analyser finds a component by class name, breadth-first from
- * index.ts, so these declarations (this file) are read before the package's own classes; they
- * are `declare`d, with no code: the provider constructs the package's classes
- * (COMPONENTS). The analyser reads docs only from a property's own declaration, so each arg's
- * doc is copied from the generated reference; the schema test fails when a copy drifts from it.
+ * `args` interface and public fields into the package schema, and it accepts only primitives,
+ * (mutable) arrays, maps, named interfaces, string enums and Input/Output of those: no unions,
+ * no inline object types, no `readonly T[]`, no functions (analyzer.js, @pulumi/pulumi 3.248:
+ * `getArrayType` matches the symbol `Array` only, so `ReadonlyArray` falls through to
+ * "Unsupported type"; an anonymous object type is neither class nor interface nor map; a union
+ * is accepted only as a named string or number enum, whose members it reads from a TypeScript
+ * `enum` or from an `as const` object's initializer, which a package's `.d.ts` does not have;
+ * an `Omit<>` of the args loses each property's declaration, so its docs and types). It finds
+ * a component by class name, breadth-first from index.ts. ConsulCluster's args fit as they
+ * are. For the others it reads the `declare`d classes below, found before the package's own:
+ * no code, only the args the schema can carry (EXCLUDED, with the reason), lists made
+ * mutable, unions as restated enums. At run time the provider constructs the package's own
+ * classes (COMPONENTS), so the resources, checks and URNs are TypeScript's. The analyser reads
+ * docs only from a property's own declaration, so each arg's doc is copied from the
+ * component; the schema test fails when a copy drifts from the generated reference, and when
+ * a restated enum differs from the component's.
  */
 
 /** What of the TypeScript components other languages do not get, with the reason. */
@@ -428,19 +430,24 @@ export declare class Cluster extends pulumi.ComponentResource {
 }
 
 /**
- * Components not served to other languages yet: the analyser rejects their args as they are
- * (the first error it reports is the reason below). Serving one takes a thin class like those
- * above, or args the analyser accepts.
+ * Components not served to other languages yet, with the reason. The analyser's first error on
+ * each (its args as they are, analysed from the package's `.d.ts`) is in the reason; a
+ * declaration like those above would get past it, but the component would still need the
+ * change named here to be usable or faithful from another language.
  */
 export const NOT_SERVED: Readonly<Record<string, string>> = {
-  NodeService: "inline object types (autoscaling, resources, expose) and a union (metricsScraper)",
-  ServiceImage: "an inline object type (lifecycle) and a Docker build context",
+  NodeService:
+    "inline object types (autoscaling, resources, expose: 'Unsupported type') and a union with false (metricsScraper); its Kubernetes objects are outputs the schema would reference, and it takes the cluster's provider through opts, which a program in another language passes as `providers`: to be tried with the Pulumi CLI first",
+  ServiceImage:
+    "an inline object type (lifecycle: 'Unsupported type'), and a Docker build whose context and Dockerfile are paths the provider would read from its own folder, not the program's",
   PublicLoadBalancer:
-    "a union (targetNetwork) and a Kubernetes provider object (targetGroupBindings)",
-  LoadBalancerController: "a literal-typed output (serviceAccount)",
-  ServiceMesh: "readonly lists (services' upstreams)",
+    "a union of object types (targetNetwork: 'Union types are not supported'), and targetGroupBindings holds a Kubernetes provider object and resources to depend on, which the schema cannot carry",
+  LoadBalancerController:
+    "a required Kubernetes provider object (provider), which the schema cannot carry, and a literal-typed output (serviceAccount: 'Unsupported type')",
+  ServiceMesh:
+    "a required pulumi.Resource (crds: what installs the CRDs, to depend on), which the schema cannot carry, and readonly lists in the service graph ('Unsupported type')",
   Observability:
-    "a Kubernetes provider object (provider) and inline object types (collector, logs)",
+    "a required Kubernetes provider object (provider), which the schema cannot carry, and inline object types (collector, logs, alarms: 'Unsupported type')",
 };
 
 /**

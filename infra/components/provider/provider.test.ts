@@ -137,7 +137,7 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
     },
   );
 
-  it("documents each arg as the component reference does (the thin classes' copies stay true)", () => {
+  it("documents each arg as the component reference does (the declarations' copies stay true)", () => {
     for (const c of COMPONENTS) {
       const docs = readmeDocs(c.name);
       const resource = schema.resources[`causeway:index:${c.name}`]!;
