@@ -194,10 +194,12 @@ beforeAll(() => {
   );
 }, 1_200_000);
 
+// Removing the installed programs' node_modules took over vitest's default 30 s hook timeout on
+// a loaded machine (every test had passed): allow two minutes.
 afterAll(() => {
   console.log(`packages.test.ts timings (s): ${JSON.stringify(seconds)}`);
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 const LICENSE = readFileSync(path.join(repo, "LICENSE"), "utf8");
 
