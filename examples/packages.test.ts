@@ -194,10 +194,12 @@ beforeAll(() => {
   );
 }, 1_200_000);
 
+// Removing the installed programs' node_modules took over vitest's default 30 s hook timeout on
+// a loaded machine (every test had passed): allow two minutes.
 afterAll(() => {
   console.log(`packages.test.ts timings (s): ${JSON.stringify(seconds)}`);
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 const LICENSE = readFileSync(path.join(repo, "LICENSE"), "utf8");
 
@@ -345,7 +347,7 @@ describe("examples/, installed from the packed tarballs", { timeout: 300_000 }, 
         "aws:lb/loadBalancer:LoadBalancer",
         "causeway:edge:PublicLoadBalancer",
         "causeway:kubernetes:NodeService",
-        "causeway:messaging:MessageBroker",
+        "causeway:index:MessageBroker",
         "kubernetes:apps/v1:Deployment",
       ]),
     );
@@ -370,7 +372,7 @@ describe("examples/, installed from the packed tarballs", { timeout: 300_000 }, 
     expect(r.code).toBe(0);
     const plan = readPlan(path.join(dir("database"), "plan.json"));
     expect(types(plan).filter((t) => t.startsWith("causeway:"))).toEqual([
-      "causeway:data:Database",
+      "causeway:index:Database",
     ]);
     const db = plan.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
     expect(db.inputs).toMatchObject({
@@ -452,7 +454,7 @@ export const address = db.address;
       expect(planned.stdout).toContain(
         'Previewing fresh stack "dev" (offline plan: no cloud calls)',
       );
-      expect(planned.stdout).toContain("causeway:data:Database");
+      expect(planned.stdout).toContain("causeway:index:Database");
 
       // No causeway:environment in the stack: production rules apply (the secure default).
       const checked = run(

@@ -36,8 +36,8 @@ describe.each([
     // remote component): its parent is one of them, or one of theirs.
     const components = plan.resources.filter((r) => r.type.startsWith("causeway:"));
     expect(components.map((c) => c.type).sort()).toEqual([
-      "causeway:cluster:Cluster",
-      "causeway:network:Network",
+      "causeway:index:Cluster",
+      "causeway:index:Network",
     ]);
     const stackUrn = plan.resources.find((r) => r.type === "pulumi:pulumi:Stack")!.urn;
     const orphans = plan.resources.filter(

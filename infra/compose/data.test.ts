@@ -120,9 +120,7 @@ describe("the data plane in each fixture stack", () => {
       ["broker-amqps-from-cluster", 5671, 5671, clusterSg, "string"],
       ["database-postgres-from-cluster", 5432, 5432, clusterSg, "string"],
     ]);
-    const ours = p.resources.filter((r) =>
-      /causeway:(messaging:MessageBroker|data:Database)/.test(r.urn),
-    );
+    const ours = p.resources.filter((r) => /causeway:index:(MessageBroker|Database)/.test(r.urn));
     expect(ours.length).toBeGreaterThan(10);
     expect(JSON.stringify(ours)).not.toContain("0.0.0.0/0");
   });

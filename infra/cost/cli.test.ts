@@ -43,8 +43,8 @@ describe("npm run cost", { timeout: 120_000 }, () => {
     const components = e.components.map((c) => c.component);
     expect(components).toEqual(
       expect.arrayContaining([
-        "causeway:data:Database database",
-        "causeway:messaging:MessageBroker broker",
+        "causeway:index:Database database",
+        "causeway:index:MessageBroker broker",
         "causeway:edge:PublicLoadBalancer edge",
       ]),
     );

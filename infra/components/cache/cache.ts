@@ -11,6 +11,7 @@ import {
   cacheProblems,
   cacheUrl,
 } from "./args";
+import { formerType } from "../shared/type-token";
 
 /** Where to write the connection URL Secret the services read. */
 export interface CacheConnectionSecret {
@@ -33,9 +34,9 @@ export interface CacheArgs {
   readonly clientSecurityGroupIds: Readonly<Record<string, pulumi.Input<string>>>;
   /** ElastiCache replication group id (1-40 letters, digits, hyphens). Default: the component name. */
   readonly replicationGroupId?: string;
-  /** Valkey version, major.minor. Default `CACHE_DEFAULTS.engineVersion` (8.0). */
+  /** Valkey version, major.minor. Default `CACHE_DEFAULTS.engineVersion`. */
   readonly engineVersion?: string;
-  /** Node type. Default `CACHE_DEFAULTS.nodeType` (cache.t4g.micro). */
+  /** Node type. Default `CACHE_DEFAULTS.nodeType`. */
   readonly nodeType?: string;
   /**
    * Nodes: 1 is a single primary; 2-6 are a primary and replicas in other Availability Zones,
@@ -69,7 +70,7 @@ export class Cache extends pulumi.ComponentResource {
   readonly secretName?: pulumi.Output<string>;
 
   constructor(name: string, args: CacheArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("causeway:data:Cache", name, {}, opts);
+    super("causeway:index:Cache", name, {}, formerType("causeway:data:Cache", opts));
     const replicationGroupId = args.replicationGroupId ?? name;
     const nodes = args.nodes ?? CACHE_DEFAULTS.nodes;
     const subnets = plainStrings(args.subnetIds);

@@ -14,6 +14,7 @@ import { logGroupKey } from "../shared/log-key";
 import { isIpv4Cidr } from "../shared/validators";
 import { eksKubeconfig } from "./kubeconfig";
 import { kubernetesVersionSupport, type EksAddonName } from "./versions";
+import { formerType } from "../shared/type-token";
 
 /** The managed node groups' settings; one node group per AZ. */
 export interface ClusterNodesArgs {
@@ -127,7 +128,7 @@ export class Cluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
 
   constructor(name: string, args: ClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("causeway:cluster:Cluster", name, {}, opts);
+    super("causeway:index:Cluster", name, {}, formerType("causeway:cluster:Cluster", opts));
     const d = CLUSTER_DEFAULTS;
     const clusterName = args.clusterName ?? name;
     const version = args.kubernetesVersion ?? d.kubernetesVersion;

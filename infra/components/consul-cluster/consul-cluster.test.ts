@@ -106,7 +106,7 @@ describe("ConsulCluster in a plain program", () => {
 
   it("parents every child to the component and names them after it", async () => {
     const plan = await planConsul();
-    const component = plan.get("causeway:consul:ConsulCluster", "mesh");
+    const component = plan.get("causeway:index:ConsulCluster", "mesh");
     expect(
       plan
         .children(component)

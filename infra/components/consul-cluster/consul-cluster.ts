@@ -12,6 +12,7 @@ import {
   type ServerResources,
 } from "./values";
 import { ComponentArgsError } from "../shared/errors";
+import { formerType } from "../shared/type-token";
 
 export interface ConsulClusterArgs {
   /** Exact `hashicorp/consul` chart version, e.g. "1.9.11". Required: upgrades are explicit. */
@@ -88,7 +89,12 @@ export class ConsulCluster extends pulumi.ComponentResource {
       ]);
     }
 
-    super("causeway:consul:ConsulCluster", name, {}, opts);
+    super(
+      "causeway:index:ConsulCluster",
+      name,
+      {},
+      formerType("causeway:consul:ConsulCluster", opts),
+    );
     const names = consulNames(name);
 
     const namespace = new k8s.core.v1.Namespace(

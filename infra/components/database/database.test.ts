@@ -14,7 +14,7 @@ const args: DatabaseArgs = {
 };
 
 const urn = (type: string, name: string) =>
-  `urn:pulumi:test::causeway::causeway:data:Database$${type}::${name}`;
+  `urn:pulumi:test::causeway::causeway:index:Database$${type}::${name}`;
 
 describe("Database from another program", () => {
   it("creates a private, encrypted, TLS-only PostgreSQL with safe defaults", async () => {
@@ -248,7 +248,7 @@ describe("Database replacements and upgrades", () => {
     const paramsUrn = urn("aws:rds/parameterGroup:ParameterGroup", "db-params");
     expect(v17).toEqual({
       instance: {
-        urn: "urn:pulumi:test::causeway::causeway:data:Database$aws:rds/instance:Instance::db",
+        urn: "urn:pulumi:test::causeway::causeway:index:Database$aws:rds/instance:Instance::db",
         engineVersion: "17",
         allowMajorVersionUpgrade: true,
         applyImmediately: true,

@@ -17,6 +17,7 @@ import { checkDatabasePassword, checkDatabaseSettings, type DatabaseSettings } f
 import { ComponentArgsError } from "../shared/errors";
 import { checkedWhenKnown, plainStrings } from "../shared/inputs";
 import { isDns1123Label } from "../shared/validators";
+import { formerType } from "../shared/type-token";
 
 /** Where to write one `DATABASE_URL` Secret per service. */
 export interface DatabaseServiceSecrets {
@@ -117,7 +118,7 @@ export class Database extends pulumi.ComponentResource {
   readonly secretNames: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("causeway:data:Database", name, {}, opts);
+    super("causeway:index:Database", name, {}, formerType("causeway:data:Database", opts));
 
     const d = DATABASE_DEFAULTS;
     // Plain subnet ids are checked now with every other argument; Outputs once known (below).

@@ -16,7 +16,7 @@ const args: MessageBrokerArgs = {
 };
 
 const urn = (type: string, name: string) =>
-  `urn:pulumi:test::causeway::causeway:messaging:MessageBroker$${type}::${name}`;
+  `urn:pulumi:test::causeway::causeway:index:MessageBroker$${type}::${name}`;
 
 describe("MessageBroker from another program", () => {
   it("creates a private RabbitMQ cluster with exact inputs and secure defaults", async () => {
@@ -185,7 +185,7 @@ describe("MessageBroker from another program", () => {
     expect(() => new MessageBroker("events", { ...args, engineVersion: "3.12" })).toThrow(
       'engineVersion: must be an engine version Amazon MQ for RabbitMQ supports: 3.13, 4.2 (found "3.12")',
     );
-    expect(registered.filter((t) => t !== "causeway:messaging:MessageBroker")).toEqual([]);
+    expect(registered.filter((t) => t !== "causeway:index:MessageBroker")).toEqual([]);
   });
 });
 

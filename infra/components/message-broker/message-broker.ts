@@ -13,6 +13,7 @@ import {
 } from "./rules";
 import { ComponentArgsError } from "../shared/errors";
 import { checkedWhenKnown, plainStrings } from "../shared/inputs";
+import { formerType } from "../shared/type-token";
 
 /** Day names Amazon MQ accepts for the maintenance window. */
 export const WeekDay = {
@@ -115,7 +116,12 @@ export class MessageBroker extends pulumi.ComponentResource {
   readonly secretName?: pulumi.Output<string>;
 
   constructor(name: string, args: MessageBrokerArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("causeway:messaging:MessageBroker", name, {}, opts);
+    super(
+      "causeway:index:MessageBroker",
+      name,
+      {},
+      formerType("causeway:messaging:MessageBroker", opts),
+    );
 
     const brokerName = args.brokerName ?? name;
     const engineVersion = args.engineVersion ?? MESSAGE_BROKER_DEFAULTS.engineVersion;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../shared/errors";
 import { logGroupKey } from "../shared/log-key";
 import { checkNetworkLayout, planSubnets } from "./subnets";
+import { formerType } from "../shared/type-token";
 
 /** How many NAT gateways the private subnets share. */
 export const NatGatewayMode = {
@@ -79,7 +80,7 @@ export class Network extends pulumi.ComponentResource {
   readonly flowLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("causeway:network:Network", name, {}, opts);
+    super("causeway:index:Network", name, {}, formerType("causeway:network:Network", opts));
     const d = NETWORK_DEFAULTS;
     const cidrBlock = args.cidrBlock ?? d.cidrBlock;
     const natMode = args.natGateways ?? d.natGateways;

@@ -2,10 +2,19 @@ import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { parse } from "yaml";
+import { planProgram } from "@causeway/plan";
 import * as causeway from "@causeway/components";
-import { BrokerDeploymentMode, COMPONENTS, EXCLUDED, NOT_SERVED, WeekDay } from "./components";
+import type { StorageReclaimPolicy } from "./components";
+import {
+  BrokerDeploymentMode,
+  COMPONENTS,
+  EXCLUDED,
+  NatGatewayMode,
+  NOT_SERVED,
+  WeekDay,
+} from "./components";
 
 /**
  * The package schema other languages get from the component provider, generated offline and
@@ -67,6 +76,7 @@ function readmeComponents(): string[] {
 }
 
 let schema: Schema;
+let provider: ComponentProvider;
 
 beforeAll(async () => {
   // The provider resolves @causeway/components as an installed package does: its dist/ types.
@@ -76,7 +86,7 @@ beforeAll(async () => {
     { encoding: "utf8", timeout: 300_000 },
   );
   if (tsc.status !== 0) throw new Error(`building @causeway/components failed:\n${tsc.stdout}`);
-  const provider = new ComponentProvider({
+  provider = new ComponentProvider({
     name: "causeway",
     dirname: here,
     components: [...COMPONENTS],
@@ -127,7 +137,7 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
     },
   );
 
-  it("documents each arg as the component reference does (the thin classes' copies stay true)", () => {
+  it("documents each arg as the component reference does (the declarations' copies stay true)", () => {
     for (const c of COMPONENTS) {
       const docs = readmeDocs(c.name);
       const resource = schema.resources[`causeway:index:${c.name}`]!;
@@ -145,6 +155,22 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
   it("restates the components' enums exactly", () => {
     expect(BrokerDeploymentMode).toEqual(causeway.BrokerDeploymentMode);
     expect(WeekDay).toEqual(causeway.WeekDay);
+    expect(NatGatewayMode).toEqual(causeway.NatGatewayMode);
+    // Cluster's is an inline union in TypeScript: the restated enum has exactly its members
+    // (checked by the type checker, npm run typecheck), and the schema lists them.
+    expectTypeOf<StorageReclaimPolicy>().toEqualTypeOf<
+      NonNullable<causeway.ClusterArgs["storageReclaimPolicy"]>
+    >();
+    expect(schema.types?.["causeway:index:StorageReclaimPolicy"]).toMatchObject({
+      type: "string",
+      enum: ["Delete", "Retain"].map((value) => expect.objectContaining({ value })),
+    });
+    expect(schema.types?.["causeway:index:NatGatewayMode"]).toMatchObject({
+      type: "string",
+      enum: Object.values(causeway.NatGatewayMode).map((value) =>
+        expect.objectContaining({ value }),
+      ),
+    });
     expect(schema.types?.["causeway:index:BrokerDeploymentMode"]).toMatchObject({
       type: "string",
       enum: Object.values(causeway.BrokerDeploymentMode).map((value) =>
@@ -168,6 +194,73 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
     const consul = schema.resources["causeway:index:ConsulCluster"]!;
     expect(consul.properties["release"]?.$ref).toMatch(/^\/kubernetes\/v[\d.]+\/schema\.json#/);
   });
+});
+
+/** Args each served component is constructed with: plain values, as the engine sends them. */
+const CONSTRUCT_ARGS: Readonly<Record<string, Record<string, unknown>>> = {
+  ConsulCluster: { chartVersion: "1.9.11", consulVersion: "1.22.7", servers: 3 },
+  Database: {
+    identifier: "shop-db",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+    clientSecurityGroupIds: { nodes: "sg-0bbbbbbbbbbbbbbb1" },
+  },
+  Cache: {
+    replicationGroupId: "shop-cache",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+    clientSecurityGroupIds: { nodes: "sg-0bbbbbbbbbbbbbbb1" },
+  },
+  Network: { availabilityZones: ["eu-west-1a", "eu-west-1b"], natGateways: "single" },
+  Cluster: {
+    vpcId: "vpc-0123456789abcdef0",
+    privateSubnetIds: {
+      "eu-west-1a": "subnet-0aaaaaaaaaaaaaaa1",
+      "eu-west-1b": "subnet-0aaaaaaaaaaaaaaa2",
+    },
+    adminPrincipalArns: ["arn:aws:iam::111122223333:role/admin"],
+    storageReclaimPolicy: "Retain",
+  },
+  MessageBroker: {
+    brokerName: "shop-events",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+    clientSecurityGroupIds: { nodes: "sg-0bbbbbbbbbbbbbbb1" },
+  },
+};
+
+describe("the component provider's construct path (the SDK's mock runtime)", () => {
+  it("has construct args for every served component", () => {
+    expect(Object.keys(CONSTRUCT_ARGS).sort()).toEqual(COMPONENTS.map((c) => c.name).sort());
+  });
+
+  it.each(COMPONENTS.map((c) => [c.name, c] as const))(
+    "%s: the served token is the one the class registers, and other languages get TypeScript's URNs",
+    async (name, Component) => {
+      const token = `causeway:index:${name}`;
+      expect(schema.resources).toHaveProperty([token]);
+      const inputs = CONSTRUCT_ARGS[name]!;
+      // What `type: causeway:index:<name>` in a YAML program runs: ComponentProvider.construct.
+      let state: Record<string, unknown> = {};
+      const served = await planProgram(async () => {
+        const r = await provider.construct(name, token, structuredClone(inputs), {});
+        state = r.state as Record<string, unknown>;
+      });
+      // The same component from TypeScript.
+      const direct = await planProgram(async () => {
+        new Component(name, structuredClone(inputs), {});
+      });
+      const component = served.resources.filter((r) => r.type.startsWith("causeway:"));
+      expect(component.map((r) => r.type)).toEqual([token]);
+      expect(served.resources.map((r) => r.urn).sort()).toEqual(
+        direct.resources.map((r) => r.urn).sort(),
+      );
+      // Its outputs are the schema's.
+      expect(Object.keys(state).sort()).toEqual(
+        Object.keys(schema.resources[token]!.properties).sort(),
+      );
+    },
+  );
 });
 
 describe("examples/yaml, the YAML program that uses the provider", () => {

@@ -1,3 +1,4 @@
+import { diffPlans } from "@causeway/plan";
 import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
 import { planProgram, type PlanView } from "../../plan/harness";
@@ -423,6 +424,41 @@ describe("PublicLoadBalancer, options", () => {
     expect(TARGET_GROUP_BINDING_IMMUTABLE_FIELDS).toEqual(
       a.get(T.tgb, "edge-api").replaceOnChanges,
     );
+  });
+
+  it("replaces a target group beside the old one when it moves to another VPC: no DuplicateTargetGroupName", async () => {
+    // A VPC change replaces a target group (vpcId is ForceNew). With a name fixed across the
+    // replacement, @causeway/plan's unique-name rule flags the create as refused
+    // (DuplicateTargetGroupName); the VPC is in the name's hash, so the names differ.
+    const a = await plan({}, true);
+    const b = await plan({ vpcId: "vpc-0b2c3d4e5f6071829" }, true);
+    const d = diffPlans(a, b);
+    for (const service of ["edge-api", "edge-web"]) {
+      expect(d.changes.find((c) => c.type === T.tg && c.name === service)).toMatchObject({
+        kind: "replace",
+      });
+      expect(b.get(T.tg, service).inputs["name"]).not.toBe(a.get(T.tg, service).inputs["name"]);
+      // The listener rule follows the new group in place; the binding is replaced.
+      expect(d.changes.find((c) => c.type === T.rule && c.name === service)).toMatchObject({
+        kind: "update",
+      });
+      expect(d.changes.find((c) => c.type === T.tgb && c.name === service)).toMatchObject({
+        kind: "replace",
+      });
+    }
+    expect(d.danger.filter((f) => f.class === "would-fail")).toEqual([]);
+    // Without the VPC in the name the same diff is refused: the rule this test relies on works.
+    const fixed = (p: PlanView) => ({
+      ...p,
+      resources: p.resources.map((r) =>
+        r.type === T.tg ? { ...r, inputs: { ...r.inputs, name: r.name } } : r,
+      ),
+    });
+    const refused = diffPlans(fixed(a), fixed(b)).danger.filter((f) => f.class === "would-fail");
+    expect(refused.map((f) => f.message)).toEqual([
+      expect.stringContaining("(DuplicateTargetGroupName)"),
+      expect.stringContaining("(DuplicateTargetGroupName)"),
+    ]);
   });
 
   it("rejects bad args all at once, before creating anything", async () => {

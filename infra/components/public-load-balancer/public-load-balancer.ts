@@ -244,15 +244,43 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
     for (const service of services) {
       const port = portOf(service);
       const protocol = "HTTP";
+      const protocolVersion = "HTTP1";
       const targetType = "ip";
+      const ipAddressType = "ipv4";
       targetGroups[service] = new aws.lb.TargetGroup(
         `${name}-${service}`,
         {
-          name: physicalName(service, [...identity, service, port, protocol, targetType]),
+          // Every input that replaces a target group is in its name's hash (name, namePrefix,
+          // port, protocol, protocolVersion, vpcId, targetType, ipAddressType are ForceNew in the
+          // AWS provider: internal/service/elbv2/target_group.go; the same list is
+          // @causeway/plan's replacement table, packages/plan/src/diff/facts/load-balancing.ts).
+          // So a replacement (another VPC, port or protocol) gets a new name, and Pulumi's
+          // create-before-delete creates it beside the old one instead of failing with
+          // DuplicateTargetGroupName (names are unique per account and Region, at most 32
+          // characters: API_CreateTargetGroup). The listener rules then move to the new ARN in
+          // place and the bindings are replaced, before the old group is deleted.
+          // deleteBeforeReplace would be worse: AWS refuses to delete a group a listener rule
+          // still forwards to (ResourceInUse), and the rule is updated, not replaced, so it
+          // would still point at the old group. namePrefix (at most 6 characters, the AWS
+          // provider's target_group.go) would also be unique, but unreadable and random.
+          name: pulumi
+            .output(args.vpcId)
+            .apply((vpcId) =>
+              physicalName(service, [
+                ...identity,
+                service,
+                port,
+                protocol,
+                targetType,
+                protocolVersion,
+                ipAddressType,
+                vpcId,
+              ]),
+            ),
           targetType,
-          ipAddressType: "ipv4",
+          ipAddressType,
           protocol,
-          protocolVersion: "HTTP1",
+          protocolVersion,
           port,
           vpcId: args.vpcId,
           deregistrationDelay: DEREGISTRATION_DELAY_SECONDS,
