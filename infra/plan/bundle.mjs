@@ -21,7 +21,7 @@ function sha256(data) {
 /**
  * The key of a bundle: this file (the build options), the installed dependency tree
  * (node_modules/.package-lock.json, which npm rewrites on every install) and, for each input,
- * its path and content. Returns undefined when an input is gone.
+ * its path and content ("absent" for a file that does not exist: one that appears changes it).
  */
 function cacheKey(root, inputs, known = new Map()) {
   const hash = createHash("sha256");
@@ -31,25 +31,24 @@ function cacheKey(root, inputs, known = new Map()) {
   for (const file of [...inputs].sort()) {
     let digest = known.get(file);
     if (digest === undefined) {
-      try {
-        digest = sha256(fs.readFileSync(path.join(root, file)));
-      } catch {
-        return undefined;
-      }
+      const full = path.join(root, file);
+      digest = fs.existsSync(full) ? sha256(fs.readFileSync(full)) : "absent";
     }
     hash.update(`\0${file}\0${digest}`);
   }
   return hash.digest("hex");
 }
 
-/** The package.json and tsconfig.json files between an input's folder and the root. */
+/**
+ * The package.json and tsconfig.json files between an input's folder and the root, present or
+ * not (one that appears can change how imports resolve).
+ */
 function resolutionFiles(root, inputs) {
   const out = new Set();
   for (const file of inputs) {
     for (let dir = path.dirname(path.join(root, file)); ; dir = path.dirname(dir)) {
       for (const name of ["package.json", "tsconfig.json"]) {
-        const f = path.join(dir, name);
-        if (fs.existsSync(f)) out.add(path.relative(root, f));
+        out.add(path.relative(root, path.join(dir, name)));
       }
       if (dir === root || !dir.startsWith(root)) break;
     }
