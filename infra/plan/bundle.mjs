@@ -19,13 +19,15 @@ function sha256(data) {
 }
 
 /**
- * The key of a bundle: this file (the build options), the installed dependency tree
+ * The key of a bundle: the checkout's path, the Node version, this file (the build options), the
+ * installed dependency tree
  * (node_modules/.package-lock.json, which npm rewrites on every install) and, for each input,
  * its path and content ("absent" for a file that does not exist: one that appears changes it).
  */
 function cacheKey(root, inputs, known = new Map()) {
   const hash = createHash("sha256");
-  hash.update(`${process.version}\0${fs.readFileSync(SELF)}\0`);
+  // The bundle holds absolute paths (installed packages, __dirname): a moved checkout rebuilds.
+  hash.update(`${root}\0${process.version}\0${fs.readFileSync(SELF)}\0`);
   const installed = path.join(root, "node_modules", ".package-lock.json");
   hash.update(fs.existsSync(installed) ? fs.readFileSync(installed) : "no install");
   for (const file of [...inputs].sort()) {
