@@ -1,10 +1,11 @@
 /**
  * One size of benchmark (d), in its own process: plans the dev stack with a synthetic service
  * graph of N services and prints one JSON line { services, resources, ms, maxRssMb, baseRssMb }.
- * Run: tsx --conditions=causeway-source bench/plan-child.ts N [--stack-traces=on]
+ * Run: node infra/plan/run.mjs bench/plan-child.ts N [--stack-traces=on]
  * The plan turns stack traces off while it runs (packages/plan/src/core/run.ts): the Pulumi SDK captures
- * `new Error().stack` for every promise it creates (debuggablePromise), and under tsx every
- * captured stack is source-mapped. `--stack-traces=on` keeps them, to show what that costs.
+ * `new Error().stack` for every promise it creates (debuggablePromise), and with source maps on
+ * (tsx, or the launcher with CAUSEWAY_PLAN_STACK_TRACES=1) every captured stack is also mapped.
+ * `--stack-traces=on` keeps them (without source maps), to show what that costs.
  */
 import { STACK_TRACES_ENV } from "@causeway/plan";
 import { performance } from "node:perf_hooks";

@@ -5,6 +5,7 @@ import {
   renderText,
   runPlan,
   STACK_TRACES_ENV,
+  stalledMessage,
 } from "@causeway/plan";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -132,6 +133,12 @@ function isUserError(e: unknown): e is Error {
   );
 }
 
+// The event loop empties when the program waits on a promise nothing will settle: say so, and
+// fail, instead of exiting 0 with no plan.
+process.once("beforeExit", () => {
+  process.stderr.write(stalledMessage());
+  process.exit(1);
+});
 cli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {

@@ -21,27 +21,6 @@ export interface InvokeContext extends AwsIdentity {
 export const INVOKE_HINT =
   "add one to infra/plan/invokes.ts (answers come from stack config only, never from the cloud)";
 
-/**
- * Elastic Load Balancing account ids per region, for ALB access-log bucket policies.
- * Source: AWS docs, "Enable access logs for your Application Load Balancer", section
- * "Step 2: Attach a policy to your S3 bucket" (regions available before August 2022).
- */
-const elbAccountByRegion: Readonly<Record<string, string>> = {
-  "us-east-1": "127311923021",
-  "us-east-2": "033677994240",
-  "us-west-1": "027434742980",
-  "us-west-2": "797873946194",
-  "eu-west-1": "156460612806",
-  "eu-west-2": "652711504416",
-  "eu-west-3": "009996457667",
-  "eu-central-1": "054676820928",
-  "eu-north-1": "897822967062",
-  "ap-southeast-1": "114774131450",
-  "ap-southeast-2": "783225319266",
-  "ap-northeast-1": "582318560864",
-  "ca-central-1": "985666609251",
-};
-
 function availabilityZoneOf(subnetId: string, context: InvokeContext): string {
   for (const list of context.subnetIds) {
     const index = list.indexOf(subnetId);
@@ -52,7 +31,8 @@ function availabilityZoneOf(subnetId: string, context: InvokeContext): string {
 
 /**
  * Deterministic answers for the invokes the Causeway program makes, derived from the stack
- * config: the package's common AWS answers, plus the existing network and cluster's lookups.
+ * config: the package's common AWS answers (with the region's ELB account), plus the existing
+ * network and cluster's lookups.
  */
 export function causewayInvokes(c: InvokeContext): InvokeAnswers {
   return {
@@ -88,15 +68,6 @@ export function causewayInvokes(c: InvokeContext): InvokeAnswers {
           { oidcs: [{ issuer: `https://oidc.eks.${c.region}.amazonaws.com/id/OFFLINEPLAN` }] },
         ],
       };
-    },
-    "aws:elb/getServiceAccount:getServiceAccount": () => {
-      const account = elbAccountByRegion[c.region];
-      if (!account) {
-        throw new Error(
-          `offline plan: no Elastic Load Balancing account is known for region ${c.region}; add it to elbAccountByRegion in infra/plan/invokes.ts`,
-        );
-      }
-      return { id: account, arn: `arn:aws:iam::${account}:root` };
     },
   };
 }

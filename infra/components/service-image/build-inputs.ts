@@ -106,7 +106,13 @@ export function contextFilesExcept(context: string, patterns: readonly string[])
     .map((p) => p.trim())
     .filter((p) => p.startsWith("!"))
     .map((p) => picomatch.scan(p.slice(1).replace(/^\/+/, "")).base);
+  // Unless a pattern after the last exception excludes the folder itself: a pattern that matches
+  // a folder matches everything under it, and the last pattern that matches wins (Docker's
+  // .dockerignore rules), so no exception can bring a file under it back.
+  const lastException = patterns.findLastIndex((p) => p.trim().startsWith("!"));
+  const tail = dockerignore({ ignorecase: false }).add(patterns.slice(lastException + 1));
   const mayHoldException = (dir: string) =>
+    !tail.ignores(dir) &&
     exceptionRoots.some(
       (base) => base === "" || base.startsWith(`${dir}/`) || dir.startsWith(base),
     );

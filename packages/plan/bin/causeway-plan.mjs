@@ -11,5 +11,11 @@ import { register as registerEsm } from "tsx/esm/api";
 
 registerEsm();
 registerCjs();
-const { runCli } = createRequire(import.meta.url)("../src/cli.ts");
+const { runCli, stalledMessage } = createRequire(import.meta.url)("../src/cli.ts");
+// Node empties its event loop when the program waits on a promise that nothing will settle; it
+// would then exit 13 with no message. Say what happened instead.
+process.once("beforeExit", () => {
+  process.stderr.write(stalledMessage());
+  process.exit(1);
+});
 process.exit(await runCli(process.argv.slice(2)));

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { toRawConfig } from "./core/config";
 import { PlanError, STACK_TRACES_ENV } from "./core/errors";
+export { stalledMessage } from "./core/errors";
 import { moduleProgram, resolveEntry } from "./project/entry";
 import { loadPolicyPack, mandatoryCount } from "./project/policy-pack";
 import { readProjectFile } from "./project/project-file";
@@ -25,6 +26,17 @@ export const USAGE =
  * violation), 2 a usage error.
  */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+
+/**
+ * What the error for an invoke without an answer tells a CLI user: the CLI answers only the
+ * default table, so the fix is a plan script of their own with an answer for that token.
+ */
+export const CLI_INVOKE_HINT =
+  "causeway-plan answers only the common AWS invokes (getCallerIdentity, getRegion, getPartition, " +
+  "getAvailabilityZones, elb getServiceAccount); plan this program with runPlan from " +
+  "@causeway/plan and an invoke table that answers this token from config " +
+  '(invokes: { ...defaultInvokes(raw), "<token>": (inputs) => ({ ... }) }), ' +
+  "or read the value from config instead of looking it up";
 
 /** A command line the CLI cannot run. */
 class UsageError extends Error {}
@@ -92,6 +104,7 @@ async function plan(argv: string[], io: Io): Promise<number> {
       stack: args.stack,
       raw,
       program: moduleProgram(entry),
+      invokeHint: CLI_INVOKE_HINT,
     });
   } catch (e) {
     throw new ProgramError(entry, args.stack, e);

@@ -2,7 +2,7 @@
 // its diff between two revisions and its renderers. This file only re-exports.
 export { PlanCapture, type CaptureOptions, type StackOutputs } from "./core/capture";
 export { SECURE_PLACEHOLDER, toRawConfig, type RawConfig } from "./core/config";
-export { PlanError, STACK_TRACES_ENV } from "./core/errors";
+export { PlanError, STACK_TRACES_ENV, stalledMessage } from "./core/errors";
 export {
   answerInvoke,
   awsInvokes,
@@ -10,6 +10,7 @@ export {
   DEFAULT_INVOKE_HINT,
   DEFAULT_REGION,
   defaultInvokes,
+  elbAccountByRegion,
   fakeAwsId,
   type AwsIdentity,
   type InvokeAnswer,

@@ -176,6 +176,55 @@ describe(
       expect(traced.stderr).toContain(`${dir}/index.ts:1:`);
     });
 
+    it("names an invoke without an answer that runs inside an apply, and the fix", () => {
+      const dir = path.join(work, "lookup");
+      write(dir, {
+        "Pulumi.yaml": "name: lookup\nruntime: nodejs\n",
+        "Pulumi.dev.yaml": "config:\n  lookup:vpc: vpc-1\n",
+        "index.ts": [
+          'import * as aws from "@pulumi/aws";',
+          'import * as pulumi from "@pulumi/pulumi";',
+          'const vpcId = new pulumi.Config().require("vpc");',
+          "const vpc = pulumi.output(vpcId).apply((id) => aws.ec2.getVpc({ id }));",
+          'new aws.ec2.SecurityGroup("web", { vpcId: vpc.id });',
+          "",
+        ].join("\n"),
+      });
+      symlinkSync(repoModules, path.join(dir, "node_modules"), "dir");
+      expect(causewayPlan(dir, [".", "--stack", "dev"])).toEqual({
+        code: 1,
+        stdout: "",
+        stderr:
+          `error: ${dir}/index.ts failed while planning stack "dev": error serializing property "vpcId": ` +
+          'offline plan: no deterministic answer for invoke "aws:ec2/getVpc:getVpc"; ' +
+          "causeway-plan answers only the common AWS invokes (getCallerIdentity, getRegion, getPartition, " +
+          "getAvailabilityZones, elb getServiceAccount); plan this program with runPlan from " +
+          "@causeway/plan and an invoke table that answers this token from config " +
+          '(invokes: { ...defaultInvokes(raw), "<token>": (inputs) => ({ ... }) }), ' +
+          "or read the value from config instead of looking it up. Fix the program (it runs under " +
+          "the Pulumi mock runtime, which answers no cloud calls); rerun with " +
+          "CAUSEWAY_PLAN_STACK_TRACES=1 to see where it failed.\n",
+      });
+    });
+
+    it("says so when the program waits on a promise that never settles, instead of exit 13", () => {
+      const dir = path.join(work, "stalled");
+      write(dir, {
+        "Pulumi.yaml": "name: stalled\nruntime: nodejs\n",
+        "Pulumi.dev.yaml": "config: {}\n",
+        "index.ts": "export = async () => {\n  await new Promise(() => {});\n};\n",
+      });
+      expect(causewayPlan(dir, [".", "--stack", "dev"])).toEqual({
+        code: 1,
+        stdout: "",
+        stderr:
+          "error: the program stopped before the plan finished: it waits on a promise that never settles " +
+          "(under the offline plan: an Output or a promise the program creates and never resolves, or a " +
+          "registration that waits on one). Fix the program; rerun with CAUSEWAY_PLAN_STACK_TRACES=1 " +
+          "and PULUMI_DEBUG_PROMISE_LEAKS=1 to see the pending promises.\n",
+      });
+    });
+
     it("names a --policy-pack it cannot evaluate offline, and the fix", () => {
       const notPack = path.join(work, "not-a-pack");
       mkdirSync(notPack);

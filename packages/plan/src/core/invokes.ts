@@ -27,7 +27,32 @@ export function fakeAwsId(prefix: string, seed: string): string {
   return `${prefix}-${createHash("sha256").update(seed).digest("hex").slice(0, 17)}`;
 }
 
-/** Answers for the AWS invokes almost every program makes: identity, region, partition, AZs. */
+/**
+ * Elastic Load Balancing account ids per region, for ALB access-log bucket policies
+ * (`aws.elb.getServiceAccount`). Source: AWS docs, "Enable access logs for your Application Load
+ * Balancer", section "Step 2: Attach a policy to your S3 bucket" (regions available before
+ * August 2022; newer regions grant the log delivery service instead, and have no account).
+ */
+export const elbAccountByRegion: Readonly<Record<string, string>> = {
+  "us-east-1": "127311923021",
+  "us-east-2": "033677994240",
+  "us-west-1": "027434742980",
+  "us-west-2": "797873946194",
+  "eu-west-1": "156460612806",
+  "eu-west-2": "652711504416",
+  "eu-west-3": "009996457667",
+  "eu-central-1": "054676820928",
+  "eu-north-1": "897822967062",
+  "ap-southeast-1": "114774131450",
+  "ap-southeast-2": "783225319266",
+  "ap-northeast-1": "582318560864",
+  "ca-central-1": "985666609251",
+};
+
+/**
+ * Answers for the AWS invokes almost every program makes: identity, region, partition, AZs, and
+ * the region's Elastic Load Balancing account.
+ */
 export function awsInvokes(c: AwsIdentity): InvokeAnswers {
   return {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
@@ -52,6 +77,18 @@ export function awsInvokes(c: AwsIdentity): InvokeAnswers {
     "aws:index/getAvailabilityZones:getAvailabilityZones": () => {
       const names = ["a", "b", "c"].map((l) => `${c.region}${l}`);
       return { id: c.region, names, zoneIds: names.map((_n, i) => `${c.region}-az${i + 1}`) };
+    },
+    "aws:elb/getServiceAccount:getServiceAccount": (inputs) => {
+      const region = typeof inputs["region"] === "string" ? inputs["region"] : c.region;
+      const account = elbAccountByRegion[region];
+      if (!account) {
+        throw new Error(
+          `offline plan: no Elastic Load Balancing account is known for region ${region} ` +
+            "(AWS lists one only for regions available before August 2022; newer regions grant the " +
+            "logdelivery.elasticloadbalancing.amazonaws.com service instead)",
+        );
+      }
+      return { id: account, arn: `arn:aws:iam::${account}:root`, region };
     },
   };
 }

@@ -123,6 +123,25 @@ describe("plan engine", () => {
     );
   });
 
+  it("answers the region's Elastic Load Balancing account, and names a region AWS lists none for", async () => {
+    const serviceAccount = () =>
+      pulumi.runtime.invoke("aws:elb/getServiceAccount:getServiceAccount", {});
+    const plan = await planProgram(async () => ({ arn: (await serviceAccount()).arn }), {
+      config: { "aws:region": "eu-west-1" },
+    });
+    expect(plan.outputs).toEqual({ arn: "arn:aws:iam::156460612806:root" });
+    await expect(
+      planProgram(
+        async () => {
+          await serviceAccount();
+        },
+        { config: { "aws:region": "ap-southeast-5" } },
+      ),
+    ).rejects.toThrow(
+      "offline plan: no Elastic Load Balancing account is known for region ap-southeast-5 (AWS lists one only for regions available before August 2022; newer regions grant the logdelivery.elasticloadbalancing.amazonaws.com service instead)",
+    );
+  });
+
   it("reads a StackReference's outputs as secrets known after apply", async () => {
     const plan = await planProgram(
       async () => {

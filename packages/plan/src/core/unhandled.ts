@@ -49,6 +49,10 @@ export class UnhandledRejections {
    * resource) have been reported to this listener.
    */
   async release(): Promise<void> {
+    // A rejection from the last registrations (an invoke that failed inside an apply, say) is
+    // reported after the microtasks that resolved the wait: one turn of the event loop lets it
+    // reach this listener, instead of crashing the process once the listener is gone.
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.first) {
       for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     }
