@@ -5,6 +5,7 @@ import {
   type PlanView,
   type Program,
 } from "@causeway/plan";
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { loadPlatformConfig, type RawConfig } from "../config";
 import { main } from "../program";
@@ -73,4 +74,14 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function rawStackConfig(stack: string, overlay: ConfigOverlay = {}): RawConfig {
   const file = readStackFile(STACKS_DIR, stack);
   return toRawConfig(applyOverlay(file.config, overlay));
+}
+
+/**
+ * Waits for the SDK's outstanding RPCs (settings.waitForRPCs, missing from its typings). A test
+ * that calls `pulumi.runtime.setMocks` itself ends with it, so that what its resources still
+ * register (every ComponentResource registers its outputs asynchronously) reaches its own mocks,
+ * not the next test's.
+ */
+export function drainRpcs(): Promise<void> {
+  return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { planProgram } from "../../plan/harness";
+import { drainRpcs, planProgram } from "../../plan/harness";
 import { Database, type DatabaseArgs } from "./database";
 
 const args: DatabaseArgs = {
@@ -158,6 +158,7 @@ describe("Database from another program", () => {
       "postgres://causeway_admin:Canary-pw_0.~X@shop-db.abc.eu-west-1.rds.amazonaws.com:5432/causeway?sslmode=verify-full",
     );
     expect(await pulumi.isSecret(db.connectionUrl)).toBe(true);
+    await drainRpcs();
   });
 });
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { planProgram } from "../../plan/harness";
+import { drainRpcs, planProgram } from "../../plan/harness";
 import { renderJson, renderText } from "@causeway/plan";
 import { MessageBroker, type MessageBrokerArgs } from "./message-broker";
 
@@ -186,6 +186,10 @@ describe("MessageBroker from another program", () => {
       'engineVersion: must be an engine version Amazon MQ for RabbitMQ supports: 3.13, 4.2 (found "3.12")',
     );
     expect(registered.filter((t) => t !== "causeway:index:MessageBroker")).toEqual([]);
+    // The component registered before it threw; its registration (and the outputs every
+    // ComponentResource registers after it) finishes asynchronously, and must reach this test's
+    // mocks, not the next test's.
+    await drainRpcs();
   });
 });
 
@@ -275,5 +279,6 @@ describe("MessageBroker credentials after apply", () => {
       `amqps://causeway-admin:${encodeURIComponent(password)}@b-1234.mq.eu-west-1.amazonaws.com:5671`,
     );
     expect(await pulumi.isSecret(broker.connectionUrl)).toBe(true);
+    await drainRpcs();
   });
 });
