@@ -79,7 +79,6 @@ export interface StackOutputs {
   readonly secretOutputNames?: readonly string[];
 }
 
-
 /** The MockMonitor internals the capture reads. */
 interface MonitorInternals {
   registerResource(req: unknown, callback: (err: unknown, res: unknown) => void): Promise<void>;
@@ -174,7 +173,11 @@ export class PlanCapture {
 }
 
 /** One registration as the plan shows it: masked inputs (keys sorted) and its options. */
-function planned(r: RegisterRequest, urn: string, inputs: Record<string, unknown>): PlannedResource {
+function planned(
+  r: RegisterRequest,
+  urn: string,
+  inputs: Record<string, unknown>,
+): PlannedResource {
   const propertyDeps = new Map<string, string[]>();
   r.getPropertydependenciesMap().forEach((deps, key) => {
     propertyDeps.set(key, [...deps.getUrnsList()].sort());
