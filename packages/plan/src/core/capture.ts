@@ -79,12 +79,6 @@ export interface StackOutputs {
   readonly secretOutputNames?: readonly string[];
 }
 
-interface Captured {
-  readonly request: RegisterRequest;
-  readonly urn: string;
-  inputs: Record<string, unknown>;
-}
-
 /** The MockMonitor internals the capture reads. */
 interface MonitorInternals {
   registerResource(req: unknown, callback: (err: unknown, res: unknown) => void): Promise<void>;
@@ -99,7 +93,12 @@ interface MonitorInternals {
  * echoed as outputs, and outputs only the cloud could know stay unknown.
  */
 export class PlanCapture {
-  private readonly captured = new Map<string, Captured>();
+  /**
+   * What each registration planned, built when it arrives: the request (a protobuf message that
+   * holds a serialized copy of the inputs) and the deserialized inputs are not kept, only the
+   * masked inputs and the options (bench (d): less to keep alive and collect for big graphs).
+   */
+  private readonly captured = new Map<string, PlannedResource>();
   private pending: RegisterRequest | undefined;
   /** URNs registered more than once, which `pulumi up` would refuse. */
   readonly duplicates: string[] = [];
@@ -124,7 +123,7 @@ export class PlanCapture {
           );
           // The engine refuses two resources with one URN; remember it and fail the plan.
           if (this.captured.has(urn)) this.duplicates.push(urn);
-          this.captured.set(urn, { request, urn, inputs: args.inputs });
+          this.captured.set(urn, planned(request, urn, args.inputs));
           // A read (`Resource.get`, StackReference) keeps its id; a new resource's id is unknown.
           const id = request.read ? args.id : undefined;
           const state = stateFor(args.type, args.inputs, this.options);
@@ -157,36 +156,7 @@ export class PlanCapture {
 
   /** Everything registered so far, masked, sorted by URN. */
   resources(): PlannedResource[] {
-    return [...this.captured.values()]
-      .map(({ request: r, urn, inputs }) => {
-        const propertyDeps = new Map<string, string[]>();
-        r.getPropertydependenciesMap().forEach((deps, key) => {
-          propertyDeps.set(key, [...deps.getUrnsList()].sort());
-        });
-        const masked: Record<string, unknown> = {};
-        for (const key of Object.keys(inputs).sort()) {
-          masked[key] = mask(inputs[key], propertyDeps.get(key) ?? []);
-        }
-        return {
-          urn,
-          type: r.getType(),
-          name: r.getName(),
-          parent: r.getParent() || null,
-          custom: r.getCustom(),
-          inputs: masked,
-          dependencies: [...new Set(r.getDependenciesList())].sort(),
-          protect: r.getProtect(),
-          retainOnDelete: r.getRetainondelete(),
-          deleteBeforeReplace: r.getDeletebeforereplace(),
-          read: r.read === true,
-          // `<urn>::<id>`; the id of a provider created in the same run is unknown offline.
-          provider: r.getProvider() ? r.getProvider().split("::").slice(0, -1).join("::") : null,
-          aliases: r.getAliasesList().map((a) => a.toObject()),
-          ignoreChanges: [...r.getIgnorechangesList()],
-          replaceOnChanges: [...r.getReplaceonchangesList()],
-        } satisfies PlannedResource;
-      })
-      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    return [...this.captured.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   }
 
   /** The stack's registered outputs, masked. */
@@ -200,6 +170,40 @@ export class PlanCapture {
     }
     return {};
   }
+}
+
+/** One registration as the plan shows it: masked inputs (keys sorted) and its options. */
+function planned(
+  r: RegisterRequest,
+  urn: string,
+  inputs: Record<string, unknown>,
+): PlannedResource {
+  const propertyDeps = new Map<string, string[]>();
+  r.getPropertydependenciesMap().forEach((deps, key) => {
+    propertyDeps.set(key, [...deps.getUrnsList()].sort());
+  });
+  const masked: Record<string, unknown> = {};
+  for (const key of Object.keys(inputs).sort()) {
+    masked[key] = mask(inputs[key], propertyDeps.get(key) ?? []);
+  }
+  return {
+    urn,
+    type: r.getType(),
+    name: r.getName(),
+    parent: r.getParent() || null,
+    custom: r.getCustom(),
+    inputs: masked,
+    dependencies: [...new Set(r.getDependenciesList())].sort(),
+    protect: r.getProtect(),
+    retainOnDelete: r.getRetainondelete(),
+    deleteBeforeReplace: r.getDeletebeforereplace(),
+    read: r.read === true,
+    // `<urn>::<id>`; the id of a provider created in the same run is unknown offline.
+    provider: r.getProvider() ? r.getProvider().split("::").slice(0, -1).join("::") : null,
+    aliases: r.getAliasesList().map((a) => a.toObject()),
+    ignoreChanges: [...r.getIgnorechangesList()],
+    replaceOnChanges: [...r.getReplaceonchangesList()],
+  };
 }
 
 /**
