@@ -48,8 +48,8 @@ const UNLIMITED = new Set(["/livez", "/readyz", "/metrics"]);
 
 function relay(reply: FastifyReply, res: HttpResponse): FastifyReply {
   for (const h of PASSED_HEADERS) {
-    const v = res.headers.get(h);
-    if (v !== null) reply.header(h, v);
+    const v = res.header(h);
+    if (v !== undefined) reply.header(h, v);
   }
   return reply.code(res.status).send(res.body);
 }
