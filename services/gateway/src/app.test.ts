@@ -355,11 +355,11 @@ describe("gateway rate limit (real Redis, shared by two replicas)", () => {
     // The counters live in Redis under the stack's prefix, one per client.
     const keys = (await admin.keys(`${prefix}*`)).sort();
     expect(keys).toEqual([`${prefix}${a}`, `${prefix}${b}`]);
-    // Probes are never limited.
+    // Probes are never limited, with or without a query string.
     for (let i = 0; i < 5; i++) {
       const probe = await replicas[0]!.inject({
         method: "GET",
-        url: "/livez",
+        url: i % 2 === 0 ? "/livez" : "/livez?probe=1",
         remoteAddress: "10.0.0.9",
         headers: { "x-forwarded-for": a },
       });

@@ -48,16 +48,39 @@ const UNLIMITED = new Set(["/livez", "/readyz", "/metrics"]);
 
 function relay(reply: FastifyReply, res: HttpResponse): FastifyReply {
   for (const h of PASSED_HEADERS) {
-    const v = res.headers.get(h);
-    if (v !== null) reply.header(h, v);
+    const v = res.header(h);
+    if (v !== undefined) reply.header(h, v);
   }
   return reply.code(res.status).send(res.body);
 }
 
+/*
+ * The route hooks below are synchronous (callback style), like the kit's: an async hook costs
+ * promises per request, and they do no I/O.
+ */
+
 /** Refuses an order the schema accepts but the admission contract does not (the total cap). */
-async function admit(req: FastifyRequest<{ Body: CreateOrderBody }>): Promise<void> {
+function admit(
+  req: FastifyRequest<{ Body: CreateOrderBody }>,
+  _reply: FastifyReply,
+  done: (err?: Error) => void,
+): void {
   const problems = admissionProblems(req.body);
-  if (problems.length > 0) throw kitError("VALIDATION_FAILED", problems.join("; "), problems);
+  if (problems.length > 0) done(kitError("VALIDATION_FAILED", problems.join("; "), problems));
+  else done();
+}
+
+/** The Idempotency-Key is checked before the body, so a client learns about it first. */
+function checkIdempotencyKey(
+  req: FastifyRequest,
+  _reply: FastifyReply,
+  done: (err?: Error) => void,
+): void {
+  const header = req.headers["idempotency-key"];
+  if (header === undefined) done(kitError("IDEMPOTENCY_KEY_MISSING"));
+  else if (parseIdempotencyKey(Array.isArray(header) ? header.join(",") : header) === undefined) {
+    done(kitError("IDEMPOTENCY_KEY_INVALID"));
+  } else done();
 }
 
 /**
@@ -105,7 +128,8 @@ export function buildGatewayApp(opts: GatewayOptions): FastifyInstance {
       // The client is its address: the peer, or the X-Forwarded-For entry of the trusted proxy
       // (TRUST_PROXY_HOPS), never a header the client could choose.
       keyGenerator: (req) => req.ip,
-      allowList: (req) => UNLIMITED.has(req.url.split("?")[0]!),
+      // By the matched route (the path without its query), with no string split per request.
+      allowList: (req) => UNLIMITED.has(req.routeOptions.url ?? ""),
       ...(redis ? { redis, nameSpace: limit.prefix ?? "causeway:gateway:rate-limit:" } : {}),
       // A Redis outage must not refuse every client: the request goes on, uncounted (logged).
       skipOnError: true,
@@ -123,16 +147,7 @@ export function buildGatewayApp(opts: GatewayOptions): FastifyInstance {
       "/orders",
       {
         schema: { body: createOrderBodySchema },
-        // The key is checked before the body, so a client learns about it first.
-        preValidation: async (req) => {
-          const header = req.headers["idempotency-key"];
-          if (header === undefined) throw kitError("IDEMPOTENCY_KEY_MISSING");
-          if (
-            parseIdempotencyKey(Array.isArray(header) ? header.join(",") : header) === undefined
-          ) {
-            throw kitError("IDEMPOTENCY_KEY_INVALID");
-          }
-        },
+        preValidation: checkIdempotencyKey,
         preHandler: admit,
       },
       async (req, reply) => {

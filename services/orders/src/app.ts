@@ -38,11 +38,12 @@ export const ordersRoutes: FastifyPluginAsync<OrdersRoutesOptions> = async (api,
       schema: { body: createOrderBodySchema },
       // The admission contract's rules beyond the schema (the total cap), before the key is
       // claimed: a refused order is a 400 and never reaches the database.
-      preHandler: async (req) => {
+      // Synchronous (callback style): an async hook costs promises per request.
+      preHandler: (req, _reply, done) => {
         const problems = admissionProblems(req.body);
         if (problems.length > 0) {
-          throw ordersError("VALIDATION_FAILED", problems.join("; "), problems);
-        }
+          done(ordersError("VALIDATION_FAILED", problems.join("; "), problems));
+        } else done();
       },
     },
     async (req, reply) => {

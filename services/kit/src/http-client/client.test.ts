@@ -24,6 +24,12 @@ describe("HttpClient against a real local server", () => {
     server = createServer((req, res) => {
       seen.push({ path: req.url!, method: req.method!, headers: req.headers, at: Date.now() });
       if (req.url === "/hang") return; // never answers
+      if (req.url === "/repeated") {
+        res.setHeader("content-type", "text/plain");
+        res.setHeader("x-multi", ["a", "b"]);
+        res.end("plain");
+        return;
+      }
       if (req.url === "/hang-body") {
         // Headers at once, then a body that never ends.
         res.writeHead(200, { "content-type": "application/json" }).write('{"partial":');
@@ -90,6 +96,20 @@ describe("HttpClient against a real local server", () => {
     const res = await client().request({ path: "/shed" });
     expect([res.status, res.attempts, res.headers.get("retry-after")]).toEqual([503, 1, "30"]);
     expect(calls("/shed")).toHaveLength(1);
+  });
+
+  it("reads one header without the Headers object, as Headers.get would", async () => {
+    const res = await client().request({ path: "/repeated" });
+    expect(res.body).toBe("plain");
+    expect([res.header("x-multi"), res.header("content-type"), res.header("absent")]).toEqual([
+      "a, b",
+      "text/plain",
+      undefined,
+    ]);
+    expect([res.headers.get("x-multi"), res.headers.get("content-type")]).toEqual([
+      "a, b",
+      "text/plain",
+    ]);
   });
 
   it("reads Retry-After as delay-seconds or an HTTP-date, and ignores anything else", () => {

@@ -120,7 +120,14 @@ export interface CallOptions {
 
 export interface HttpResponse<T = unknown> {
   readonly status: number;
+  /** All response headers (built on first read). */
   readonly headers: Headers;
+  /**
+   * One response header by its lower-case name, repeated values joined with ", " (as
+   * `headers.get` does), undefined when absent: read from the parsed response without
+   * building a `Headers` object, which a proxy relaying a few headers per response skips.
+   */
+  header(name: string): string | undefined;
   /** Parsed JSON when the response is JSON, otherwise text. */
   readonly body: T;
   /** Attempts made (1 = no retry). */
@@ -136,6 +143,35 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
   return headers;
 }
 
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+/** An upstream response; its `Headers` object is made only if someone reads `headers`. */
+class UpstreamResponse implements HttpResponse {
+  private all: Headers | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly raw: RawHeaders,
+    readonly body: unknown,
+    readonly attempts: number,
+  ) {}
+
+  get headers(): Headers {
+    this.all ??= toHeaders(this.raw);
+    return this.all;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.raw[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  /** The same response, counted with `attempts`. */
+  withAttempts(attempts: number): UpstreamResponse {
+    return new UpstreamResponse(this.status, this.raw, this.body, attempts);
+  }
+}
+
 /** The request id and trace context of an incoming Fastify request, for outgoing calls. */
 export function propagationFrom(req: FastifyRequest): CallContext {
   const tp = req.headers.traceparent;
@@ -143,7 +179,7 @@ export function propagationFrom(req: FastifyRequest): CallContext {
 }
 
 class FailedStatus extends Error {
-  constructor(readonly response: HttpResponse) {
+  constructor(readonly response: UpstreamResponse) {
     super(`HTTP ${response.status}`);
   }
 }
@@ -341,15 +377,15 @@ export class HttpClient {
         ...(body === undefined ? {} : { body }),
       });
       const text = await res.body.text();
-      const resHeaders = toHeaders(res.headers);
-      const isJson =
-        parse && text !== "" && (resHeaders.get("content-type") ?? "").includes("json");
-      const response: HttpResponse = {
-        status: res.statusCode,
-        headers: resHeaders,
-        body: isJson ? (JSON.parse(text) as unknown) : text,
+      // undici gives header names in lower case.
+      const contentType = res.headers["content-type"];
+      const isJson = parse && text !== "" && String(contentType ?? "").includes("json");
+      const response = new UpstreamResponse(
+        res.statusCode,
+        res.headers,
+        isJson ? (JSON.parse(text) as unknown) : text,
         attempts,
-      };
+      );
       // Thrown so the policies see it (retry: 429/502/503/504; breaker: 502/503/504); returned
       // at the end. Any other status (a 500 included) is an answer: returned, and to the breaker
       // a sign that the upstream is up.
@@ -366,7 +402,8 @@ export class HttpClient {
     try {
       return (await (retryable ? this.withRetries : this.once).execute(attempt)) as HttpResponse<T>;
     } catch (err) {
-      if (err instanceof FailedStatus) return { ...err.response, attempts } as HttpResponse<T>;
+      if (err instanceof FailedStatus)
+        return err.response.withAttempts(attempts) as HttpResponse<T>;
       if (err instanceof BrokenCircuitError) {
         throw kitError("UPSTREAM_UNAVAILABLE", `Circuit open for ${this.name}`);
       }
