@@ -121,37 +121,7 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
       req: serializeRequest as (req: unknown) => unknown,
     },
   };
-  return withPrimitiveShortcut(pino(options, opts.destination ?? stdoutOncePerTurn()));
-}
-
-/** Redact paths of one segment: pino censors such a key itself, whatever its value. */
-const TOP_LEVEL_PATHS: ReadonlySet<string> = new Set(REDACT_PATHS.filter((p) => !/[.[]/.test(p)));
-
-/**
- * pino serializes every top-level value of a line through a redactor of the nested paths
- * under its key (`req` -> `headers.authorization`, ...) or, for any other key, of the wildcard
- * paths (`*.password` -> `password`, ...): a string, a number or a boolean included, where no
- * nested path can match. @pinojs/redact still parses and walks every path for them (four
- * calls per access-log line, the message among them). Here a primitive goes straight to JSON,
- * which is what the redactor returns for it; objects still go through the redactor, and the
- * one-segment paths (a top-level `password`, ...) keep pino's own censor, whatever the value.
- */
-function withPrimitiveShortcut(logger: Logger): Logger {
-  const stringifiers = (logger as unknown as Record<symbol, unknown>)[
-    pino.symbols.stringifiersSym
-  ] as Record<string | symbol, ((value: unknown) => string) | undefined> | undefined;
-  if (!stringifiers) return logger;
-  for (const key of [...Object.keys(stringifiers), ...Object.getOwnPropertySymbols(stringifiers)]) {
-    const redact = stringifiers[key];
-    if (typeof key === "string" && TOP_LEVEL_PATHS.has(key)) continue;
-    if (key !== pino.symbols.wildcardFirstSym && typeof key === "symbol") continue;
-    if (typeof redact !== "function") continue;
-    stringifiers[key] = (value) =>
-      typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-        ? JSON.stringify(value)
-        : redact(value);
-  }
-  return logger;
+  return pino(options, opts.destination ?? stdoutOncePerTurn());
 }
 
 /**
