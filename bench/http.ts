@@ -20,6 +20,7 @@ import {
   waitFor,
 } from "../services/faults/test/harness";
 import { startGateway, startOrders } from "../services/faults/test/services";
+import { claimKeySql } from "../services/kit/src/idempotency/plugin";
 import { OUTBOX_CHANNEL } from "../services/kit/src/outbox";
 import type { Child } from "../services/faults/test/children";
 import type { BenchResult } from "./lib";
@@ -112,18 +113,14 @@ async function rawOrder(pool: Pool, schema: string): Promise<void> {
   const key = randomUUID();
   const token = randomUUID();
   const s = `"${schema}"`;
-  const claimed = await pool.query(
-    `INSERT INTO ${s}.idempotency_keys AS k (scope, key, fingerprint, locked_until, expires_at, claim_token)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
-         ON CONFLICT (scope, key) DO UPDATE
-           SET fingerprint = EXCLUDED.fingerprint, locked_until = EXCLUDED.locked_until,
-               expires_at = EXCLUDED.expires_at, created_at = now(),
-               status_code = NULL, response_body = NULL, content_type = NULL,
-               claim_token = EXCLUDED.claim_token
-         WHERE k.expires_at < now()
-            OR (k.status_code IS NULL AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)`,
-    ["", key, "f".repeat(64), 5, 86_400, token],
-  );
+  const claimed = await pool.query(claimKeySql(`${s}.idempotency_keys`), [
+    "",
+    key,
+    "f".repeat(64),
+    5,
+    86_400,
+    token,
+  ]);
   if (claimed.rowCount !== 1) throw new Error("raw baseline: key not claimed");
   const client = await pool.connect();
   let order: Record<string, unknown>;

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pool } from "pg";
+import { describe, expect, it } from "vitest";
 import { createPool } from "../src/db/pool";
 import { withTransaction } from "../src/db/client";
 import { enqueueEvent, OutboxRelay } from "../src/outbox";
 import type { Fixture } from "./fixture";
-import { createFixture, orderPlaced } from "./fixture";
+import { orderPlaced } from "./fixture";
+import { relayWorld, unsent } from "./relay-world";
 import { count, waitFor } from "./helpers";
-import { TEST_DATABASE_URL, missingServers, skipWithoutServers, uniqueName } from "./servers";
+import { TEST_DATABASE_URL, skipWithoutServers, uniqueName } from "./servers";
 
 /** A promise the test opens by hand. */
 function gate(): { readonly wait: Promise<void>; open(): void } {
@@ -16,19 +16,7 @@ function gate(): { readonly wait: Promise<void>; open(): void } {
 }
 
 describe("outbox relay pipeline: claim ahead, mark behind, id order (real RabbitMQ + PostgreSQL)", () => {
-  let f: Fixture | undefined;
-  const pools: Pool[] = [];
-  const relays: OutboxRelay[] = [];
-  beforeAll(async () => {
-    if ((await missingServers()).length === 0) f = await createFixture();
-  });
-  afterAll(async () => {
-    for (const r of relays) await r.stop();
-    for (const p of pools) await p.end();
-    await f?.cleanup();
-  });
-  const unsent = (fx: Fixture) =>
-    count(fx.pool, `SELECT count(*) FROM "${fx.schema}".outbox WHERE sent_at IS NULL`);
+  const { fixture, pools, relays } = relayWorld();
   const enqueue = (fx: Fixture, n: number) =>
     withTransaction(fx.pool, async (c) => {
       const ids: string[] = [];
@@ -40,7 +28,7 @@ describe("outbox relay pipeline: claim ahead, mark behind, id order (real Rabbit
 
   it("one worker claims the next batch while confirms are held, publishes it only after they arrive, commits a batch while the next is published, in id order", async (ctx) => {
     if (await skipWithoutServers(ctx)) return;
-    const fx = f!;
+    const fx = fixture()!;
     const ids = await enqueue(fx, 150);
     const appName = uniqueName("relay");
     const pool = createPool({
@@ -108,7 +96,7 @@ describe("outbox relay pipeline: claim ahead, mark behind, id order (real Rabbit
 
   it("a failed publish rolls the batch claimed ahead back: the failed row goes out before the rows after it, none lost", async (ctx) => {
     if (await skipWithoutServers(ctx)) return;
-    const fx = f!;
+    const fx = fixture()!;
     const ids = await enqueue(fx, 100);
     const failOnce = ids[9]!;
     const attempts = new Map<string, number>();

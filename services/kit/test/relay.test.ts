@@ -1,37 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pool } from "pg";
+import { describe, expect, it } from "vitest";
 import { createPool } from "../src/db/pool";
 import { withTransaction } from "../src/db/client";
 import { createMetrics } from "../src/metrics";
 import { enqueueEvent, OutboxRelay } from "../src/outbox";
 import type { Fixture } from "./fixture";
-import { createFixture, orderPlaced } from "./fixture";
-import { count, waitFor } from "./helpers";
-import { TEST_DATABASE_URL, missingServers, skipWithoutServers } from "./servers";
+import { orderPlaced } from "./fixture";
+import { relayWorld, unsent } from "./relay-world";
+import { waitFor } from "./helpers";
+import { TEST_DATABASE_URL, skipWithoutServers } from "./servers";
 
 describe("outbox relay: NOTIFY wake-up and concurrent relays (real RabbitMQ + PostgreSQL)", () => {
-  let f: Fixture | undefined;
-  const pools: Pool[] = [];
-  const relays: OutboxRelay[] = [];
-  beforeAll(async () => {
-    if ((await missingServers()).length === 0) f = await createFixture();
-  });
-  afterAll(async () => {
-    for (const r of relays) await r.stop();
-    for (const p of pools) await p.end();
-    await f?.cleanup();
-  });
+  const { fixture, pools, relays } = relayWorld();
   const newPool = (fx: Fixture) => {
     const pool = createPool({ url: TEST_DATABASE_URL, schema: fx.schema, max: 3 });
     pools.push(pool);
     return pool;
   };
-  const unsent = (fx: Fixture) =>
-    count(fx.pool, `SELECT count(*) FROM "${fx.schema}".outbox WHERE sent_at IS NULL`);
 
   it("an enqueue wakes an idle relay on commit: published long before the poll would", async (ctx) => {
     if (await skipWithoutServers(ctx)) return;
-    const fx = f!;
+    const fx = fixture()!;
     const published: string[] = [];
     const relay = new OutboxRelay({
       pool: newPool(fx),
@@ -70,7 +58,7 @@ describe("outbox relay: NOTIFY wake-up and concurrent relays (real RabbitMQ + Po
 
   it("three relays (two batches in flight each) share the outbox: every row published, marked once, none lost", async (ctx) => {
     if (await skipWithoutServers(ctx)) return;
-    const fx = f!;
+    const fx = fixture()!;
     const queue = fx.queueName();
     await fx.admin.connection.queueDeclare({ queue, durable: true });
     await fx.admin.connection.exchangeDeclare({

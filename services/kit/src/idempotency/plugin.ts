@@ -59,6 +59,23 @@ interface StoredRow {
  *   - keys expire `ttlMs` after first use (24 h by default) and may then be reused.
  * Registered with fastify-plugin, so it sees routes of the context it is registered in.
  */
+/**
+ * The claim of a key, in one round trip: a new key, an expired key, or the abandoned (lease
+ * expired) claim of the same request. Parameters: scope, key, fingerprint, lease seconds, TTL
+ * seconds, claim token. Exported for the bench's raw baseline, which must run the same SQL.
+ */
+export function claimKeySql(table: string): string {
+  return `INSERT INTO ${table} AS k (scope, key, fingerprint, locked_until, expires_at, claim_token)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
+         ON CONFLICT (scope, key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, locked_until = EXCLUDED.locked_until,
+               expires_at = EXCLUDED.expires_at, created_at = now(),
+               status_code = NULL, response_body = NULL, content_type = NULL,
+               claim_token = EXCLUDED.claim_token
+         WHERE k.expires_at < now()
+            OR (k.status_code IS NULL AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)`;
+}
+
 export const idempotencyPlugin = fp<IdempotencyOptions>(
   async (app, opts) => {
     const table = `${quoteSchema(opts.schema)}.idempotency_keys`;
@@ -67,6 +84,7 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
     const leaseSeconds = leaseMs / 1000;
     const heartbeatMs = opts.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3));
     const heartbeats = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+    const claimSql = claimKeySql(table);
 
     const stopHeartbeat = (req: FastifyRequest) => {
       const timer = heartbeats.get(req);
@@ -136,18 +154,14 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       // The claim token lets only this claim store or release the key: a request that outlives
       // its lease must not overwrite the retry that took over.
       const token = randomUUID();
-      const claimed = await opts.pool.query(
-        `INSERT INTO ${table} AS k (scope, key, fingerprint, locked_until, expires_at, claim_token)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6)
-         ON CONFLICT (scope, key) DO UPDATE
-           SET fingerprint = EXCLUDED.fingerprint, locked_until = EXCLUDED.locked_until,
-               expires_at = EXCLUDED.expires_at, created_at = now(),
-               status_code = NULL, response_body = NULL, content_type = NULL,
-               claim_token = EXCLUDED.claim_token
-         WHERE k.expires_at < now()
-            OR (k.status_code IS NULL AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)`,
-        [scope, key, fingerprint, leaseSeconds, ttlSeconds, token],
-      );
+      const claimed = await opts.pool.query(claimSql, [
+        scope,
+        key,
+        fingerprint,
+        leaseSeconds,
+        ttlSeconds,
+        token,
+      ]);
       if (claimed.rowCount === 1) {
         req.idempotencyKey = { scope, key, token };
         startHeartbeat(req, scope, key, token);
