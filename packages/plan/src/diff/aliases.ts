@@ -36,6 +36,38 @@ export function aliasUrns(resource: PlannedResource): string[] {
   return out;
 }
 
+/**
+ * The URNs a resource may previously have had because its parent had them: the engine derives
+ * a child's aliases from its parent's ("Aliases are inherited from a parent",
+ * https://www.pulumi.com/docs/iac/concepts/options/aliases/), so a component that changes its
+ * type under an alias moves its children with it, though they send no alias of their own.
+ */
+export function inheritedAliasUrns(
+  resource: PlannedResource,
+  parentAliasUrns: readonly string[],
+): string[] {
+  const { stack, project } = urnParts(resource.urn);
+  return parentAliasUrns.map((p) => makeUrn(stack, project, p, resource.type, resource.name));
+}
+
+/**
+ * `resource` with every mention of a moved URN (old -> new) rewritten: its parent, its
+ * dependencies and the unknowns of its inputs ("known after apply: <urn>") name the resources
+ * they come from, and a move under an alias is not a change of what they come from.
+ */
+export function withMovedUrns(
+  resource: PlannedResource,
+  moves: ReadonlyMap<string, string>,
+): PlannedResource {
+  if (moves.size === 0) return resource;
+  const escape = (u: string) => u.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // Longest first, and only a whole URN: a sibling's name may start with another's.
+  const olds = [...moves.keys()].sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(`(?:${olds.map(escape).join("|")})(?=[,)\\s"]|$)`, "g");
+  const text = JSON.stringify(resource).replace(pattern, (u) => moves.get(u) ?? u);
+  return JSON.parse(text) as PlannedResource;
+}
+
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /**

@@ -306,6 +306,29 @@ describe("diffPlans", () => {
     expect(d.changes[0]).toMatchObject({ kind: "update", urn: moved.urn, aliasedFrom: old.urn });
   });
 
+  it("moves a component's children with it when only the component has an alias", () => {
+    const world = (type: string, aliases: unknown[]) => {
+      const comp = res(type, "db", {}, { custom: false, aliases });
+      const child = res(BROKER, "db", { deploymentMode: "SINGLE_INSTANCE" }, { parent: comp.urn });
+      const user = res(DEPLOYMENT, "orders", { url: `(known after apply: ${child.urn})` });
+      return { comp, child, plan: plan([comp, child, user]) };
+    };
+    const before = world("acme:data:Db", []);
+    const after = world("acme:index:Db", [
+      { spec: { name: "", type: "acme:data:Db", stack: "", project: "", parenturn: "" } },
+    ]);
+    const d = diffPlans(before.plan, after.plan, rules);
+    // The engine derives the child's alias from its parent's; the unknown that names the
+    // child's old URN names the same resource.
+    expect(d.summary).toEqual({ create: 0, update: 0, delete: 0, replace: 0 });
+    expect(d.moved).toEqual(
+      expect.arrayContaining([
+        { from: before.comp.urn, to: after.comp.urn },
+        { from: before.child.urn, to: after.child.urn },
+      ]),
+    );
+  });
+
   it("flags any change to a protected resource, and deletion of stateful resources", () => {
     const db = res("aws:rds/instance:Instance", "db", { allocatedStorage: 20 }, { protect: true });
     const alb = res("aws:lb/loadBalancer:LoadBalancer", "alb", { internal: false });

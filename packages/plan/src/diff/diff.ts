@@ -1,5 +1,5 @@
 import type { Plan, PlannedResource, PolicyReport } from "../core/model";
-import { aliasUrns, normalizeUrn } from "./aliases";
+import { aliasUrns, inheritedAliasUrns, normalizeUrn, withMovedUrns } from "./aliases";
 import {
   deletionVerdicts,
   statefulKindOf,
@@ -186,6 +186,20 @@ export function diffPlans(
   const pairs: { old: PlannedResource; r: PlannedResource; aliasedFrom: string | undefined }[] = [];
   const creates: PlannedResource[] = [];
 
+  // Each resource's own aliases, plus those it inherits from its parent's (recursively).
+  const byUrn = new Map(head.resources.map((r) => [r.urn, r]));
+  const aliasesOf = new Map<string, string[]>();
+  const allAliases = (r: PlannedResource): string[] => {
+    let out = aliasesOf.get(r.urn);
+    if (out === undefined) {
+      const parent = r.parent ? byUrn.get(r.parent) : undefined;
+      const inherited = parent ? inheritedAliasUrns(r, allAliases(parent)) : [];
+      out = [...aliasUrns(r), ...inherited];
+      aliasesOf.set(r.urn, out);
+    }
+    return out;
+  };
+
   for (const r of head.resources) {
     if (!diffable(r)) continue;
     const key = normalizeUrn(r.urn);
@@ -193,7 +207,7 @@ export function diffPlans(
     let aliasedFrom: string | undefined;
     if (old) matched.add(key);
     else {
-      const alias = aliasUrns(r)
+      const alias = allAliases(r)
         .map(normalizeUrn)
         .find((u) => before.has(u) && !matched.has(u));
       if (alias) {
@@ -208,6 +222,12 @@ export function diffPlans(
     }
     pairs.push({ old, r, aliasedFrom });
   }
+
+  // What moved under an alias keeps its identity: the base's mentions of its old URN (parents,
+  // dependencies, unknowns) are read as the new one.
+  const moves = new Map<string, string>();
+  for (const p of pairs) if (p.aliasedFrom) moves.set(p.aliasedFrom, p.r.urn);
+  for (const p of pairs) p.old = withMovedUrns(p.old, moves);
 
   // A replaced resource gets new outputs: inputs of others that come from it (unknowns that
   // name its URN) change too, which may force more replacements, up to a fixed point.
