@@ -101,6 +101,36 @@ describe("LoadBalancerController", () => {
     );
   });
 
+  it("takes the cluster's provider from its resource options when the arg is not given (as other languages pass it)", async () => {
+    const given = await plan();
+    const p = await planProgram(async () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      new LoadBalancerController(
+        "lbc",
+        {
+          clusterName: "shop",
+          oidcProviderArn,
+          vpcId: "vpc-0a1b2c3d4e5f60718",
+          region: "eu-west-1",
+        },
+        { providers: { kubernetes: provider } },
+      );
+      return {};
+    });
+    expect(p.get(RELEASE, "lbc").provider).toBe(p.get("pulumi:providers:kubernetes", "k8s").urn);
+    // The same resources, inputs and providers as with the arg.
+    expect(p.resources).toEqual(given.resources);
+  });
+
+  it("refuses without any Kubernetes provider rather than use the ambient context", async () => {
+    await expect(plan({ provider: undefined })).rejects.toThrow(
+      [
+        'LoadBalancerController "lbc": 1 invalid argument:',
+        "  - provider: the cluster's Kubernetes provider is required, as this arg or as the component's `provider`/`providers` resource option (how other Pulumi languages pass it); nothing lands in the ambient context",
+      ].join("\n"),
+    );
+  });
+
   it("rejects bad args all at once", async () => {
     await expect(
       plan({

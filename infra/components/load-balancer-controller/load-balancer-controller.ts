@@ -11,7 +11,9 @@ import {
   oidcIssuerOf,
 } from "./iam";
 import { ComponentArgsError } from "../shared/errors";
+import { formerType } from "../shared/type-token";
 import { checkedWhenKnown, plainString } from "../shared/inputs";
+import { kubernetesProviderOf, NO_KUBERNETES_PROVIDER } from "../shared/kubernetes-provider";
 
 export interface LoadBalancerControllerArgs {
   /** The EKS cluster's name. Required. */
@@ -23,8 +25,12 @@ export interface LoadBalancerControllerArgs {
   readonly oidcProviderArn: pulumi.Input<string>;
   /** The cluster's VPC (so the controller needs no instance metadata). Required. */
   readonly vpcId: pulumi.Input<string>;
-  /** The cluster's Kubernetes provider. Required: nothing lands in the ambient context. */
-  readonly provider: k8s.Provider;
+  /**
+   * The cluster's Kubernetes provider. Default: the component's own `provider` or `providers`
+   * resource option (how other Pulumi languages pass it). One of the two is required: nothing
+   * lands in the ambient context.
+   */
+  readonly provider?: k8s.Provider;
   /** Chart version from https://aws.github.io/eks-charts. Default `3.5.0` (controller v3.5.0). */
   readonly chartVersion?: string;
   /** Controller replicas (one leads, the others serve the webhooks). Default 2. */
@@ -44,8 +50,11 @@ export interface LoadBalancerControllerArgs {
  * removed and teardown hangs.
  */
 export class LoadBalancerController extends pulumi.ComponentResource {
+  /** The controller's IAM role (IRSA), with the published policy attached. */
   readonly role: aws.iam.Role;
+  /** The controller's Helm release: make every TargetGroupBinding depend on it. */
   readonly release: k8s.helm.v3.Release;
+  /** The namespace and name of the controller's service account (the IRSA subject). */
   readonly serviceAccount = CONTROLLER_SERVICE_ACCOUNT;
 
   constructor(
@@ -53,8 +62,17 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     args: LoadBalancerControllerArgs,
     opts: pulumi.ComponentResourceOptions = {},
   ) {
-    super("causeway:edge:LoadBalancerController", name, {}, opts);
-    const problems = checkControllerArgs(args);
+    super(
+      "causeway:index:LoadBalancerController",
+      name,
+      {},
+      formerType("causeway:edge:LoadBalancerController", opts),
+    );
+    const provider = kubernetesProviderOf(this, args.provider);
+    const problems = [
+      ...(provider === undefined ? [NO_KUBERNETES_PROVIDER] : []),
+      ...checkControllerArgs(args),
+    ];
     if (problems.length > 0) {
       throw new ComponentArgsError("LoadBalancerController", name, problems, this);
     }
@@ -127,7 +145,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         },
       },
       // The role must carry its policy before the controller starts calling AWS.
-      { parent: this, provider: args.provider, dependsOn: [attachment] },
+      { parent: this, provider, dependsOn: [attachment] },
     );
 
     this.registerOutputs({ roleArn: this.role.arn, releaseName: this.release.name });

@@ -14,8 +14,11 @@ export const OBSERVABILITY_DEFAULTS = {
 } as const;
 
 export interface ObservabilityArgs {
-  /** The cluster's Kubernetes provider. Required. */
-  readonly provider: k8s.Provider;
+  /**
+   * The cluster's Kubernetes provider. Default: the component's own `provider` or `providers`
+   * resource option (how other Pulumi languages pass it). One of the two is required.
+   */
+  readonly provider?: k8s.Provider;
   /** The cluster's IAM OIDC provider ARN: the collector and Fluent Bit assume their roles by IRSA. Required. */
   readonly oidcProviderArn: pulumi.Input<string>;
   /** The AWS Region (collector exporters, dashboard). Required. */

@@ -252,6 +252,41 @@ describe("Observability", () => {
     }
   });
 
+  it("takes the cluster's provider from its resource options when the arg is not given (as other languages pass it)", async () => {
+    const given = await plan(full);
+    const p = await planProgram(async () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      new Observability(
+        "obs",
+        {
+          oidcProviderArn,
+          region: "eu-west-1",
+          namePrefix: "shop-prod",
+          appNamespace: "shop",
+          services: { api: { port: 8080, meshed: true }, worker: { port: 9090, meshed: false } },
+          ...full,
+        },
+        { providers: { kubernetes: provider } },
+      );
+      return {};
+    });
+    const provider = p.get("pulumi:providers:kubernetes", "k8s").urn;
+    const kubernetes = p.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(kubernetes.length).toBeGreaterThan(5);
+    for (const r of kubernetes) expect(r.provider, `${r.type} ${r.name}`).toBe(provider);
+    // The same resources, inputs and providers as with the arg.
+    expect(p.resources).toEqual(given.resources);
+  });
+
+  it("refuses without any Kubernetes provider rather than use the ambient context", async () => {
+    await expect(plan({ provider: undefined })).rejects.toThrow(
+      [
+        'Observability "obs": 1 invalid argument:',
+        "  - provider: the cluster's Kubernetes provider is required, as this arg or as the component's `provider`/`providers` resource option (how other Pulumi languages pass it); nothing lands in the ambient context",
+      ].join("\n"),
+    );
+  });
+
   it("refuses bad arguments before creating anything, naming each", async () => {
     await expect(
       plan({

@@ -7,6 +7,8 @@ import type { MetricsScraper } from "../node-service/network-policy";
 import { ClusterDns } from "../node-service/network-policy";
 import { Ports } from "../shared/contract";
 import { ComponentArgsError } from "../shared/errors";
+import { formerType } from "../shared/type-token";
+import { kubernetesProviderOf, NO_KUBERNETES_PROVIDER } from "../shared/kubernetes-provider";
 import { logGroupKey } from "../shared/log-key";
 import { alarmSpecs, type AlarmSpec } from "./alarms";
 import { alertManagerDefinition, ampRulesData } from "./amp-rules";
@@ -49,23 +51,39 @@ export class Observability extends pulumi.ComponentResource {
   readonly otlpEndpoint: string;
   /** The collector's selectors, for NodeService's `metricsScraper`. */
   readonly scraper: MetricsScraper;
+  /** The Amazon Managed Service for Prometheus workspace; with the collector only. */
   readonly workspace?: aws.amp.Workspace;
+  /** The ADOT collector's StatefulSet; with the collector only. */
   readonly collector?: k8s.apps.v1.StatefulSet;
+  /** The collector's IAM role (IRSA); with the collector only. */
   readonly collectorRole?: aws.iam.Role;
+  /** The container logs' CloudWatch Logs group; with logs only. */
   readonly logGroup?: aws.cloudwatch.LogGroup;
+  /** Fluent Bit's Helm release; with logs only. */
   readonly fluentBit?: k8s.helm.v3.Release;
+  /** The alarms' SNS topic; with alarms only. */
   readonly topic?: aws.sns.Topic;
   /** The CloudWatch alarms by key. */
   readonly alarms: Readonly<Record<string, aws.cloudwatch.MetricAlarm>>;
+  /** The CloudWatch dashboard; with `dashboard` only. */
   readonly dashboard?: aws.cloudwatch.Dashboard;
 
   constructor(name: string, args: ObservabilityArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("causeway:observability:Observability", name, {}, opts);
-    const problems = observabilityArgsProblems(args);
+    super(
+      "causeway:index:Observability",
+      name,
+      {},
+      formerType("causeway:observability:Observability", opts),
+    );
+    const provider = kubernetesProviderOf(this, args.provider);
+    const problems = [
+      ...(provider === undefined ? [NO_KUBERNETES_PROVIDER] : []),
+      ...observabilityArgsProblems(args),
+    ];
     if (problems.length > 0) throw new ComponentArgsError("Observability", name, problems, this);
 
     const parent = { parent: this };
-    const k8sOpts = { parent: this, provider: args.provider };
+    const k8sOpts = { parent: this, provider };
     const tags = { ...args.tags };
     const ns = args.namespace ?? DEFAULT_OBSERVABILITY_NAMESPACE;
     const prefix = args.namePrefix;

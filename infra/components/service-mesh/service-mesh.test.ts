@@ -92,6 +92,48 @@ describe("ServiceMesh in a plain program", () => {
     ]);
   });
 
+  it("without crds, makes every entry depend on the component's own dependsOn (as other languages pass it)", async () => {
+    const given = await planMesh(services);
+    const plan = await planProgram(async () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      const chart = new k8s.helm.v3.Release(
+        "consul",
+        {
+          chart: "consul",
+          version: "1.9.11",
+          repositoryOpts: { repo: "https://helm.releases.hashicorp.com" },
+        },
+        { provider },
+      );
+      new ServiceMesh(
+        "mesh",
+        { services, namespace: "shop" },
+        { providers: { kubernetes: provider }, dependsOn: [chart] },
+      );
+      return {};
+    });
+    const chart = plan.get("kubernetes:helm.sh/v3:Release", "consul");
+    expect(crs(plan)).toHaveLength(2 * 3 + 1 + 1);
+    for (const cr of crs(plan)) expect(cr.dependencies, cr.name).toContain(chart.urn);
+    // The entries as with the arg; only the component itself records the dependsOn.
+    const custom = (p: PlanView) => p.resources.filter((r) => r.custom);
+    expect(custom(plan)).toEqual(custom(given));
+  });
+
+  it("refuses with neither crds nor a dependsOn: entries would race the CRDs and outlive them", async () => {
+    const run = planProgram(async () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      new ServiceMesh("mesh", { services, namespace: "shop" }, { provider, dependsOn: [] });
+      return {};
+    });
+    await expect(run).rejects.toThrow(
+      [
+        'ServiceMesh "mesh": 1 invalid argument:',
+        "  - crds: what installs the consul.hashicorp.com CRDs (the Consul Helm release) is required, as this arg or as the component's `dependsOn` resource option; entries created before the CRDs fail, and entries deleted after them hang on their finalizers",
+      ].join("\n"),
+    );
+  });
+
   it("refuses a graph it cannot express before creating anything", async () => {
     await expect(planMesh({ web: { upstreams: ["nowhere"] } })).rejects.toThrow(
       'ServiceMesh "mesh": 1 invalid argument:\n  - "web" calls "nowhere", which is not a service of the graph',

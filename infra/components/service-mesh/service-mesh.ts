@@ -14,6 +14,7 @@ import {
   type MeshTrafficPolicy,
 } from "./entries";
 import { ComponentArgsError } from "../shared/errors";
+import { formerType } from "../shared/type-token";
 
 export interface ServiceMeshArgs {
   /**
@@ -26,9 +27,10 @@ export interface ServiceMeshArgs {
   /**
    * What installs the consul.hashicorp.com CRDs and their controller: the Consul Helm release
    * (`ConsulCluster.release`). Every entry depends on it, so entries are created after it and
-   * deleted before it. Required.
+   * deleted before it. Default: the component's own `dependsOn` resource option (how other
+   * Pulumi languages pass it). One of the two is required.
    */
-  readonly crds: pulumi.Resource;
+  readonly crds?: pulumi.Resource;
   /**
    * Timeouts and retries of mesh calls. Default: 5s request timeout, 1s connect timeout,
    * 2 retries on connect failure only.
@@ -60,14 +62,27 @@ export class ServiceMesh extends pulumi.ComponentResource {
   readonly intentions: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
 
   constructor(name: string, args: ServiceMeshArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    const problems = meshGraphProblems(args.services);
+    // A component's children do not inherit its dependsOn (only its providers: resource.js), so
+    // without `crds` the entries take the component's dependsOn explicitly. From another language
+    // it holds the resources the program named (DependencyResource by URN, provider/server.js
+    // `construct`, @pulumi/pulumi 3.248): the engine records them as each entry's dependencies,
+    // which orders the deletes.
+    const crds = args.crds !== undefined ? [args.crds] : opts.dependsOn;
+    const problems = [
+      ...meshGraphProblems(args.services),
+      ...(hasDependencies(crds)
+        ? []
+        : [
+            "crds: what installs the consul.hashicorp.com CRDs (the Consul Helm release) is required, as this arg or as the component's `dependsOn` resource option; entries created before the CRDs fail, and entries deleted after them hang on their finalizers",
+          ]),
+    ];
     if (problems.length > 0) {
       throw new ComponentArgsError("ServiceMesh", name, problems);
     }
-    super("causeway:mesh:ServiceMesh", name, {}, opts);
+    super("causeway:index:ServiceMesh", name, {}, formerType("causeway:mesh:ServiceMesh", opts));
 
     const traffic: MeshTrafficPolicy = { ...DEFAULT_TRAFFIC_POLICY, ...args.traffic };
-    const afterCrds: pulumi.CustomResourceOptions = { parent: this, dependsOn: [args.crds] };
+    const afterCrds: pulumi.CustomResourceOptions = { parent: this, dependsOn: crds };
     const entry = (
       resourceName: string,
       kind: string,
@@ -136,4 +151,10 @@ export class ServiceMesh extends pulumi.ComponentResource {
       intentions: Object.keys(intentions).sort(),
     });
   }
+}
+
+/** Whether a `dependsOn` names anything: an empty list or none does not; an Output may. */
+function hasDependencies(dependsOn: pulumi.CustomResourceOptions["dependsOn"]): boolean {
+  if (dependsOn === undefined) return false;
+  return !Array.isArray(dependsOn) || dependsOn.length > 0;
 }

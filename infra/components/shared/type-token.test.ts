@@ -6,14 +6,20 @@ import { Cache } from "../cache";
 import { Cluster } from "../cluster";
 import { ConsulCluster } from "../consul-cluster";
 import { Database } from "../database";
+import { LoadBalancerController } from "../load-balancer-controller";
 import { MessageBroker } from "../message-broker";
 import { Network } from "../network";
+import { Observability } from "../observability";
+import { ServiceMesh } from "../service-mesh";
 
 const network = {
   vpcId: "vpc-0123456789abcdef0",
   subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
   clientSecurityGroupIds: { nodes: "sg-0bbbbbbbbbbbbbbb1" },
 };
+
+const oidcProviderArn =
+  "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D";
 
 /** The components the provider serves, the token they had before, and a program using one. */
 const SERVED = [
@@ -57,6 +63,46 @@ const SERVED = [
     type: "causeway:index:MessageBroker",
     former: "causeway:messaging:MessageBroker",
     program: () => void new MessageBroker("broker", network),
+  },
+  {
+    type: "causeway:index:LoadBalancerController",
+    former: "causeway:edge:LoadBalancerController",
+    program: () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      new LoadBalancerController(
+        "lbc",
+        { clusterName: "shop", oidcProviderArn, vpcId: network.vpcId, region: "eu-west-1" },
+        { providers: [provider] },
+      );
+    },
+  },
+  {
+    type: "causeway:index:ServiceMesh",
+    former: "causeway:mesh:ServiceMesh",
+    program: () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      const consul = new k8s.helm.v3.Release("consul", { chart: "consul" }, { provider });
+      new ServiceMesh(
+        "mesh",
+        { namespace: "shop", services: { web: { upstreams: [] } }, crds: consul },
+        { provider },
+      );
+    },
+  },
+  {
+    type: "causeway:index:Observability",
+    former: "causeway:observability:Observability",
+    program: () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      new Observability("obs", {
+        provider,
+        oidcProviderArn,
+        region: "eu-west-1",
+        namePrefix: "shop",
+        appNamespace: "shop",
+        services: { web: { port: 8080, meshed: false } },
+      });
+    },
   },
 ];
 
