@@ -1,5 +1,6 @@
 import * as causeway from "@causeway/components";
 import type * as aws from "@pulumi/aws";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/experimental";
 
@@ -58,6 +59,33 @@ export const EXCLUDED: Readonly<Record<string, Exclusions>> = {
     outputs: {
       provider: "a Kubernetes provider object: make one in your program from kubeconfig",
     },
+  },
+  LoadBalancerController: {
+    args: {
+      provider:
+        "a Kubernetes provider object: pass the cluster's provider as the component's `providers` resource option, which its Kubernetes children use",
+    },
+    outputs: {},
+  },
+  ServiceMesh: {
+    args: {
+      crds: "a resource to depend on: pass the Consul release (ConsulCluster's `release`) as the component's `dependsOn` resource option, which every entry then depends on",
+    },
+    outputs: {
+      entries:
+        "Kubernetes CustomResources, whose type token is their apiVersion and kind: the schema references only resource classes with a fixed token (`__pulumiType`, analyzer.js getResourceType)",
+      defaultDeny:
+        "a Kubernetes CustomResource, whose type token is its apiVersion and kind: the schema references only resource classes with a fixed token (`__pulumiType`, analyzer.js getResourceType)",
+      intentions:
+        "Kubernetes CustomResources, whose type token is their apiVersion and kind: the schema references only resource classes with a fixed token (`__pulumiType`, analyzer.js getResourceType)",
+    },
+  },
+  Observability: {
+    args: {
+      provider:
+        "a Kubernetes provider object: pass the cluster's provider as the component's `providers` resource option, which its Kubernetes children use",
+    },
+    outputs: {},
   },
 };
 
@@ -429,6 +457,325 @@ export declare class Cluster extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions);
 }
 
+/*
+ * The Kubernetes add-ons: LoadBalancerController, ServiceMesh and Observability. Each takes the
+ * cluster's Kubernetes provider from its resource options when the `provider` arg is not given
+ * (ServiceMesh always did), so a program in another language passes it as `providers`: the
+ * host rebuilds the request's providers into the component's options (provider/server.js
+ * `construct`) and the component's Kubernetes children get it (shared/kubernetes-provider.ts).
+ */
+
+/** Where a controller's pods run and the service account they use. */
+export interface ControllerServiceAccount {
+  /** The service account's namespace. */
+  readonly namespace: string;
+  /** The service account's name. */
+  readonly name: string;
+}
+
+/** Arguments of LoadBalancerController. */
+export interface LoadBalancerControllerArgs {
+  /** The EKS cluster's name. Required. */
+  readonly clusterName: pulumi.Input<string>;
+  /**
+   * ARN of the cluster's IAM OIDC provider (IRSA). Required. An Output is accepted (a cluster
+   * made in the same program); it is checked once known.
+   */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  /** The cluster's VPC (so the controller needs no instance metadata). Required. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Chart version from https://aws.github.io/eks-charts. Default `3.5.0` (controller v3.5.0). */
+  readonly chartVersion?: string;
+  /** Controller replicas (one leads, the others serve the webhooks). Default 2. */
+  readonly replicas?: number;
+  /** Region the controller calls. Default: the provider's Region (`aws.getRegion`). */
+  readonly region?: pulumi.Input<string>;
+  /** Tags for the IAM resources. Default none. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The AWS Load Balancer Controller, installed from its Helm chart, running under an IAM role
+ * for its service account (IRSA) with the controller's published policy. Here it only
+ * registers pod IPs through TargetGroupBindings: the load balancer itself is owned by Pulumi.
+ * Make every TargetGroupBinding depend on `release`, so bindings are created after the
+ * controller (and its webhooks) and deleted before it; otherwise their finalizers are never
+ * removed and teardown hangs. Pass the cluster's Kubernetes provider as the `providers`
+ * resource option.
+ */
+export declare class LoadBalancerController extends pulumi.ComponentResource {
+  /** The controller's IAM role (IRSA), with the published policy attached. */
+  public readonly role: aws.iam.Role;
+  /** The controller's Helm release: make every TargetGroupBinding depend on it. */
+  public readonly release: k8s.helm.v3.Release;
+  /** The namespace and name of the controller's service account (the IRSA subject). */
+  public readonly serviceAccount: ControllerServiceAccount;
+
+  constructor(
+    name: string,
+    args: LoadBalancerControllerArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  );
+}
+
+/** One service of the graph, as far as the mesh cares. */
+export interface MeshService {
+  /** Services this one calls. */
+  readonly upstreams: string[];
+}
+
+/** Timeouts and retries of mesh calls, applied by the caller's Envoy; each has a default. */
+export interface MeshTrafficPolicy {
+  /**
+   * Whole-request timeout, retries included (Envoy route timeout). Above the service kit's
+   * 2 s per-attempt client timeout, so the kit decides; the mesh only bounds callers without one.
+   */
+  readonly requestTimeout?: string;
+  /** TCP connect timeout to an upstream instance (in-cluster connects take milliseconds). */
+  readonly connectTimeout?: string;
+  /**
+   * Retries when the connection cannot be made. Safe for every method: the upstream never saw
+   * the request. No retries on resets or 5xx: the kit retries those itself, with idempotency
+   * keys, and two layers of retries multiply.
+   */
+  readonly connectRetries?: number;
+}
+
+/** Arguments of ServiceMesh. */
+export interface ServiceMeshArgs {
+  /**
+   * The service graph: name -> { upstreams }. Plain, because it decides which resources exist.
+   * Required.
+   */
+  readonly services: Record<string, MeshService>;
+  /** Namespace of the config entry resources (the services' namespace). Required. */
+  readonly namespace: pulumi.Input<string>;
+  /**
+   * Timeouts and retries of mesh calls. Default: 5s request timeout, 1s connect timeout,
+   * 2 retries on connect failure only.
+   */
+  readonly traffic?: MeshTrafficPolicy;
+}
+
+/**
+ * The zero-trust mesh of a service graph, as Consul config entries: a ServiceDefaults
+ * (protocol http), ServiceRouter (bounded retry on connect failure, request timeout) and
+ * ServiceResolver (connect timeout) per service, a default deny for `*` -> `*`, and one
+ * ServiceIntentions per called service allowing exactly its callers. Pass the Consul release
+ * (ConsulCluster's `release`) as the `dependsOn` resource option, and the cluster's Kubernetes
+ * provider as `providers`.
+ */
+export declare class ServiceMesh extends pulumi.ComponentResource {
+  constructor(name: string, args: ServiceMeshArgs, opts?: pulumi.ComponentResourceOptions);
+}
+
+/** One scraped service. */
+export interface ScrapeTarget {
+  /** The service's port (its `/metrics` when not meshed). */
+  readonly port: number;
+  /** Whether the pods carry an Envoy sidecar that serves merged metrics on `Ports.envoyMetrics`. */
+  readonly meshed: boolean;
+}
+
+/** The ADOT collector's settings. */
+export interface ObservabilityCollector {
+  /** Whether to run the collector. */
+  readonly enabled: boolean;
+  /** Image, pinned by tag or digest. Default `DEFAULT_COLLECTOR_IMAGE`. */
+  readonly image?: string;
+  /** Replicas; each scrapes its own shard of the pods. Default 1. */
+  readonly replicas?: number;
+  /** Default 30. */
+  readonly scrapeIntervalSeconds?: number;
+}
+
+/** The container logs' settings. */
+export interface ObservabilityLogs {
+  /** Whether to ship container logs. */
+  readonly enabled: boolean;
+  /** One of `LOG_RETENTION_DAYS`. Default 30. */
+  readonly retentionDays?: number;
+  /** aws-for-fluent-bit chart version. Default `FLUENT_BIT_CHART.version`. */
+  readonly chartVersion?: string;
+}
+
+/** The ALB the alarms watch. */
+export interface LoadBalancerTarget {
+  /** The load balancer's `arnSuffix`. */
+  readonly arnSuffix: pulumi.Input<string>;
+  /** Each target group's `arnSuffix`, by service. */
+  readonly targetGroups: Record<string, pulumi.Input<string>>;
+}
+
+/** The RDS instance the alarms watch. */
+export interface DatabaseTarget {
+  /** The instance identifier. */
+  readonly identifier: pulumi.Input<string>;
+  /** Its allocated storage, GiB. */
+  readonly allocatedStorageGiB: number;
+}
+
+/** The Amazon MQ broker the alarms watch. */
+export interface BrokerTarget {
+  /** The broker's name. */
+  readonly name: pulumi.Input<string>;
+  /** Its virtual host. */
+  readonly virtualHost: string;
+  /** Its work queues (each has `<queue>.dlq`). */
+  readonly queues: string[];
+}
+
+/** The service exporting the pending-order gauge. */
+export interface PendingOrdersTarget {
+  /** The service that exports `orders_pending_oldest_age_seconds` (and the funnel's metrics). */
+  readonly service: string;
+}
+
+/** The order funnel's result queues. */
+export interface FunnelTarget {
+  /** The queue of paid orders. */
+  readonly paidQueue: string;
+  /** The queue of failed orders. */
+  readonly failedQueue: string;
+}
+
+/** What the alarms and the dashboard watch. */
+export interface ObservabilityTargets {
+  /** The ALB: its `arnSuffix`, and each target group's `arnSuffix` by service. */
+  readonly loadBalancer?: LoadBalancerTarget;
+  /** The RDS instance and its allocated storage (GiB). Read replicas: none (see README). */
+  readonly database?: DatabaseTarget;
+  /** The Amazon MQ broker, its virtual host and its work queues (each has `<queue>.dlq`). */
+  readonly broker?: BrokerTarget;
+  /**
+   * The service that exports `orders_pending_oldest_age_seconds` (read from the collector's
+   * CloudWatch namespace).
+   */
+  readonly pendingOrders?: PendingOrdersTarget;
+  /** The order funnel's result queues (consumed by the `pendingOrders` service). Dashboard only. */
+  readonly funnel?: FunnelTarget;
+}
+
+/** Thresholds, per stack. */
+export interface AlarmThresholds {
+  /** Percent of the load balancer's requests answered 5xx (targets' plus its own), per 5 min. */
+  readonly alb5xxPercent: number;
+  /** RDS CPUUtilization, percent, averaged over 5 min. */
+  readonly databaseCpuPercent: number;
+  /** RDS FreeStorageSpace below this percent of the allocated storage. */
+  readonly databaseFreeStoragePercent: number;
+  /** RDS DatabaseConnections above this. */
+  readonly databaseConnections: number;
+  /** Amazon MQ RabbitMQMemUsed as a percent of RabbitMQMemLimit (the memory alarm's watermark). */
+  readonly brokerMemoryPercent: number;
+  /** Amazon MQ RabbitMQDiskFree below this multiple of RabbitMQDiskFreeLimit. */
+  readonly brokerDiskFreeRatio: number;
+  /** Messages in one work queue (ready plus unacknowledged). */
+  readonly queueDepth: number;
+  /** Age of the oldest PENDING order, seconds. */
+  readonly pendingOrderAgeSeconds: number;
+}
+
+/** The alarms' settings. */
+export interface ObservabilityAlarms {
+  /** The alarms' thresholds. */
+  readonly thresholds: AlarmThresholds;
+  /** Container restarts of one pod in 15 minutes that page (AMP rule). */
+  readonly podRestarts: number;
+  /** Email addresses subscribed to the topic (each must confirm). Default none. */
+  readonly emails?: string[];
+}
+
+/**
+ * Which pods may scrape metrics: both selectors must match (one peer, namespace AND pod). An
+ * empty selector would match every namespace or pod, so both must name at least one label.
+ */
+export interface MetricsScraper {
+  /** Labels of the scraper's namespace, e.g. `{ "kubernetes.io/metadata.name": "monitoring" }`. */
+  readonly namespaceLabels: Record<string, string>;
+  /** Labels of the scraper's pods, e.g. `{ "app.kubernetes.io/name": "prometheus" }`. */
+  readonly podLabels: Record<string, string>;
+}
+
+/** Arguments of Observability. */
+export interface ObservabilityArgs {
+  /** The cluster's IAM OIDC provider ARN: the collector and Fluent Bit assume their roles by IRSA. Required. */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  /** The AWS Region (collector exporters, dashboard). Required. */
+  readonly region: string;
+  /**
+   * Prefix of the named AWS objects: log groups `/<prefix>/...`, alarms `<prefix>-...`, the AMP
+   * workspace alias, the dashboard, the metrics namespace `Causeway/<prefix>`. Required.
+   */
+  readonly namePrefix: string;
+  /** Namespace of the services' pods, where the collector discovers them. Required. */
+  readonly appNamespace: string;
+  /** The services to scrape, by name (their pods' `app.kubernetes.io/name`). Required. */
+  readonly services: Record<string, ScrapeTarget>;
+  /** Namespace of the collector (created, Pod Security "restricted"). Default `observability`. */
+  readonly namespace?: string;
+  /**
+   * The ADOT collector (metrics to AMP and CloudWatch, traces to X-Ray). Default
+   * `{ enabled: true }`: one replica, the pinned image, a 30 s scrape interval.
+   */
+  readonly collector?: ObservabilityCollector;
+  /**
+   * Container logs: Fluent Bit (aws-for-fluent-bit chart, pinned) to one KMS-encrypted log group.
+   * Default `{ enabled: true, retentionDays: 30 }`.
+   */
+  readonly logs?: ObservabilityLogs;
+  /**
+   * What the alarms and the dashboard watch. `pendingOrders.service` names the service exporting
+   * `orders_pending_oldest_age_seconds` (read from the collector's CloudWatch namespace). Default:
+   * nothing beyond the services.
+   */
+  readonly targets?: ObservabilityTargets;
+  /**
+   * Alarms to one KMS-encrypted SNS topic (CloudWatch alarms, and AMP's alert manager for pod
+   * restarts when the collector runs). Default: none.
+   */
+  readonly alarms?: ObservabilityAlarms;
+  /** A CloudWatch dashboard generated from the services and `targets`. Default false. */
+  readonly dashboard?: boolean;
+  /** Tags of every AWS resource. Default {}. */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * Metrics, traces, logs, alarms and a dashboard for the services of one stack: an ADOT collector
+ * (scrapes every service and Envoy's merged metrics into Amazon Managed Service for Prometheus
+ * and a curated set into CloudWatch; receives OTLP traces on 4318 and sends them to X-Ray),
+ * Fluent Bit shipping container logs to a KMS-encrypted log group, CloudWatch alarms and AMP
+ * alerts to a KMS-encrypted SNS topic, and a CloudWatch dashboard generated from the services.
+ * Pass the cluster's Kubernetes provider as the `providers` resource option.
+ */
+export declare class Observability extends pulumi.ComponentResource {
+  /** The collector's namespace. */
+  public readonly namespace: string;
+  /** `http://adot-collector.<namespace>.svc.cluster.local:4318`: the services' `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  public readonly otlpEndpoint: string;
+  /** The collector's selectors, for NodeService's `metricsScraper`. */
+  public readonly scraper: MetricsScraper;
+  /** The Amazon Managed Service for Prometheus workspace; with the collector only. */
+  public readonly workspace?: aws.amp.Workspace;
+  /** The ADOT collector's StatefulSet; with the collector only. */
+  public readonly collector?: k8s.apps.v1.StatefulSet;
+  /** The collector's IAM role (IRSA); with the collector only. */
+  public readonly collectorRole?: aws.iam.Role;
+  /** The container logs' CloudWatch Logs group; with logs only. */
+  public readonly logGroup?: aws.cloudwatch.LogGroup;
+  /** Fluent Bit's Helm release; with logs only. */
+  public readonly fluentBit?: k8s.helm.v3.Release;
+  /** The alarms' SNS topic; with alarms only. */
+  public readonly topic?: aws.sns.Topic;
+  /** The CloudWatch alarms by key. */
+  public readonly alarms: Record<string, aws.cloudwatch.MetricAlarm>;
+  /** The CloudWatch dashboard; with `dashboard` only. */
+  public readonly dashboard?: aws.cloudwatch.Dashboard;
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions);
+}
+
 /**
  * Components not served to other languages yet, with the reason. The analyser's first error on
  * each (its args as they are, analysed from the package's `.d.ts`) is in the reason; a
@@ -442,12 +789,6 @@ export const NOT_SERVED: Readonly<Record<string, string>> = {
     "an inline object type (lifecycle: 'Unsupported type'), and a Docker build whose context and Dockerfile are paths the provider would read from its own folder, not the program's",
   PublicLoadBalancer:
     "a union of object types (targetNetwork: 'Union types are not supported'), and targetGroupBindings holds a Kubernetes provider object and resources to depend on, which the schema cannot carry",
-  LoadBalancerController:
-    "a required Kubernetes provider object (provider), which the schema cannot carry, and a literal-typed output (serviceAccount: 'Unsupported type')",
-  ServiceMesh:
-    "a required pulumi.Resource (crds: what installs the CRDs, to depend on), which the schema cannot carry, and readonly lists in the service graph ('Unsupported type')",
-  Observability:
-    "a required Kubernetes provider object (provider), which the schema cannot carry, and inline object types (collector, logs, alarms: 'Unsupported type')",
 };
 
 /**
@@ -464,4 +805,7 @@ export const COMPONENTS: readonly ComponentResourceConstructor[] = [
   causeway.Cache,
   causeway.Network,
   causeway.Cluster,
+  causeway.LoadBalancerController,
+  causeway.ServiceMesh,
+  causeway.Observability,
 ];

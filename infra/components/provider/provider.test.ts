@@ -1,3 +1,5 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -7,6 +9,7 @@ import { parse } from "yaml";
 import { planProgram } from "@causeway/plan";
 import * as causeway from "@causeway/components";
 import type { StorageReclaimPolicy } from "./components";
+import type * as served from "./components";
 import {
   BrokerDeploymentMode,
   COMPONENTS,
@@ -194,6 +197,119 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
     const consul = schema.resources["causeway:index:ConsulCluster"]!;
     expect(consul.properties["release"]?.$ref).toMatch(/^\/kubernetes\/v[\d.]+\/schema\.json#/);
   });
+
+  it("gives the Kubernetes add-ons' nested args named types, each property with docs and a type", () => {
+    const ref = (p: Property | undefined) => p?.$ref?.replace(/^#\/types\//, "");
+    const obs = schema.resources["causeway:index:Observability"]!;
+    expect(ref(obs.inputProperties["services"]?.additionalProperties)).toBe(
+      "causeway:index:ScrapeTarget",
+    );
+    expect(ref(obs.inputProperties["collector"])).toBe("causeway:index:ObservabilityCollector");
+    expect(ref(obs.inputProperties["logs"])).toBe("causeway:index:ObservabilityLogs");
+    expect(ref(obs.inputProperties["targets"])).toBe("causeway:index:ObservabilityTargets");
+    expect(ref(obs.inputProperties["alarms"])).toBe("causeway:index:ObservabilityAlarms");
+    expect(ref(obs.properties["scraper"])).toBe("causeway:index:MetricsScraper");
+    expect(obs.properties["alarms"]?.additionalProperties?.$ref).toMatch(
+      /^\/aws\/v[\d.]+\/schema\.json#\/resources\/aws:cloudwatch%2FmetricAlarm:MetricAlarm$/,
+    );
+    expect(obs.properties["collector"]?.$ref).toMatch(
+      /#\/resources\/kubernetes:apps%2Fv1:StatefulSet$/,
+    );
+    const mesh = schema.resources["causeway:index:ServiceMesh"]!;
+    expect(ref(mesh.inputProperties["services"]?.additionalProperties)).toBe(
+      "causeway:index:MeshService",
+    );
+    expect(ref(mesh.inputProperties["traffic"])).toBe("causeway:index:MeshTrafficPolicy");
+    const lbc = schema.resources["causeway:index:LoadBalancerController"]!;
+    expect(ref(lbc.properties["serviceAccount"])).toBe("causeway:index:ControllerServiceAccount");
+    expect(lbc.properties["release"]?.$ref).toMatch(
+      /#\/resources\/kubernetes:helm.sh%2Fv3:Release$/,
+    );
+
+    // Every type they reach, at any depth: each property documented and typed.
+    const reached = new Set<string>();
+    const visit = (p: Property | undefined): void => {
+      if (!p) return;
+      const name = ref(p);
+      if (name?.startsWith("causeway:index:") && !reached.has(name)) {
+        reached.add(name);
+        for (const q of Object.values(schema.types?.[name]?.properties ?? {})) visit(q);
+      }
+      visit(p.items);
+      visit(p.additionalProperties);
+    };
+    for (const name of KUBERNETES_ADD_ONS) {
+      const r = schema.resources[`causeway:index:${name}`]!;
+      for (const p of [...Object.values(r.inputProperties), ...Object.values(r.properties)])
+        visit(p);
+    }
+    expect([...reached].sort()).toEqual(
+      [
+        "AlarmThresholds",
+        "BrokerTarget",
+        "ControllerServiceAccount",
+        "DatabaseTarget",
+        "FunnelTarget",
+        "LoadBalancerTarget",
+        "MeshService",
+        "MeshTrafficPolicy",
+        "MetricsScraper",
+        "ObservabilityAlarms",
+        "ObservabilityCollector",
+        "ObservabilityLogs",
+        "ObservabilityTargets",
+        "PendingOrdersTarget",
+        "ScrapeTarget",
+      ].map((n) => `causeway:index:${n}`),
+    );
+    for (const name of reached) {
+      for (const [key, p] of Object.entries(schema.types![name]!.properties!)) {
+        expect(p.description, `${name}.${key} has docs`).toMatch(/\S/);
+        expect(p.type ?? p.$ref, `${name}.${key} has a type`).toMatch(/\S/);
+      }
+    }
+  });
+
+  it("declares the Kubernetes add-ons' args and outputs as the components have them (less EXCLUDED)", () => {
+    // Checked by the type checker (npm run typecheck): what another language sends is valid for
+    // the component, the facade names every arg the component takes but the excluded ones, and
+    // each output the component holds fits the type the schema gives it.
+    type Outputs<C> = Omit<C, keyof pulumi.ComponentResource>;
+    expectTypeOf<served.LoadBalancerControllerArgs>().toExtend<causeway.LoadBalancerControllerArgs>();
+    expectTypeOf<keyof served.LoadBalancerControllerArgs>().toEqualTypeOf<
+      Exclude<keyof causeway.LoadBalancerControllerArgs, "provider">
+    >();
+    expectTypeOf<Outputs<causeway.LoadBalancerController>>().toExtend<
+      Outputs<served.LoadBalancerController>
+    >();
+    expectTypeOf<keyof Outputs<served.LoadBalancerController>>().toEqualTypeOf<
+      keyof Outputs<causeway.LoadBalancerController>
+    >();
+    expectTypeOf<served.ServiceMeshArgs>().toExtend<causeway.ServiceMeshArgs>();
+    expectTypeOf<keyof served.ServiceMeshArgs>().toEqualTypeOf<
+      Exclude<keyof causeway.ServiceMeshArgs, "crds">
+    >();
+    expectTypeOf<keyof Outputs<served.ServiceMesh>>().toEqualTypeOf<
+      Exclude<keyof Outputs<causeway.ServiceMesh>, "entries" | "defaultDeny" | "intentions">
+    >();
+    expectTypeOf<served.ObservabilityArgs>().toExtend<causeway.ObservabilityArgs>();
+    expectTypeOf<keyof served.ObservabilityArgs>().toEqualTypeOf<
+      Exclude<keyof causeway.ObservabilityArgs, "provider">
+    >();
+    expectTypeOf<Outputs<causeway.Observability>>().toExtend<Outputs<served.Observability>>();
+    expectTypeOf<keyof Outputs<served.Observability>>().toEqualTypeOf<
+      keyof Outputs<causeway.Observability>
+    >();
+    // The same exclusions, as the schema test reads them.
+    expect(Object.keys(EXCLUDED["LoadBalancerController"]!.args)).toEqual(["provider"]);
+    expect(Object.keys(EXCLUDED["ServiceMesh"]!.args)).toEqual(["crds"]);
+    expect(Object.keys(EXCLUDED["ServiceMesh"]!.outputs).sort()).toEqual([
+      "defaultDeny",
+      "entries",
+      "intentions",
+    ]);
+    expect(Object.keys(EXCLUDED["Observability"]!.args)).toEqual(["provider"]);
+  });
 });
 
 /** Args each served component is constructed with: plain values, as the engine sends them. */
@@ -227,7 +343,115 @@ const CONSTRUCT_ARGS: Readonly<Record<string, Record<string, unknown>>> = {
     subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
     clientSecurityGroupIds: { nodes: "sg-0bbbbbbbbbbbbbbb1" },
   },
+  LoadBalancerController: {
+    clusterName: "shop",
+    oidcProviderArn:
+      "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D",
+    vpcId: "vpc-0123456789abcdef0",
+    region: "eu-west-1",
+    replicas: 3,
+  },
+  ServiceMesh: {
+    namespace: "shop",
+    services: { web: { upstreams: ["cart"] }, cart: { upstreams: [] } },
+    traffic: { connectRetries: 1 },
+  },
+  Observability: {
+    oidcProviderArn:
+      "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D",
+    region: "eu-west-1",
+    namePrefix: "shop-prod",
+    appNamespace: "shop",
+    services: { web: { port: 8080, meshed: true }, orders: { port: 8080, meshed: false } },
+    collector: { enabled: true, replicas: 2 },
+    logs: { enabled: true, retentionDays: 90 },
+    targets: {
+      loadBalancer: { arnSuffix: "app/shop/1", targetGroups: { web: "targetgroup/web/1" } },
+      database: { identifier: "shop-db", allocatedStorageGiB: 100 },
+      broker: { name: "shop-events", virtualHost: "/", queues: ["orders.created"] },
+      pendingOrders: { service: "orders" },
+      funnel: { paidQueue: "orders.paid", failedQueue: "orders.failed" },
+    },
+    alarms: {
+      thresholds: {
+        alb5xxPercent: 1,
+        databaseCpuPercent: 80,
+        databaseFreeStoragePercent: 10,
+        databaseConnections: 720,
+        brokerMemoryPercent: 80,
+        brokerDiskFreeRatio: 2,
+        queueDepth: 1000,
+        pendingOrderAgeSeconds: 1800,
+      },
+      podRestarts: 3,
+      emails: ["oncall@example.com"],
+    },
+    dashboard: true,
+  },
 };
+
+/**
+ * The program around a served component that needs one, registered inside each plan: what
+ * another language's program passes as the component's resource options (the host rebuilds the
+ * Construct request's providers into a map by package and its dependencies into `dependsOn`,
+ * provider/server.js `construct`, @pulumi/pulumi 3.248; here the program's own objects, which
+ * carry the same URNs), and what a TypeScript program passes for the same. Others need none.
+ */
+interface Surroundings {
+  /** The resource options another language sends with the component. */
+  readonly served: pulumi.ComponentResourceOptions;
+  /** What a TypeScript program adds to the args, and its resource options. */
+  readonly directArgs: Record<string, unknown>;
+  readonly directOptions: pulumi.ComponentResourceOptions;
+}
+
+/** The program's own Kubernetes provider, for the cluster. */
+const clusterProvider = () =>
+  new k8s.Provider("cluster", { kubeconfig: "apiVersion: v1\nkind: Config" });
+
+const SURROUNDINGS: Readonly<Record<string, () => Surroundings>> = {
+  LoadBalancerController: () => {
+    const provider = clusterProvider();
+    return {
+      served: { providers: { kubernetes: provider } },
+      directArgs: { provider },
+      directOptions: {},
+    };
+  },
+  ServiceMesh: () => {
+    const provider = clusterProvider();
+    // A stand-in for ConsulCluster's release, which installs the CRDs.
+    const consul = new k8s.helm.v3.Release(
+      "consul",
+      {
+        chart: "consul",
+        version: "1.9.11",
+        repositoryOpts: { repo: "https://helm.releases.hashicorp.com" },
+      },
+      { provider },
+    );
+    return {
+      served: { providers: { kubernetes: provider }, dependsOn: [consul] },
+      directArgs: { crds: consul },
+      directOptions: { provider },
+    };
+  },
+  Observability: () => {
+    const provider = clusterProvider();
+    return {
+      served: { providers: { kubernetes: provider } },
+      directArgs: { provider },
+      directOptions: {},
+    };
+  },
+};
+
+/** Each custom resource's URN, provider and dependencies: what the engine would act on. */
+const wiring = (plan: Awaited<ReturnType<typeof planProgram>>) =>
+  plan.resources
+    .filter((r) => r.custom)
+    .map((r) => ({ urn: r.urn, provider: r.provider, dependencies: r.dependencies }))
+    .sort((a, b) => a.urn.localeCompare(b.urn));
 
 describe("the component provider's construct path (the SDK's mock runtime)", () => {
   it("has construct args for every served component", () => {
@@ -243,21 +467,111 @@ describe("the component provider's construct path (the SDK's mock runtime)", () 
       // What `type: causeway:index:<name>` in a YAML program runs: ComponentProvider.construct.
       let state: Record<string, unknown> = {};
       const served = await planProgram(async () => {
-        const r = await provider.construct(name, token, structuredClone(inputs), {});
+        const around = SURROUNDINGS[name]?.();
+        const r = await provider.construct(
+          name,
+          token,
+          structuredClone(inputs),
+          around?.served ?? {},
+        );
         state = r.state as Record<string, unknown>;
       });
       // The same component from TypeScript.
       const direct = await planProgram(async () => {
-        new Component(name, structuredClone(inputs), {});
+        const around = SURROUNDINGS[name]?.();
+        new Component(
+          name,
+          { ...structuredClone(inputs), ...around?.directArgs },
+          around?.directOptions ?? {},
+        );
       });
       const component = served.resources.filter((r) => r.type.startsWith("causeway:"));
       expect(component.map((r) => r.type)).toEqual([token]);
       expect(served.resources.map((r) => r.urn).sort()).toEqual(
         direct.resources.map((r) => r.urn).sort(),
       );
+      // With the same providers and dependencies.
+      expect(wiring(served)).toEqual(wiring(direct));
       // Its outputs are the schema's.
       expect(Object.keys(state).sort()).toEqual(
         Object.keys(schema.resources[token]!.properties).sort(),
+      );
+    },
+  );
+});
+
+/** The served components that take the cluster's Kubernetes provider from their options. */
+const KUBERNETES_ADD_ONS = ["LoadBalancerController", "ServiceMesh", "Observability"] as const;
+
+/** Every resource under `parentUrn`, at any depth. */
+function descendants(plan: Awaited<ReturnType<typeof planProgram>>, parentUrn: string) {
+  const below = new Set([parentUrn]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of plan.resources) {
+      if (r.parent !== null && below.has(r.parent) && !below.has(r.urn)) {
+        below.add(r.urn);
+        grew = true;
+      }
+    }
+  }
+  return plan.resources.filter((r) => r.urn !== parentUrn && below.has(r.urn));
+}
+
+describe("the Kubernetes add-ons from another language (provider passed as `providers`)", () => {
+  it.each(KUBERNETES_ADD_ONS)(
+    "%s: every Kubernetes child uses the provider the program passed",
+    async (name) => {
+      const token = `causeway:index:${name}`;
+      const plan = await planProgram(async () => {
+        const around = SURROUNDINGS[name]!();
+        await provider.construct(
+          name,
+          token,
+          structuredClone(CONSTRUCT_ARGS[name]!),
+          around.served,
+        );
+      });
+      const cluster = plan.get("pulumi:providers:kubernetes", "cluster").urn;
+      const component = plan.resources.find((r) => r.type === token)!;
+      const kubernetes = descendants(plan, component.urn).filter((r) =>
+        r.type.startsWith("kubernetes:"),
+      );
+      expect(kubernetes.length).toBeGreaterThan(0);
+      for (const r of kubernetes) expect(r.provider, `${r.type} ${r.name}`).toBe(cluster);
+    },
+  );
+
+  it("ServiceMesh: every entry depends on what the program passed as dependsOn (the CRDs' release)", async () => {
+    const plan = await planProgram(async () => {
+      const around = SURROUNDINGS["ServiceMesh"]!();
+      await provider.construct(
+        "ServiceMesh",
+        "causeway:index:ServiceMesh",
+        structuredClone(CONSTRUCT_ARGS["ServiceMesh"]!),
+        around.served,
+      );
+    });
+    const consul = plan.get("kubernetes:helm.sh/v3:Release", "consul").urn;
+    const entries = plan.resources.filter((r) =>
+      r.type.startsWith("kubernetes:consul.hashicorp.com/"),
+    );
+    // web, cart: defaults, router, resolver each; the default deny; cart's intentions.
+    expect(entries).toHaveLength(2 * 3 + 1 + 1);
+    for (const r of entries) expect(r.dependencies, r.name).toContain(consul);
+  });
+
+  it.each(KUBERNETES_ADD_ONS)(
+    "%s: refuses without them rather than use the ambient context",
+    async (name) => {
+      const token = `causeway:index:${name}`;
+      const run = planProgram(async () => {
+        await provider.construct(name, token, structuredClone(CONSTRUCT_ARGS[name]!), {});
+      });
+      await expect(run).rejects.toThrow(
+        name === "ServiceMesh"
+          ? /- crds: .* `dependsOn` resource option/
+          : /- provider: .* `provider`\/`providers` resource option/,
       );
     },
   );
