@@ -34,8 +34,8 @@ describe(`a fourth service, "${FOURTH_SERVICE}", added to the dev fixture's grap
     expect(added).toEqual([
       "aws:lb/listenerRule:ListenerRule edge-inventory",
       "aws:lb/targetGroup:TargetGroup edge-inventory",
-      "causeway:ecr:ServiceImage inventory",
-      "causeway:kubernetes:NodeService inventory",
+      "causeway:index:NodeService inventory",
+      "causeway:index:ServiceImage inventory",
       "kubernetes:apps/v1:Deployment inventory",
       "kubernetes:consul.hashicorp.com/v1alpha1:ServiceDefaults mesh-inventory-defaults",
       "kubernetes:consul.hashicorp.com/v1alpha1:ServiceIntentions mesh-inventory-intentions",

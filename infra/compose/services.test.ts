@@ -21,7 +21,7 @@ describe("each service of each fixture stack", () => {
     async (stack) => {
       const p = await plan(stack);
       for (const name of servicesOf(stack)) {
-        const component = p.get("causeway:kubernetes:NodeService", name);
+        const component = p.get("causeway:index:NodeService", name);
         const kinds = p
           .children(component)
           .map((r) => r.type)
@@ -37,7 +37,7 @@ describe("each service of each fixture stack", () => {
           ].sort(),
         );
         expect(p.children(component).every((r) => r.provider?.endsWith("::cluster"))).toBe(true);
-        expect(p.get("causeway:ecr:ServiceImage", name)).toBeDefined();
+        expect(p.get("causeway:index:ServiceImage", name)).toBeDefined();
       }
     },
   );

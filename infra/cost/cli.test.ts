@@ -45,7 +45,7 @@ describe("npm run cost", { timeout: 120_000 }, () => {
       expect.arrayContaining([
         "causeway:index:Database database",
         "causeway:index:MessageBroker broker",
-        "causeway:edge:PublicLoadBalancer edge",
+        "causeway:index:PublicLoadBalancer edge",
       ]),
     );
     const total = /^Total +(\$[\d,]+\.\d\d)$/m.exec(r.stdout)?.[1];

@@ -13,8 +13,8 @@ describe("README example: NodeService from another Pulumi program", () => {
     expect(plan.outputs).toEqual({ url: "http://catalog.shop.svc.cluster.local:8080" });
     const types = plan.resources.map((r) => `${r.type}::${r.name}`).sort();
     expect(types).toEqual([
-      "causeway:ecr:ServiceImage::catalog",
-      "causeway:kubernetes:NodeService::catalog",
+      "causeway:index:NodeService::catalog",
+      "causeway:index:ServiceImage::catalog",
       "kubernetes:apps/v1:Deployment::catalog",
       "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::catalog",
       "kubernetes:core/v1:Service::catalog",

@@ -4,7 +4,7 @@ import { planProgram } from "../../plan/harness";
 import { NodeService } from "./node-service";
 
 const DIGEST = `registry.example.com/shop/orders@sha256:${"0".repeat(64)}`;
-const NS = "urn:pulumi:test::causeway::causeway:kubernetes:NodeService";
+const NS = "urn:pulumi:test::causeway::causeway:index:NodeService";
 
 /** Another team's program: plain args, its own provider, no Causeway stack config at all. */
 async function planOrders(extra: Partial<ConstructorParameters<typeof NodeService>[1]> = {}) {
@@ -44,7 +44,7 @@ const selector = { matchLabels: { "app.kubernetes.io/name": "orders" } };
 describe("NodeService from another program, with plain args", () => {
   it("creates exactly a Deployment, Service, ServiceAccount, PDB, NetworkPolicy and HPA, under the component, with the given provider", async () => {
     const plan = await planOrders();
-    const component = plan.get("causeway:kubernetes:NodeService", "orders");
+    const component = plan.get("causeway:index:NodeService", "orders");
     expect(
       plan
         .children(component)

@@ -18,6 +18,7 @@ import {
 import { HTTP_PORT_NAME, PodDefaults, podSpec } from "./pod";
 import { hpaSpec, ROLLING_UPDATE, scalingPlan } from "./scaling";
 import { ComponentArgsError } from "../shared/errors";
+import { formerType } from "../shared/type-token";
 import { SidecarDefaults, sidecarResourceAnnotations, sidecarResourceProblems } from "./sidecar";
 
 /** A Kubernetes Secret key to expose as an environment variable. */
@@ -112,9 +113,9 @@ export interface NodeServiceArgs {
   readonly ingressCidrs?: readonly string[];
   /**
    * The in-cluster metrics scraper admitted on the service port (the kit's `/metrics`) and, when
-   * meshed, on Envoy's merged metrics port; `false` admits none. Default
-   * `DEFAULT_METRICS_SCRAPER`: pods labelled `app.kubernetes.io/name: prometheus` in the
-   * `monitoring` namespace.
+   * meshed, on Envoy's merged metrics port; `false` (in other languages `{ enabled: false }`)
+   * admits none. Default `DEFAULT_METRICS_SCRAPER`: pods labelled `app.kubernetes.io/name:
+   * prometheus` in the `monitoring` namespace.
    */
   readonly metricsScraper?: MetricsScraper | false;
   /** Envoy's merged Prometheus metrics port when meshed. Default 20200 (`Ports.envoyMetrics`). */
@@ -177,17 +178,28 @@ export class NodeService extends pulumi.ComponentResource {
   readonly serviceName: string;
   /** The Service port (named `http`). */
   readonly port: number;
+  /** The Deployment of the service's pods. */
   readonly deployment: k8s.apps.v1.Deployment;
+  /** The ClusterIP Service (port `http`). */
   readonly service: k8s.core.v1.Service;
+  /** The pods' ServiceAccount. */
   readonly serviceAccount: k8s.core.v1.ServiceAccount;
+  /** The PodDisruptionBudget. */
   readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+  /** The NetworkPolicy: the service graph's ingress and egress, everything else denied. */
   readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  /** The HorizontalPodAutoscaler, with `autoscaling`; otherwise undefined. */
   readonly autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
   /** `http://<name>.<namespace>.svc.<domain>:<port>`. */
   readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: NodeServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("causeway:kubernetes:NodeService", name, {}, opts);
+    super(
+      "causeway:index:NodeService",
+      name,
+      {},
+      formerType("causeway:kubernetes:NodeService", opts),
+    );
     const service = args.serviceName ?? name;
     const port = args.port ?? NodeServiceDefaults.port;
     const replicas = args.replicas ?? NodeServiceDefaults.replicas;

@@ -1,8 +1,11 @@
 import * as causeway from "@causeway/components";
 import type * as aws from "@pulumi/aws";
+import type * as docker from "@pulumi/docker";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/experimental";
+import { NodeService as NodeServiceAdapter } from "./node-service-adapter";
+import { ServiceImage as ServiceImageAdapter } from "./service-image-adapter";
 
 /**
  * The components the provider serves to other languages. The SDK's analyser turns each class's
@@ -17,8 +20,12 @@ import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/exper
  * a component by class name, breadth-first from index.ts. ConsulCluster's args fit as they
  * are. For the others it reads the `declare`d classes below, found before the package's own:
  * no code, only the args the schema can carry (EXCLUDED, with the reason), lists made
- * mutable, unions as restated enums. At run time the provider constructs the package's own
- * classes (COMPONENTS), so the resources, checks and URNs are TypeScript's. The analyser reads
+ * mutable, unions as restated enums, inline object types as named interfaces. At run time the
+ * provider constructs the package's own classes (COMPONENTS), so the resources, checks and URNs
+ * are TypeScript's; where an arg's schema shape differs from TypeScript's (NodeService's
+ * `metricsScraper`), or a path must be checked (ServiceImage's build context), a subclass of the
+ * same name maps or checks the args first (node-service-adapter.ts, service-image-adapter.ts).
+ * The analyser reads
  * docs only from a property's own declaration, so each arg's doc is copied from the
  * component; the schema test fails when a copy drifts from the generated reference, and when
  * a restated enum differs from the component's.
@@ -28,6 +35,8 @@ import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/exper
 export interface Exclusions {
   readonly args: Readonly<Record<string, string>>;
   readonly outputs: Readonly<Record<string, string>>;
+  /** Fields of served args' types, as `<arg>.<field>`, that the schema's type leaves out. */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 export const EXCLUDED: Readonly<Record<string, Exclusions>> = {
@@ -86,6 +95,36 @@ export const EXCLUDED: Readonly<Record<string, Exclusions>> = {
         "a Kubernetes provider object: pass the cluster's provider as the component's `providers` resource option, which its Kubernetes children use",
     },
     outputs: {},
+  },
+  NodeService: {
+    args: {
+      ingressCidrs:
+        "deprecated in TypeScript: use expose.loadBalancer, which cannot forget a source",
+    },
+    outputs: {},
+  },
+  ServiceImage: {
+    args: {},
+    outputs: {},
+    fields: {
+      "build.contextDir":
+        "only for a relative context read from elsewhere; through the provider the context is absolute",
+    },
+  },
+  PublicLoadBalancer: {
+    args: {},
+    outputs: {
+      targetGroupBindings:
+        "Kubernetes CustomResources, whose class has no type token the schema could reference: each binding is named after its service, in targetGroupBindings.namespace",
+      accessLogBucket:
+        "a Causeway component of its own, which the schema does not serve: the bucket is named after the load balancer",
+    },
+    fields: {
+      "targetGroupBindings.provider":
+        "a Kubernetes provider object: pass it as the `providers` resource option (`kubernetes`), which the bindings then use",
+      "targetGroupBindings.dependsOn":
+        "resources to wait for: pass them (the controller's release) as the `dependsOn` resource option, which the bindings then wait for",
+    },
   },
 };
 
@@ -776,27 +815,472 @@ export declare class Observability extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions);
 }
 
+// ---- NodeService (served through the adapter in ./node-service-adapter.ts) ----
+
+/** Requests and memory limit of a container. */
+export interface NodeServiceResources {
+  /** CPU request, e.g. `250m`. */
+  readonly cpu?: string;
+  /** Memory request, e.g. `256Mi`. */
+  readonly memory?: string;
+  /** Memory limit, at least the request, e.g. `512Mi`. */
+  readonly memoryLimit?: string;
+}
+
+/** A HorizontalPodAutoscaler on the service container's own CPU. */
+export interface NodeServiceAutoscaling {
+  /** The most replicas, at least `replicas`. Required. */
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation in percent of the request. Default 70. */
+  readonly targetCpuUtilization?: number;
+}
+
+/** A Kubernetes Secret key to expose as an environment variable. */
+export interface SecretEnvRef {
+  /** The Secret's name, in the service's namespace. */
+  readonly secretName: pulumi.Input<string>;
+  /** The key in the Secret. */
+  readonly key: string;
+}
+
+/** An upstream: a service in the same namespace that this one calls over HTTP. */
+export interface UpstreamRef {
+  /** Its Service name. */
+  readonly name: string;
+  /** Its Service port. */
+  readonly port: number;
+}
+
 /**
- * Components not served to other languages yet, with the reason. The analyser's first error on
- * each (its args as they are, analysed from the package's `.d.ts`) is in the reason; a
- * declaration like those above would get past it, but the component would still need the
- * change named here to be usable or faithful from another language.
+ * What an exposed service needs from the load balancer that sends it traffic: the source
+ * addresses the pods see. A `PublicLoadBalancer` is one (its `targetSources`).
  */
-export const NOT_SERVED: Readonly<Record<string, string>> = {
-  NodeService:
-    "inline object types (autoscaling, resources, expose: 'Unsupported type') and a union with false (metricsScraper); its Kubernetes objects are outputs the schema would reference, and it takes the cluster's provider through opts, which a program in another language passes as `providers`: to be tried with the Pulumi CLI first",
-  ServiceImage:
-    "an inline object type (lifecycle: 'Unsupported type'), and a Docker build whose context and Dockerfile are paths the provider would read from its own folder, not the program's",
-  PublicLoadBalancer:
-    "a union of object types (targetNetwork: 'Union types are not supported'), and targetGroupBindings holds a Kubernetes provider object and resources to depend on, which the schema cannot carry",
-};
+export interface LoadBalancerSources {
+  /** CIDRs the load balancer's connections to the pods come from (its subnets, for IP targets). */
+  readonly targetSources: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** How a service is exposed through a load balancer. */
+export interface NodeServiceExpose {
+  /** The load balancer's target sources: pass the PublicLoadBalancer's `targetSources`. Required. */
+  readonly loadBalancer: LoadBalancerSources;
+}
+
+/**
+ * The in-cluster metrics scraper admitted on the metrics ports: both selectors must match. In
+ * TypeScript `metricsScraper: false` admits none; here `enabled: false` does. Without either
+ * selector, the default scraper (`DEFAULT_METRICS_SCRAPER`) is admitted.
+ */
+export interface NodeServiceMetricsScraper {
+  /** Admit a scraper at all. Default true; false admits none (and takes no selectors). */
+  readonly enabled?: boolean;
+  /** Labels of the scraper's namespace, e.g. `{ "kubernetes.io/metadata.name": "monitoring" }`. */
+  readonly namespaceLabels?: Record<string, string>;
+  /** Labels of the scraper's pods, e.g. `{ "app.kubernetes.io/name": "prometheus" }`. */
+  readonly podLabels?: Record<string, string>;
+}
+
+/**
+ * The OpenTelemetry collector the service exports its traces to, over OTLP/HTTP. The pods get
+ * `OTEL_SERVICE_NAME` (the service name) and `OTEL_EXPORTER_OTLP_ENDPOINT`, and an egress rule
+ * to the collector's pods on `port`.
+ */
+export interface TraceCollector {
+  /**
+   * The collector's OTLP/HTTP base URL, e.g. `http://adot-collector.observability.svc:4318`;
+   * the SDK posts to `<endpoint>/v1/traces`. Required.
+   */
+  readonly endpoint: pulumi.Input<string>;
+  /** Labels of the collector's namespace, e.g. `{ "kubernetes.io/metadata.name": "observability" }`. Required, not empty. */
+  readonly namespaceLabels: Record<string, string>;
+  /** Labels of the collector's pods. Required, not empty. */
+  readonly podLabels: Record<string, string>;
+  /** The collector's OTLP/HTTP port. Default 4318 (`OTLP_HTTP_PORT`). */
+  readonly port?: number;
+}
+
+/** A destination outside the cluster: CIDRs and ports the pods may reach. */
+export interface NodeServiceEgress {
+  /** IPv4 CIDR blocks. */
+  readonly cidrs: string[];
+  /** TCP ports. */
+  readonly ports: number[];
+}
+
+/** The mesh control plane the sidecars reach. */
+export interface NodeServiceMeshControlPlane {
+  /** The control plane's namespace. Required. */
+  readonly namespace: string;
+  /** Its ports. Default `MESH_CONTROL_PLANE_PORTS` (8501 and 8502). */
+  readonly ports?: number[];
+}
+
+/** Arguments of NodeService. */
+export interface NodeServiceArgs {
+  /** Namespace of every object. Required. */
+  readonly namespace: pulumi.Input<string>;
+  /**
+   * Container image, pinned by digest (`repo@sha256:...`) or by an immutable tag. An untagged
+   * reference or `latest` is rejected. Required.
+   */
+  readonly image: pulumi.Input<string>;
+  /** Kubernetes name of the Deployment, Service, ServiceAccount, PDB, HPA, NetworkPolicy. Default: the component name. */
+  readonly serviceName?: string;
+  /** Container and Service port (named `http`). Default 8080 (`DEFAULT_SERVICE_PORT`). */
+  readonly port?: number;
+  /** Replicas; with autoscaling, the HPA minimum. Default 2. */
+  readonly replicas?: number;
+  /** A HorizontalPodAutoscaler (autoscaling/v2) on the service container's own CPU (`ContainerResource`, so injected sidecars do not block it). Default: none, `replicas` is fixed. */
+  readonly autoscaling?: NodeServiceAutoscaling;
+  /** Requests and memory limit. Default cpu 250m, memory 256Mi, memoryLimit 512Mi. */
+  readonly resources?: NodeServiceResources;
+  /** Plain environment variables. Default {}. Credentials belong in `secretEnv`. */
+  readonly env?: Record<string, pulumi.Input<string>>;
+  /** Environment variables read from Kubernetes Secrets. Default {}. */
+  readonly secretEnv?: Record<string, SecretEnvRef>;
+  /** Services this one calls: each gets `<NAME>_URL` by cluster DNS and an egress rule. Default []. */
+  readonly upstreams?: UpstreamRef[];
+  /** Services (same namespace) allowed to call this one. Default [] (no pod may). */
+  readonly callers?: string[];
+  /**
+   * The service receives traffic from a load balancer: its NetworkPolicy admits the load
+   * balancer's `targetSources` on the service port. `loadBalancer` is required (pass the
+   * `PublicLoadBalancer` that routes to this service). Default: not exposed.
+   */
+  readonly expose?: NodeServiceExpose;
+  /**
+   * The in-cluster metrics scraper admitted on the service port (the kit's `/metrics`) and, when
+   * meshed, on Envoy's merged metrics port; `false` (in other languages `{ enabled: false }`)
+   * admits none. Default `DEFAULT_METRICS_SCRAPER`: pods labelled `app.kubernetes.io/name:
+   * prometheus` in the `monitoring` namespace.
+   */
+  readonly metricsScraper?: NodeServiceMetricsScraper;
+  /** Envoy's merged Prometheus metrics port when meshed. Default 20200 (`Ports.envoyMetrics`). */
+  readonly meshMetricsPort?: number;
+  /**
+   * Export traces to this OpenTelemetry collector (sets `OTEL_SERVICE_NAME` and
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`, and allows egress to it). Default: none; the services then
+   * run no exporter at all.
+   */
+  readonly traceCollector?: TraceCollector;
+  /** Destinations outside the cluster by purpose, e.g. `{ database: { cidrs, ports } }`. Default {}. */
+  readonly egressCidrs?: Record<string, NodeServiceEgress>;
+  /**
+   * Envoy's inbound listener port when the pods join a mesh (e.g. `Ports.envoyInbound`): the
+   * NetworkPolicy then also admits callers, and allows upstreams, on it. Default: not meshed.
+   */
+  readonly meshInboundPort?: number;
+  /** Requests and memory limit of the injected mesh sidecar, via the Consul injector's pod annotations (`consul.hashicorp.com/sidecar-proxy-*`); meshed pods only; `podAnnotations` wins. Default cpu 100m, memory 100Mi (chart's advice), memoryLimit 256Mi. */
+  readonly meshSidecarResources?: NodeServiceResources;
+  /** The mesh control plane the sidecars reach (namespace; ports default `MESH_CONTROL_PLANE_PORTS`, 8501 and 8502). Default: none. */
+  readonly meshControlPlane?: NodeServiceMeshControlPlane;
+  /** Pod template annotations (e.g. Consul connect-inject). Default {}. */
+  readonly podAnnotations?: pulumi.Input<Record<string, string>>;
+  /** ServiceAccount annotations (e.g. IRSA `eks.amazonaws.com/role-arn`). Default {}. */
+  readonly serviceAccountAnnotations?: pulumi.Input<Record<string, string>>;
+  /** Mount a Kubernetes API token into the pods. Default false. */
+  readonly automountServiceAccountToken?: boolean;
+  /** UID the container runs as; must match the image's user. Default 10001 (`SERVICE_UID`). */
+  readonly runAsUser?: number;
+  /** GID the container runs as; must match the image's group. Default 10001 (`SERVICE_GID`). */
+  readonly runAsGroup?: number;
+  /** How long start-up (migrations, connections) may take before a restart. Default 60 s. */
+  readonly startupSeconds?: number;
+  /** Value of the `app.kubernetes.io/part-of` label. Default "causeway". */
+  readonly partOf?: string;
+  /** Cluster DNS domain for upstream URLs. Default "cluster.local". */
+  readonly clusterDomain?: string;
+}
+
+/**
+ * One Node.js service on Kubernetes: Deployment, ClusterIP Service, ServiceAccount, PDB,
+ * NetworkPolicy and (optionally) an HPA, with a Pod Security Standards "restricted" pod. Its
+ * Kubernetes objects go to the cluster of the `providers` resource option's `kubernetes` entry.
+ */
+export declare class NodeService extends pulumi.ComponentResource {
+  /** The Kubernetes name shared by every object (the Service's DNS name). */
+  public readonly serviceName: string;
+  /** The Service port (named `http`). */
+  public readonly port: number;
+  /** The Deployment of the service's pods. */
+  public readonly deployment: k8s.apps.v1.Deployment;
+  /** The ClusterIP Service (port `http`). */
+  public readonly service: k8s.core.v1.Service;
+  /** The pods' ServiceAccount. */
+  public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+  /** The PodDisruptionBudget. */
+  public readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+  /** The NetworkPolicy: the service graph's ingress and egress, everything else denied. */
+  public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  /** The HorizontalPodAutoscaler, with `autoscaling`; otherwise undefined. */
+  public readonly autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
+  /** `http://<name>.<namespace>.svc.<domain>:<port>`. */
+  public readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: NodeServiceArgs, opts?: pulumi.ComponentResourceOptions);
+}
+
+// ---- PublicLoadBalancer ----
+
+/** One service behind the load balancer. */
+export interface ExposedService {
+  /** Host header to match, e.g. api.example.com. Default: any host. */
+  readonly host?: string;
+  /** Path prefix to match, e.g. /api. Default `/`. */
+  readonly path?: string;
+  /** The service's (and its pods') port. Default `DEFAULT_SERVICE_PORT` (8080). */
+  readonly port?: number;
+}
+
+/**
+ * Where the load balancer may send requests: exactly one of the two (TypeScript's union of two
+ * object types, which the schema cannot express; the component refuses both or neither).
+ */
+export interface TargetNetwork {
+  /** The VPC CIDR (or any CIDR holding the pods), on the service ports. */
+  readonly cidrIpv4?: pulumi.Input<string>;
+  /** The security group of the pods or nodes, on the service ports. */
+  readonly securityGroupId?: pulumi.Input<string>;
+}
+
+/** TLS policies the HTTPS listener may use (`TLS_POLICIES`): TLS 1.3 policies only. */
+export const TlsPolicy = {
+  /** TLS 1.3 and 1.2, AWS's recommended policy: the default. */
+  tls13_12_2021_06: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  /** TLS 1.3 and 1.2, restricted to AEAD ciphers with forward secrecy. */
+  tls13_12_Res_2021_06: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  /** As Res-2021-06, plus hybrid post-quantum key exchange (ML-KEM). */
+  tls13_12_Res_PQ_2025_09: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+  /** TLS 1.3 only. */
+  tls13_13_2021_06: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  /** FIPS 140-3 validated cryptography, TLS 1.3 and 1.2. */
+  tls13_12_FIPS_2023_04: "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+  /** FIPS, with hybrid post-quantum key exchange. */
+  tls13_12_FIPS_PQ_2025_09: "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+  /** FIPS, TLS 1.3 only. */
+  tls13_13_FIPS_2023_04: "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+} as const;
+export type TlsPolicy = (typeof TlsPolicy)[keyof typeof TlsPolicy];
+
+/** Desync mitigation modes that protect against HTTP request smuggling. */
+export const DesyncMitigationMode = {
+  defensive: "defensive",
+  strictest: "strictest",
+} as const;
+export type DesyncMitigationMode = (typeof DesyncMitigationMode)[keyof typeof DesyncMitigationMode];
+
+/** Access logs to a new, locked-down S3 bucket. */
+export interface PublicLoadBalancerAccessLogs {
+  /** Write access logs. Required. */
+  readonly enabled: boolean;
+  /** Days before log objects expire. Default 90. */
+  readonly retentionDays?: number;
+  /**
+   * Grant the Region's Elastic Load Balancing account (`aws.elb.getServiceAccount`), needed in
+   * Regions available before August 2022; set false in newer Regions, where the
+   * log-delivery service principal (always granted) writes. Default true.
+   */
+  readonly grantElbAccount?: boolean;
+  /** Delete the bucket with its logs when the component is deleted. Default false. */
+  readonly forceDestroy?: boolean;
+}
+
+/** A WAFv2 web ACL with AWS managed rule groups. */
+export interface PublicLoadBalancerWaf {
+  /** Associate the web ACL. Required. */
+  readonly enabled: boolean;
+}
+
+/**
+ * TargetGroupBindings, one per service. The bindings use the component's Kubernetes provider
+ * (the `providers` resource option's `kubernetes` entry) and wait for what the component waits
+ * for (its `dependsOn` resource option: the AWS Load Balancer Controller's release).
+ */
+export interface PublicLoadBalancerTargetGroupBindings {
+  /** Namespace of the Services (named after the service, port = the service port). Required. */
+  readonly namespace: pulumi.Input<string>;
+}
+
+/** Arguments of PublicLoadBalancer. */
+export interface PublicLoadBalancerArgs {
+  /** The VPC of the load balancer and its targets. Required. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Public subnets in at least two Availability Zones. Required. */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The CIDR blocks of `subnetIds`, when the program knows them: they become `targetSources`.
+   * Default: looked up from `subnetIds` (`aws.ec2.getSubnet`) when `targetSources` is first read.
+   */
+  readonly subnetCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Where the load balancer's egress rules point. Required: egress is closed otherwise. */
+  readonly targetNetwork: TargetNetwork;
+  /** The services to route to, by name (the key names their child resources). Required. */
+  readonly services: Record<string, ExposedService>;
+  /** An existing ACM certificate for the HTTPS listener. Default: a new DNS-validated one. */
+  readonly certificateArn?: pulumi.Input<string>;
+  /** The public host name; with `zoneId`, an alias record points it at the load balancer. Default: none. */
+  readonly domain?: string;
+  /** Route 53 hosted zone for `domain` (alias record and certificate validation). Default: none. */
+  readonly zoneId?: pulumi.Input<string>;
+  /** TLS policy of the HTTPS listener, one of `TLS_POLICIES`. Default `ELBSecurityPolicy-TLS13-1-2-2021-06`. */
+  readonly sslPolicy?: TlsPolicy;
+  /** Client CIDRs allowed on 443 (and 80, which only redirects). Default `["0.0.0.0/0"]`. */
+  readonly allowedCidrs?: string[];
+  /** Deletion protection on the load balancer. Default true (closed). */
+  readonly deletionProtection?: boolean;
+  /** Access logs to a new, locked-down S3 bucket. Default `{ enabled: true, retentionDays: 90 }`. */
+  readonly accessLogs?: PublicLoadBalancerAccessLogs;
+  /** WAFv2 web ACL with AWS managed rule groups, associated with the load balancer. Default `{ enabled: true }`. */
+  readonly waf?: PublicLoadBalancerWaf;
+  /** Default `defensive` (AWS's recommendation); `strictest` also rejects ambiguous requests. */
+  readonly desyncMitigationMode?: DesyncMitigationMode;
+  /** Idle timeout in seconds; must be below the services' keep-alive (65 s). Default 60. */
+  readonly idleTimeoutSeconds?: number;
+  /**
+   * Bind each target group to its Kubernetes Service with a TargetGroupBinding, so the AWS Load
+   * Balancer Controller registers the pod IPs, and only this load balancer may reach the pods.
+   * Default: no bindings (register targets some other way).
+   */
+  readonly targetGroupBindings?: PublicLoadBalancerTargetGroupBindings;
+  /** Tags for every AWS resource. Default none. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * A hardened, internet-facing Application Load Balancer owned by Pulumi: HTTPS only (HTTP
+ * redirects), a security group closed to everything but 80/443 in and the service ports out,
+ * one IP target group per service with the readiness health check, listener rules from host
+ * and path, optional access logs and WAF, and TargetGroupBindings that let the AWS Load Balancer
+ * Controller register pod IPs.
+ */
+export declare class PublicLoadBalancer extends pulumi.ComponentResource {
+  /** The Application Load Balancer. */
+  public readonly loadBalancer: aws.lb.LoadBalancer;
+  /** The load balancer's security group: 80 and 443 in, the service ports out. */
+  public readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The HTTPS listener (443), which routes by host and path. */
+  public readonly httpsListener: aws.lb.Listener;
+  /** The HTTP listener (80), which only redirects to HTTPS. */
+  public readonly httpListener: aws.lb.Listener;
+  /** Target groups by service name. */
+  public readonly targetGroups: Record<string, aws.lb.TargetGroup>;
+  /** The WAFv2 web ACL, unless the WAF is off. */
+  public readonly webAcl?: aws.wafv2.WebAcl;
+  /** The load balancer's DNS name. */
+  public readonly dnsName: pulumi.Output<string>;
+  /** `https://<domain>`, or `https://<load balancer DNS name>` without a domain. */
+  public readonly url: pulumi.Output<string>;
+  /**
+   * The source CIDRs the targets see: the load balancer's subnets (`subnetCidrs`, or looked up
+   * from `subnetIds`). Pass them as NodeService's `expose.loadBalancer.targetSources`, and the
+   * service's NetworkPolicy admits exactly these.
+   */
+  public readonly targetSources: pulumi.Output<string[]>;
+
+  constructor(name: string, args: PublicLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions);
+}
+
+// ---- ServiceImage (served through the adapter in ./service-image.ts) ----
+
+/**
+ * How to build a service image. Through the component provider the build context is an
+ * absolute path: the provider runs in its own folder, not the program's, and the SDK does not
+ * tell it the program's (see ./service-image.ts).
+ */
+export interface ServiceImageBuild {
+  /**
+   * Immutable tag of this build (never `latest`). Default: the content tag of exactly what the
+   * image is built from: the Dockerfile, the build args and the files its COPY instructions
+   * take from the context.
+   */
+  readonly tag?: string;
+  /**
+   * Build context, an absolute path, e.g. `${pulumi.cwd}` in YAML or `os.getcwd()` in Python
+   * (the project's folder). Required.
+   */
+  readonly context: string;
+  /** Dockerfile path, relative to the context. Default "services/Dockerfile". */
+  readonly dockerfile?: string;
+  /** Build args. Default `{ SERVICE: <component name>, VERSION: <tag> }`; given args are added. */
+  readonly args?: Record<string, string>;
+  /** Target platform: the nodes' architecture. Default "linux/arm64" (Graviton). */
+  readonly platform?: string;
+  /**
+   * Give the image a build context of its own: its Dockerfile (the recipe, byte for byte) and a
+   * Dockerfile-specific ignore file that admits only the files its COPY instructions take, under
+   * `.causeway/images/` in the context. The provider's context digest then changes only when
+   * those files do, so an unchanged image is neither rebuilt nor pushed. Default true.
+   */
+  readonly isolate?: boolean;
+}
+
+/** The ECR lifecycle policy of a service repository. */
+export interface ServiceImageLifecycle {
+  /** Untagged images (superseded pushes, failed builds) expire this many days after push. Default 7. */
+  readonly untaggedExpiryDays?: number;
+  /** Keep at most this many images in all. Default 100. */
+  readonly maxImages?: number;
+}
+
+/** Arguments of ServiceImage. */
+export interface ServiceImageArgs {
+  /**
+   * An existing image pinned by digest (`<repo>@sha256:<64 hex>`): no repository, no build.
+   * This is how staging and prod run what dev built. Default: build (see `build`).
+   */
+  readonly pinned?: pulumi.Input<string>;
+  /** How to build, when not pinned. Required unless `pinned` is given. */
+  readonly build?: ServiceImageBuild;
+  /** ECR repository name. Default `causeway/<component name>`. */
+  readonly repositoryName?: string;
+  /** Lifecycle. Default: untagged images expire after 7 days; at most 100 images are kept. */
+  readonly lifecycle?: ServiceImageLifecycle;
+  /** KMS key for encryption at rest. Default: AES256 with the ECR-managed key. */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /** Delete the repository even if it holds images. Default false. */
+  readonly forceDelete?: boolean;
+  /**
+   * AWS accounts that may pull from the repository (the staging and prod accounts that deploy
+   * dev's digests): a repository policy grants them the three pull actions only. Default none
+   * (no repository policy).
+   */
+  readonly pullAccountIds?: string[];
+}
+
+/**
+ * A service's container image: an ECR repository (scan on push, immutable tags, lifecycle
+ * policy) and a Docker build pushed to it; or an existing image pinned by digest.
+ * `imageRef` is always pinned by digest.
+ */
+export declare class ServiceImage extends pulumi.ComponentResource {
+  /** `<repository>@sha256:<digest>`, for NodeService. */
+  public readonly imageRef: pulumi.Output<string>;
+  /** The ECR repository, when built; undefined when pinned. */
+  public readonly repository: aws.ecr.Repository | undefined;
+  /** The Docker build pushed to the repository, when built; undefined when pinned. */
+  public readonly image: docker.Image | undefined;
+
+  constructor(name: string, args: ServiceImageArgs, opts?: pulumi.ComponentResourceOptions);
+}
+
+/**
+ * Components not served to other languages, with the reason: none today, every component is
+ * in COMPONENTS. A new component whose args the analyser cannot read (its first error goes in
+ * the reason), or that needs a change to be usable from another language, is listed here until
+ * it is, and the schema test accepts it only with a reason.
+ */
+export const NOT_SERVED: Readonly<Record<string, string>> = {};
 
 /**
  * What index.ts hosts, by schema name: the components themselves, so a program in another
  * language gets the resources, checks and URNs a TypeScript program gets. The SDK's provider
  * keys them by class name and constructs `new Class(name, inputs, opts)` for
  * `causeway:index:<name>` (ComponentProvider.construct, provider.js); each registers that same
- * token (shared/type-token.ts), which provider.test.ts checks by constructing each one.
+ * token (shared/type-token.ts), which provider.test.ts checks by constructing each one. `opts`
+ * are the resource options the program gave, rebuilt by the provider host (provider/server.js
+ * `construct`, @pulumi/pulumi 3.248: `providers` from the request's providers map, `dependsOn`
+ * from its dependencies, and parent, protect, aliases and the rest), so a Kubernetes component
+ * takes the cluster's provider from `providers` and its children inherit it.
  */
 export const COMPONENTS: readonly ComponentResourceConstructor[] = [
   causeway.ConsulCluster,
@@ -808,4 +1292,7 @@ export const COMPONENTS: readonly ComponentResourceConstructor[] = [
   causeway.LoadBalancerController,
   causeway.ServiceMesh,
   causeway.Observability,
+  NodeServiceAdapter,
+  causeway.PublicLoadBalancer,
+  ServiceImageAdapter,
 ];

@@ -6,16 +6,18 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { parse } from "yaml";
-import { planProgram } from "@causeway/plan";
+import { planProgram, type PlannedResource } from "@causeway/plan";
 import * as causeway from "@causeway/components";
 import type { StorageReclaimPolicy } from "./components";
 import type * as served from "./components";
 import {
   BrokerDeploymentMode,
   COMPONENTS,
+  DesyncMitigationMode,
   EXCLUDED,
   NatGatewayMode,
   NOT_SERVED,
+  TlsPolicy,
   WeekDay,
 } from "./components";
 
@@ -48,7 +50,10 @@ interface Resource {
 interface Schema {
   readonly name: string;
   readonly resources: Record<string, Resource>;
-  readonly types?: Record<string, { readonly properties?: Record<string, Property> }>;
+  readonly types?: Record<
+    string,
+    { readonly properties?: Record<string, Property>; readonly required?: string[] }
+  >;
 }
 
 /** The rows `| \`name\` | ...` of a README section's table, by heading. */
@@ -73,6 +78,8 @@ function readmeDocs(component: string): Map<string, string> {
 }
 
 const normalize = (text: string | undefined) => text?.replace(/\s+/g, " ").trim();
+/** A named default as the reference spells it out, `X_Y.z` or `Ports.envoyMetrics`, then its value. */
+const NAMED_DEFAULT = /(`[A-Z][A-Za-z_]*\.\w+`) \([^)]*\)/g;
 
 function readmeComponents(): string[] {
   return [...readme.matchAll(/^\| \[([A-Za-z]+)\]\(#/gm)].map((m) => m[1]!);
@@ -146,11 +153,10 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
       const resource = schema.resources[`causeway:index:${c.name}`]!;
       for (const [key, p] of Object.entries(resource.inputProperties)) {
         // The reference spells out named defaults ("Default `X.y` (3)"); the code says `X.y`.
-        const reference = normalize(docs.get(key))!.replace(/(`[A-Z_]+\.\w+`) \([^)]*\)/g, "$1");
-        expect(
-          normalize(p.description)!.replace(/(`[A-Z_]+\.\w+`) \([^)]*\)/g, "$1"),
-          `${c.name}.${key}`,
-        ).toBe(reference);
+        const reference = normalize(docs.get(key))!.replace(NAMED_DEFAULT, "$1");
+        expect(normalize(p.description)!.replace(NAMED_DEFAULT, "$1"), `${c.name}.${key}`).toBe(
+          reference,
+        );
       }
     }
   });
@@ -312,6 +318,36 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
   });
 });
 
+/** NodeService's args as another language sends them (the schema's shapes). */
+const NODE_SERVICE_ARGS = {
+  namespace: "shop",
+  image: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/orders@sha256:${"ab".repeat(32)}`,
+  autoscaling: { maxReplicas: 4 },
+  resources: { memory: "300Mi" },
+  upstreams: [{ name: "payments", port: 8080 }],
+  callers: ["gateway"],
+  expose: { loadBalancer: { targetSources: ["10.0.0.0/24", "10.0.1.0/24"] } },
+  egressCidrs: { database: { cidrs: ["10.0.128.0/19"], ports: [5432] } },
+  meshInboundPort: 20000,
+  meshControlPlane: { namespace: "consul" },
+  metricsScraper: { enabled: false },
+};
+
+/** PublicLoadBalancer's args as another language sends them. */
+const LOAD_BALANCER_ARGS = {
+  vpcId: "vpc-0123456789abcdef0",
+  subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+  subnetCidrs: ["10.0.0.0/24", "10.0.1.0/24"],
+  targetNetwork: { securityGroupId: "sg-0bbbbbbbbbbbbbbb1" },
+  services: { web: {}, api: { host: "api.example.com", port: 9090 } },
+  certificateArn:
+    "arn:aws:acm:eu-west-1:111122223333:certificate/0e0e0e0e-1111-2222-3333-444455556666",
+  sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  desyncMitigationMode: "strictest",
+  accessLogs: { enabled: true, retentionDays: 30 },
+  targetGroupBindings: { namespace: "shop" },
+};
+
 /** Args each served component is constructed with: plain values, as the engine sends them. */
 const CONSTRUCT_ARGS: Readonly<Record<string, Record<string, unknown>>> = {
   ConsulCluster: { chartVersion: "1.9.11", consulVersion: "1.22.7", servers: 3 },
@@ -387,6 +423,12 @@ const CONSTRUCT_ARGS: Readonly<Record<string, Record<string, unknown>>> = {
       emails: ["oncall@example.com"],
     },
     dashboard: true,
+  },
+  NodeService: { ...NODE_SERVICE_ARGS, serviceName: "orders" },
+  // The access-log bucket is a component of its own (a second causeway: type), tested below.
+  PublicLoadBalancer: { ...LOAD_BALANCER_ARGS, accessLogs: { enabled: false } },
+  ServiceImage: {
+    pinned: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/orders@sha256:${"ab".repeat(32)}`,
   },
 };
 
@@ -603,5 +645,272 @@ describe("examples/yaml, the YAML program that uses the provider", () => {
       const type = program.resources[resourceName!]!.type;
       expect(schema.resources[type]!.properties).toHaveProperty([output!]);
     }
+  });
+});
+
+/** Resources as the engine would get them: URN, inputs, provider and dependencies. */
+function registered(plan: { resources: readonly PlannedResource[] }) {
+  return plan.resources
+    .map((r) => ({ urn: r.urn, inputs: r.inputs, provider: r.provider, deps: r.dependencies }))
+    .sort((a, b) => a.urn.localeCompare(b.urn));
+}
+
+/** What a program in another language sends: the Kubernetes provider in `providers`. */
+function clusterOptions() {
+  const cluster = new k8s.Provider("shop-cluster", { kubeconfig: "apiVersion: v1\nkind: Config" });
+  const controller = new k8s.core.v1.ConfigMap(
+    "controller",
+    { metadata: { name: "c" } },
+    { provider: cluster },
+  );
+  return { cluster, controller };
+}
+
+describe("NodeService, PublicLoadBalancer and ServiceImage through the provider", () => {
+  it("schema: the shapes TypeScript's unions and inline types become", () => {
+    const types = schema.types ?? {};
+    const ns = schema.resources["causeway:index:NodeService"]!;
+    expect(ns.inputProperties["metricsScraper"]?.$ref).toBe(
+      "#/types/causeway:index:NodeServiceMetricsScraper",
+    );
+    expect(types["causeway:index:NodeServiceMetricsScraper"]?.properties).toMatchObject({
+      enabled: { type: "boolean" },
+      namespaceLabels: { type: "object", additionalProperties: { type: "string" } },
+      podLabels: { type: "object", additionalProperties: { type: "string" } },
+    });
+    expect(types["causeway:index:NodeServiceExpose"]?.properties?.["loadBalancer"]?.$ref).toBe(
+      "#/types/causeway:index:LoadBalancerSources",
+    );
+    expect(ns.inputProperties["egressCidrs"]).toMatchObject({
+      type: "object",
+      additionalProperties: { $ref: "#/types/causeway:index:NodeServiceEgress" },
+    });
+    for (const output of ["deployment", "service", "networkPolicy", "autoscaler"]) {
+      expect(ns.properties[output]?.$ref, output).toMatch(/^\/kubernetes\/v[\d.]+\/schema\.json#/);
+    }
+    const lb = schema.resources["causeway:index:PublicLoadBalancer"]!;
+    expect(types["causeway:index:TargetNetwork"]?.properties).toMatchObject({
+      cidrIpv4: { type: "string" },
+      securityGroupId: { type: "string" },
+    });
+    expect(types["causeway:index:PublicLoadBalancerTargetGroupBindings"]?.required).toEqual([
+      "namespace",
+    ]);
+    expect(lb.properties["targetGroups"]?.additionalProperties?.$ref).toMatch(
+      /^\/aws\/v[\d.]+\/schema\.json#\/resources\/aws:lb%2FtargetGroup:TargetGroup$/,
+    );
+    const image = schema.resources["causeway:index:ServiceImage"]!;
+    expect(image.properties["image"]?.$ref).toMatch(/^\/docker\/v[\d.]+\/schema\.json#/);
+    expect(types["causeway:index:ServiceImageBuild"]?.required).toEqual(["context"]);
+    expect(types["causeway:index:ServiceImageLifecycle"]?.properties).toMatchObject({
+      untaggedExpiryDays: { type: "number" },
+      maxImages: { type: "number" },
+    });
+  });
+
+  it("schema: each field an arg's type leaves out is named with the reason", () => {
+    const types = schema.types ?? {};
+    for (const [component, excluded] of Object.entries(EXCLUDED)) {
+      for (const [field, reason] of Object.entries(excluded.fields ?? {})) {
+        const [arg, key] = field.split(".") as [string, string];
+        expect(reason.length).toBeGreaterThan(20);
+        const ref = schema.resources[`causeway:index:${component}`]!.inputProperties[arg]?.$ref;
+        expect(ref, `${component}.${arg} is served as a type`).toMatch(/^#\/types\//);
+        expect(types[ref!.slice("#/types/".length)]?.properties).not.toHaveProperty([key]);
+      }
+    }
+    // ... and TypeScript has them (so the list cannot name a field that does not exist).
+    expectTypeOf<causeway.ServiceImageBuild>().toHaveProperty("contextDir");
+    type Bindings = NonNullable<causeway.PublicLoadBalancerArgs["targetGroupBindings"]>;
+    expectTypeOf<Bindings>().toHaveProperty("provider");
+    expectTypeOf<Bindings>().toHaveProperty("dependsOn");
+  });
+
+  it("schema: restates the load balancer's enums exactly", () => {
+    expect(Object.values(TlsPolicy)).toEqual([...causeway.TLS_POLICIES]);
+    expectTypeOf<TlsPolicy>().toEqualTypeOf<causeway.TlsPolicy>();
+    expect(DesyncMitigationMode).toEqual(causeway.DesyncMitigationMode);
+    expect(schema.types?.["causeway:index:TlsPolicy"]).toMatchObject({
+      type: "string",
+      enum: causeway.TLS_POLICIES.map((value) => expect.objectContaining({ value })),
+    });
+  });
+
+  it("NodeService: the `providers` and `dependsOn` options reach every object, as `provider` does in TypeScript; `enabled: false` is `false`", async () => {
+    const served = await planProgram(async () => {
+      const { cluster, controller } = clusterOptions();
+      await provider.construct("orders", "causeway:index:NodeService", NODE_SERVICE_ARGS, {
+        providers: { kubernetes: cluster },
+        dependsOn: [controller],
+      });
+    });
+    const direct = await planProgram(async () => {
+      const { cluster, controller } = clusterOptions();
+      new causeway.NodeService(
+        "orders",
+        { ...NODE_SERVICE_ARGS, metricsScraper: false },
+        { provider: cluster, dependsOn: [controller] },
+      );
+    });
+    expect(registered(served)).toEqual(registered(direct));
+    const objects = served.resources.filter(
+      (r) => r.type.startsWith("kubernetes:") && r.name === "orders",
+    );
+    expect(objects.map((r) => r.type).sort()).toEqual([
+      "kubernetes:apps/v1:Deployment",
+      "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+      "kubernetes:core/v1:Service",
+      "kubernetes:core/v1:ServiceAccount",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "kubernetes:policy/v1:PodDisruptionBudget",
+    ]);
+    const controllerUrn = served.resources.find((r) => r.name === "controller")!.urn;
+    for (const r of objects) {
+      expect(r.provider, r.type).toMatch(/providers:kubernetes::shop-cluster$/);
+      expect(r.dependencies, r.type).toContain(controllerUrn);
+    }
+    // No scraper: no ingress rule names the monitoring namespace.
+    const policy = objects.find((r) => r.type.endsWith(":NetworkPolicy"))!;
+    expect(JSON.stringify(policy.inputs)).not.toContain("monitoring");
+  });
+
+  it("NodeService: the metrics scraper's schema shape maps to TypeScript's, and a contradiction is refused", async () => {
+    const podLabels = { "app.kubernetes.io/name": "prometheus" };
+    const namespaceLabels = { "kubernetes.io/metadata.name": "observability" };
+    const policyOf = async (metricsScraper: unknown) => {
+      const plan = await planProgram(async () => {
+        await provider.construct(
+          "orders",
+          "causeway:index:NodeService",
+          { ...NODE_SERVICE_ARGS, metricsScraper },
+          {},
+        );
+      });
+      return plan.resources.find((r) => r.type.endsWith(":NetworkPolicy"))!.inputs;
+    };
+    const tsPolicy = async (metricsScraper: causeway.NodeServiceArgs["metricsScraper"]) => {
+      const plan = await planProgram(async () => {
+        new causeway.NodeService("orders", { ...NODE_SERVICE_ARGS, metricsScraper });
+      });
+      return plan.resources.find((r) => r.type.endsWith(":NetworkPolicy"))!.inputs;
+    };
+    expect(await policyOf({ namespaceLabels, podLabels })).toEqual(
+      await tsPolicy({ namespaceLabels, podLabels }),
+    );
+    expect(await policyOf({})).toEqual(await tsPolicy(undefined));
+    expect(await policyOf({ enabled: true })).toEqual(
+      await tsPolicy(causeway.DEFAULT_METRICS_SCRAPER),
+    );
+    await expect(policyOf({ enabled: false, podLabels })).rejects.toThrow(
+      /metricsScraper: enabled is false.*give one or the other/,
+    );
+    await expect(policyOf({ podLabels })).rejects.toThrow(
+      /metricsScraper\.namespaceLabels: must name at least one label/,
+    );
+  });
+
+  it("PublicLoadBalancer: the bindings take the `providers` and `dependsOn` options, as TypeScript's targetGroupBindings.provider and .dependsOn", async () => {
+    const served = await planProgram(async () => {
+      const { cluster, controller } = clusterOptions();
+      await provider.construct("edge", "causeway:index:PublicLoadBalancer", LOAD_BALANCER_ARGS, {
+        providers: { kubernetes: cluster },
+        dependsOn: [controller],
+      });
+    });
+    const direct = await planProgram(async () => {
+      const { cluster, controller } = clusterOptions();
+      new causeway.PublicLoadBalancer("edge", {
+        ...LOAD_BALANCER_ARGS,
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        desyncMitigationMode: "strictest",
+        targetGroupBindings: { provider: cluster, namespace: "shop", dependsOn: [controller] },
+      });
+    });
+    // The component itself depends on the controller only when served (its own dependsOn).
+    const withoutComponent = (p: typeof served) =>
+      registered(p).filter((r) => !r.urn.endsWith("PublicLoadBalancer::edge"));
+    expect(withoutComponent(served)).toEqual(withoutComponent(direct));
+    const bindings = served.resources.filter((r) => r.type.endsWith(":TargetGroupBinding"));
+    expect(bindings.map((r) => r.name).sort()).toEqual(["edge-api", "edge-web"]);
+    const controllerUrn = served.resources.find((r) => r.name === "controller")!.urn;
+    for (const b of bindings) {
+      expect(b.provider).toMatch(/providers:kubernetes::shop-cluster$/);
+      expect(b.dependencies).toContain(controllerUrn);
+    }
+    const egress = served.resources.filter((r) => r.type.endsWith(":SecurityGroupEgressRule"));
+    expect(egress.map((r) => r.inputs["referencedSecurityGroupId"])).toEqual(
+      egress.map(() => "sg-0bbbbbbbbbbbbbbb1"),
+    );
+  });
+
+  it.each([
+    ["neither", {}],
+    ["both", { cidrIpv4: "10.0.0.0/16", securityGroupId: "sg-0bbbbbbbbbbbbbbb1" }],
+  ])(
+    "PublicLoadBalancer: targetNetwork with %s of its fields is refused",
+    async (_, targetNetwork) => {
+      await expect(
+        planProgram(async () => {
+          await provider.construct(
+            "edge",
+            "causeway:index:PublicLoadBalancer",
+            { ...LOAD_BALANCER_ARGS, targetNetwork },
+            {},
+          );
+        }),
+      ).rejects.toThrow(/targetNetwork: give exactly one of cidrIpv4 and securityGroupId/);
+    },
+  );
+
+  const repo = path.resolve(here, "..", "..", "..");
+  it("ServiceImage: a build from an absolute context is TypeScript's build", async () => {
+    const build = {
+      context: repo,
+      tag: "v1.2.3",
+      isolate: false,
+      args: { NODE_ENV: "production" },
+    };
+    const served = await planProgram(async () => {
+      await provider.construct(
+        "orders",
+        "causeway:index:ServiceImage",
+        { build, lifecycle: { maxImages: 20 } },
+        {},
+      );
+    });
+    const direct = await planProgram(async () => {
+      new causeway.ServiceImage("orders", { build, lifecycle: { maxImages: 20 } });
+    });
+    expect(registered(served)).toEqual(registered(direct));
+    const image = served.resources.find((r) => r.type === "docker:index/image:Image")!;
+    expect(image.inputs["build"]).toMatchObject({
+      context: repo,
+      dockerfile: path.posix.join(repo, "services/Dockerfile"),
+    });
+  });
+
+  it.each([
+    [
+      "a relative context",
+      { context: "." },
+      /build\.context: must be an absolute path \(found "\."\).*\$\{pulumi\.cwd\} in YAML/,
+    ],
+    ["no context", {}, /build\.context: must be an absolute path \(found none\)/],
+    [
+      "an absolute Dockerfile",
+      { context: "/src", dockerfile: "/src/Dockerfile" },
+      /build\.dockerfile: must be relative to build\.context/,
+    ],
+    [
+      "contextDir",
+      { context: "/src", contextDir: "/elsewhere" },
+      /build\.contextDir: not an argument here/,
+    ],
+  ])("ServiceImage: a build with %s is refused, naming the fix", async (_, build, message) => {
+    await expect(
+      planProgram(async () => {
+        await provider.construct("orders", "causeway:index:ServiceImage", { build }, {});
+      }),
+    ).rejects.toThrow(message);
   });
 });

@@ -78,11 +78,17 @@ export interface PublicLoadBalancerArgs {
    * Default: no bindings (register targets some other way).
    */
   readonly targetGroupBindings?: {
-    /** The cluster's Kubernetes provider. */
-    readonly provider: k8s.Provider;
+    /**
+     * The cluster's Kubernetes provider. Default: the component's own, from its `provider` or
+     * `providers` resource option (how a program in another language passes it).
+     */
+    readonly provider?: k8s.Provider;
     /** Namespace of the Services (named after the service, port = the service port). */
     readonly namespace: pulumi.Input<string>;
-    /** Resources the bindings wait for, and that are deleted only after them: the controller release. */
+    /**
+     * Resources the bindings wait for, and that are deleted only after them: the controller
+     * release. Default: the component's own `dependsOn` resource option.
+     */
     readonly dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
   };
   /** Tags for every AWS resource. Default none. */
@@ -102,6 +108,12 @@ export function checkArgs(args: PublicLoadBalancerArgs): string[] {
   }
   if (args.sslPolicy !== undefined && !isAllowedTlsPolicy(args.sslPolicy)) {
     problems.push(`sslPolicy "${String(args.sslPolicy)}" is not one of ${TLS_POLICIES.join(", ")}`);
+  }
+  // TypeScript's union admits both keys at once, and a program in another language (where
+  // targetNetwork is one object with two optional fields) may give neither.
+  const network = args.targetNetwork as { cidrIpv4?: unknown; securityGroupId?: unknown };
+  if ((network.cidrIpv4 === undefined) === (network.securityGroupId === undefined)) {
+    problems.push("targetNetwork: give exactly one of cidrIpv4 and securityGroupId");
   }
   if (args.allowedCidrs !== undefined && args.allowedCidrs.length === 0) {
     problems.push("allowedCidrs is empty; nobody could reach the load balancer");

@@ -362,6 +362,27 @@ describe("PublicLoadBalancer, options", () => {
     expect(p.byType(T.tgb).map((r) => r.name)).toEqual(["edge-api", "edge-web"]);
   });
 
+  it("without a provider and dependsOn of their own, the bindings take the component's (how another language passes them)", async () => {
+    const p = await planProgram(async () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      const controller = new k8s.core.v1.ConfigMap("controller", {}, { provider });
+      new PublicLoadBalancer(
+        "edge",
+        { ...base, targetGroupBindings: { namespace: "shop" } },
+        { provider, dependsOn: [controller] },
+      );
+    });
+    const provider = p.get("pulumi:providers:kubernetes", "k8s").urn;
+    const controller = p.get("kubernetes:core/v1:ConfigMap", "controller").urn;
+    for (const tgb of p.byType(T.tgb)) {
+      expect(tgb.provider).toBe(provider);
+      expect(tgb.dependencies).toContain(controller);
+    }
+    expect(p.byType(T.tgb)).toHaveLength(2);
+    // The AWS resources keep the default AWS provider.
+    expect(p.get(T.alb, "edge-alb").provider).not.toBe(provider);
+  });
+
   it("answers 404 itself for the probe and metrics paths, ahead of the routes; health checks keep /readyz", async () => {
     const p = await plan();
     const listener = after(p, T.listener, "edge-https");
@@ -482,6 +503,16 @@ describe("PublicLoadBalancer, options", () => {
         '  - service "Web" is not a DNS-1035 label (it names a Kubernetes Service)',
       ].join("\n"),
     );
+  });
+
+  it("refuses a targetNetwork with both or neither of its fields", () => {
+    const problem = "targetNetwork: give exactly one of cidrIpv4 and securityGroupId";
+    const both = { cidrIpv4: "10.10.0.0/16", securityGroupId: "sg-0a1b2c3d4e5f60718" };
+    expect(checkArgs({ ...base, targetNetwork: both })).toEqual([problem]);
+    expect(checkArgs({ ...base, targetNetwork: {} as never })).toEqual([problem]);
+    expect(
+      checkArgs({ ...base, targetNetwork: { securityGroupId: "sg-0a1b2c3d4e5f60718" } }),
+    ).toEqual([]);
   });
 
   it("refuses a service name that starts with a digit: Kubernetes Service names are DNS-1035 labels", () => {

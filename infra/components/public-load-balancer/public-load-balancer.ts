@@ -15,6 +15,7 @@ import { egressRules, ingressRules, ListenerPorts } from "./security-group";
 import { DEFAULT_TLS_POLICY } from "./tls";
 import { internalPathsRule, managedRules, metricName } from "./waf";
 import { ComponentArgsError } from "../shared/errors";
+import { formerType } from "../shared/type-token";
 
 export * from "./args";
 
@@ -34,16 +35,23 @@ export const TARGET_GROUP_BINDING_IMMUTABLE_FIELDS = [
  * Controller register pod IPs.
  */
 export class PublicLoadBalancer extends pulumi.ComponentResource {
+  /** The Application Load Balancer. */
   readonly loadBalancer: aws.lb.LoadBalancer;
+  /** The load balancer's security group: 80 and 443 in, the service ports out. */
   readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The HTTPS listener (443), which routes by host and path. */
   readonly httpsListener: aws.lb.Listener;
+  /** The HTTP listener (80), which only redirects to HTTPS. */
   readonly httpListener: aws.lb.Listener;
   /** Target groups by service name. */
   readonly targetGroups: Readonly<Record<string, aws.lb.TargetGroup>>;
   /** TargetGroupBindings by service name (empty without `targetGroupBindings`). */
   readonly targetGroupBindings: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+  /** The access-log bucket, unless access logs are off. */
   readonly accessLogBucket?: AccessLogBucket;
+  /** The WAFv2 web ACL, unless the WAF is off. */
   readonly webAcl?: aws.wafv2.WebAcl;
+  /** The load balancer's DNS name. */
   readonly dnsName: pulumi.Output<string>;
   /** `https://<domain>`, or `https://<load balancer DNS name>` without a domain. */
   readonly url: pulumi.Output<string>;
@@ -61,7 +69,12 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
     args: PublicLoadBalancerArgs,
     opts: pulumi.ComponentResourceOptions = {},
   ) {
-    super("causeway:edge:PublicLoadBalancer", name, {}, opts);
+    super(
+      "causeway:index:PublicLoadBalancer",
+      name,
+      {},
+      formerType("causeway:edge:PublicLoadBalancer", opts),
+    );
     const problems = checkArgs(args);
     if (problems.length > 0) {
       throw new ComponentArgsError("PublicLoadBalancer", name, problems, this);
@@ -373,7 +386,10 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
 
     const bindings: Record<string, k8s.apiextensions.CustomResource> = {};
     if (args.targetGroupBindings) {
-      const { provider, namespace, dependsOn } = args.targetGroupBindings;
+      // Without a provider of their own the bindings take the component's (the `provider` or
+      // `providers` resource option, which children inherit from their parent), and without
+      // dependsOn of their own they wait for what the component waits for.
+      const { provider, namespace, dependsOn = opts.dependsOn } = args.targetGroupBindings;
       for (const service of services) {
         bindings[service] = new k8s.apiextensions.CustomResource(
           `${name}-${service}`,
@@ -406,7 +422,7 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
           },
           {
             parent: this,
-            provider,
+            ...(provider ? { provider } : {}),
             dependsOn: dependsOn ?? [],
             // The controller's validating webhook refuses an update that changes these fields
             // ("TargetGroupBinding update may not change these immutable fields"):

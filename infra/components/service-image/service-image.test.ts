@@ -328,7 +328,7 @@ describe("ServiceImage", () => {
     });
     expect(plan.countByType()).toEqual({
       "pulumi:pulumi:Stack": 1,
-      "causeway:ecr:ServiceImage": 1,
+      "causeway:index:ServiceImage": 1,
     });
   });
 

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { imageRefProblem } from "../node-service/args";
 import { LifecycleDefaults, lifecyclePolicy, lifecycleProblems } from "./lifecycle";
 import { ComponentArgsError } from "../shared/errors";
+import { formerType } from "../shared/type-token";
 import { isolateBuild } from "./isolate";
 import { imageContentTag } from "./tag";
 import { pullAccountProblems, pullPolicy } from "./pull-policy";
@@ -100,11 +101,13 @@ export function serviceImageTag(
 export class ServiceImage extends pulumi.ComponentResource {
   /** `<repository>@sha256:<digest>`, for NodeService. */
   readonly imageRef: pulumi.Output<string>;
+  /** The ECR repository, when built; undefined when pinned. */
   readonly repository: aws.ecr.Repository | undefined;
+  /** The Docker build pushed to the repository, when built; undefined when pinned. */
   readonly image: docker.Image | undefined;
 
   constructor(name: string, args: ServiceImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("causeway:ecr:ServiceImage", name, {}, opts);
+    super("causeway:index:ServiceImage", name, {}, formerType("causeway:ecr:ServiceImage", opts));
     const lifecycle = { ...LifecycleDefaults, ...args.lifecycle };
     const problems = [
       ...lifecycleProblems(lifecycle),

@@ -1,5 +1,6 @@
 import { diffPlans, type Plan } from "@causeway/plan";
 import * as k8s from "@pulumi/kubernetes";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { planProgram } from "../../plan/harness";
 import { Cache } from "../cache";
@@ -11,6 +12,9 @@ import { MessageBroker } from "../message-broker";
 import { Network } from "../network";
 import { Observability } from "../observability";
 import { ServiceMesh } from "../service-mesh";
+import { NodeService } from "../node-service";
+import { PublicLoadBalancer } from "../public-load-balancer";
+import { ServiceImage } from "../service-image";
 
 const network = {
   vpcId: "vpc-0123456789abcdef0",
@@ -103,6 +107,37 @@ const SERVED = [
         services: { web: { port: 8080, meshed: false } },
       });
     },
+  },
+  {
+    type: "causeway:index:NodeService",
+    former: "causeway:kubernetes:NodeService",
+    program: () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1\nkind: Config" });
+      new NodeService("orders", { namespace: "shop", image: "orders:1.0.0" }, { provider });
+    },
+  },
+  {
+    type: "causeway:index:PublicLoadBalancer",
+    former: "causeway:edge:PublicLoadBalancer",
+    program: () =>
+      void new PublicLoadBalancer("edge", {
+        vpcId: network.vpcId,
+        subnetIds: network.subnetIds,
+        subnetCidrs: ["10.0.0.0/24", "10.0.1.0/24"],
+        targetNetwork: { cidrIpv4: "10.0.0.0/16" },
+        services: { web: {} },
+        certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/0e0e0e0e",
+        // The access-log bucket is a component of its own (a second causeway: type).
+        accessLogs: { enabled: false },
+      }),
+  },
+  {
+    type: "causeway:index:ServiceImage",
+    former: "causeway:ecr:ServiceImage",
+    program: () =>
+      void new ServiceImage("orders", {
+        build: { tag: "v1", isolate: false, contextDir: path.resolve(__dirname, "..", "..", "..") },
+      }),
   },
 ];
 
