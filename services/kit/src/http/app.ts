@@ -12,7 +12,8 @@ import type { Logger } from "pino";
 import type { ErrorBody } from "../errors";
 import { isTransientDbError } from "../db/client";
 import { AppError, KitErrors, RETRY_AFTER_SECONDS } from "../errors";
-import { createLogger, hashForLog } from "../logger";
+import type { AccessLine } from "../logger";
+import { accessLine, createLogger, hashForLog } from "../logger";
 import type { KitMetrics } from "../metrics";
 import { createMetrics } from "../metrics";
 import { nameServerSpan } from "../tracing";
@@ -31,13 +32,24 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const PROBES = new Set(["/livez", "/readyz", "/metrics"]);
 
+/** The hash of a request's Idempotency-Key, kept on the raw request by the child logger factory. */
+const KEY_HASH = Symbol("causeway.idempotencyKeyHash");
+type RawWithKeyHash = { [KEY_HASH]?: string };
+
 /**
  * Fastify's request log lines, one per request: nothing when it arrives, and on completion the
  * request, the status and the time together (Fastify writes two lines, the first without the
  * status): half the log volume on the hot path. Probes come every few seconds from the kubelet
- * and the load balancer: their lines are debug, not info.
+ * and the load balancer: their lines are debug, not info. A completed request's line is written
+ * by the logger's access-line writer when it has one (`accessLine`: the same line, without
+ * running the redaction on fields that cannot carry a secret); errors go through the request's
+ * logger and its redaction.
  */
 class AccessLog extends LogController {
+  constructor(private readonly write: ((line: AccessLine, msg: string) => void) | undefined) {
+    super();
+  }
+
   override incomingRequest(): void {}
 
   override requestCompleted(
@@ -45,10 +57,34 @@ class AccessLog extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
-    if (error) reply.log.error({ ...line, err: error }, "request errored");
-    else if (PROBES.has(request.routeOptions.url ?? "")) reply.log.debug(line, "request completed");
-    else reply.log.info(line, "request completed");
+    if (error) {
+      reply.log.error(
+        { req: request, res: reply, responseTime: reply.elapsedTime, err: error },
+        "request errored",
+      );
+    } else if (PROBES.has(request.routeOptions.url ?? "")) {
+      reply.log.debug(
+        { req: request, res: reply, responseTime: reply.elapsedTime },
+        "request completed",
+      );
+    } else if (this.write === undefined) {
+      reply.log.info(
+        { req: request, res: reply, responseTime: reply.elapsedTime },
+        "request completed",
+      );
+    } else if ((reply.log as Logger).isLevelEnabled("info")) {
+      const keyHash = (request.raw as RawWithKeyHash)[KEY_HASH];
+      this.write(
+        {
+          reqId: request.id,
+          ...(keyHash === undefined ? {} : { idempotencyKeyHash: keyHash }),
+          req: request,
+          res: { statusCode: reply.statusCode },
+          responseTime: reply.elapsedTime,
+        },
+        "request completed",
+      );
+    }
   }
 }
 
@@ -89,8 +125,9 @@ declare module "fastify" {
 export function buildApp(opts: AppOptions): FastifyInstance {
   const metrics = opts.metrics ?? createMetrics();
   const readiness = opts.readiness ?? new Readiness();
+  const logger = opts.logger ?? createLogger({ name: opts.serviceName });
   const app = Fastify({
-    loggerInstance: (opts.logger ?? createLogger({ name: opts.serviceName })) as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // Requests that arrive on kept-alive connections while closing are still served: during
@@ -98,7 +135,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return503OnClosing: false,
     requestIdHeader: false,
     // One access-log line per request instead of Fastify's two (see AccessLog).
-    logController: new AccessLog(),
+    logController: new AccessLog(accessLine(logger)),
     // proxy-addr's hop rule: trust the `hops` nearest proxies, then the next address is the client.
     ...(opts.trustProxyHops
       ? { trustProxy: (_addr: string, hop: number) => hop < opts.trustProxyHops! }
@@ -114,10 +151,12 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // child without options.
     childLoggerFactory: (logger, bindings, options, raw) => {
       const key = raw.headers["idempotency-key"];
-      const all =
-        typeof key === "string" && key !== ""
-          ? { ...bindings, idempotencyKeyHash: hashForLog(key) }
-          : bindings;
+      let all = bindings;
+      if (typeof key === "string" && key !== "") {
+        const keyHash = hashForLog(key);
+        (raw as RawWithKeyHash)[KEY_HASH] = keyHash;
+        all = { ...bindings, idempotencyKeyHash: keyHash };
+      }
       return Object.keys(options).length === 0 ? logger.child(all) : logger.child(all, options);
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
