@@ -32,6 +32,72 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const PROBES = new Set(["/livez", "/readyz", "/metrics"]);
 
+type LogArgs = [obj: unknown, msg?: string, ...args: unknown[]];
+
+/**
+ * A request's logger, made on first use: the child of the app's logger with the request's
+ * bindings. A request that logs nothing but its access line (written by `accessLine`, with the
+ * same fields) never makes it, and so skips serializing and redacting its bindings. Levels are
+ * read from the parent while the child does not exist (a child without options has its
+ * parent's level).
+ */
+class RequestLogger {
+  private made: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bound: Record<string, unknown>,
+  ) {}
+
+  private get log(): Logger {
+    return (this.made ??= this.parent.child(this.bound));
+  }
+
+  get level(): string {
+    return (this.made ?? this.parent).level;
+  }
+
+  set level(level: string) {
+    this.log.level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return (this.made ?? this.parent).isLevelEnabled(level);
+  }
+
+  fatal(...args: LogArgs): void {
+    if (this.isLevelEnabled("fatal")) this.log.fatal(...(args as [object, string]));
+  }
+  error(...args: LogArgs): void {
+    if (this.isLevelEnabled("error")) this.log.error(...(args as [object, string]));
+  }
+  warn(...args: LogArgs): void {
+    if (this.isLevelEnabled("warn")) this.log.warn(...(args as [object, string]));
+  }
+  info(...args: LogArgs): void {
+    if (this.isLevelEnabled("info")) this.log.info(...(args as [object, string]));
+  }
+  debug(...args: LogArgs): void {
+    if (this.isLevelEnabled("debug")) this.log.debug(...(args as [object, string]));
+  }
+  trace(...args: LogArgs): void {
+    if (this.isLevelEnabled("trace")) this.log.trace(...(args as [object, string]));
+  }
+  silent(): void {}
+
+  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): Logger {
+    return this.log.child(bindings, options);
+  }
+
+  bindings(): Record<string, unknown> {
+    return this.log.bindings();
+  }
+
+  flush(cb?: (err?: Error) => void): void {
+    this.log.flush(cb);
+  }
+}
+
 /** The hash of a request's Idempotency-Key, kept on the raw request by the child logger factory. */
 const KEY_HASH = Symbol("causeway.idempotencyKeyHash");
 type RawWithKeyHash = { [KEY_HASH]?: string };
@@ -72,7 +138,7 @@ class AccessLog extends LogController {
         { req: request, res: reply, responseTime: reply.elapsedTime },
         "request completed",
       );
-    } else if ((reply.log as Logger).isLevelEnabled("info")) {
+    } else if ((reply.log as unknown as RequestLogger).isLevelEnabled("info")) {
       const keyHash = (request.raw as RawWithKeyHash)[KEY_HASH];
       this.write(
         {
@@ -144,11 +210,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    // The request's logger, made once: the request id and, when the request carries an
-    // Idempotency-Key, its hash (enough to correlate lines, never the value). Fastify's default
-    // factory plus a second child in a hook would serialize the bindings twice per request.
-    // Fastify passes `{}` when a route sets no logger options; pino takes a shorter path for a
-    // child without options.
+    // The request's logger, made once and only if used (see RequestLogger): the request id and,
+    // when the request carries an Idempotency-Key, its hash (enough to correlate lines, never
+    // the value), kept for the access line too. Fastify passes `{}` when a route sets no logger
+    // options; with options (a route's log level) the child is made at once.
     childLoggerFactory: (logger, bindings, options, raw) => {
       const key = raw.headers["idempotency-key"];
       let all = bindings;
@@ -157,7 +222,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         (raw as RawWithKeyHash)[KEY_HASH] = keyHash;
         all = { ...bindings, idempotencyKeyHash: keyHash };
       }
-      return Object.keys(options).length === 0 ? logger.child(all) : logger.child(all, options);
+      return Object.keys(options).length === 0
+        ? (new RequestLogger(logger as Logger, all) as unknown as FastifyBaseLogger)
+        : logger.child(all, options);
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
   });
