@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
-import { accessLine, createLogger } from "./logger";
+import { describe, expect, it, vi } from "vitest";
+import pino from "pino";
+import { accessLine, createLogger, isoTimeCached } from "./logger";
 
 function capture() {
   const lines: string[] = [];
@@ -137,5 +138,21 @@ describe("accessLine", () => {
   it("is only offered for loggers made by createLogger", () => {
     const { logger } = capture();
     expect(accessLine(logger.child({ x: 1 }))).toBeUndefined();
+  });
+});
+
+describe("isoTimeCached", () => {
+  it("writes pino's isoTime text, across second and year boundaries", () => {
+    const spy = vi.spyOn(Date, "now");
+    try {
+      for (const base of [0, 999, 1_764_763_985_990, 1_767_225_599_995, 4_102_444_799_990]) {
+        for (let t = base; t < base + 1_020; t += 3) {
+          spy.mockReturnValue(t);
+          expect(isoTimeCached()).toBe(pino.stdTimeFunctions.isoTime());
+        }
+      }
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -104,19 +104,21 @@ export function hashForLog(value: string): string {
 }
 
 /**
- * pino's `stdTimeFunctions.isoTime` (`,"time":"<ISO 8601>"`), made once per millisecond: a
- * request's lines (and the other requests of the same turn) share it instead of formatting a
- * Date each, the same text to the character.
+ * pino's `stdTimeFunctions.isoTime` (`,"time":"<ISO 8601>"`), the same text to the character,
+ * with the Date formatted once per second: within it only the milliseconds change.
  */
 export function isoTimeCached(now: number = Date.now()): string {
-  if (now !== lastTimeMs) {
-    lastTimeMs = now;
-    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  const second = Math.floor(now / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    // "2026-12-03T12:13:05." of "2026-12-03T12:13:05.123Z"
+    lastPrefix = `,"time":"${new Date(second * 1000).toISOString().slice(0, 20)}`;
   }
-  return lastTime;
+  const ms = now - second * 1000;
+  return `${lastPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z"`;
 }
-let lastTimeMs = -1;
-let lastTime = "";
+let lastSecond = Number.NaN;
+let lastPrefix = "";
 
 export interface CreateLoggerOptions {
   readonly name: string;
