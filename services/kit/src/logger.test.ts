@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
-import { createLogger } from "./logger";
+import { describe, expect, it, vi } from "vitest";
+import pino from "pino";
+import { accessLine, createLogger, isoTimeCached } from "./logger";
 
 function capture() {
   const lines: string[] = [];
@@ -88,5 +89,70 @@ describe("createLogger redaction", () => {
       yes: false,
       big: 10,
     });
+  });
+});
+
+describe("accessLine", () => {
+  const line = {
+    reqId: "req-7",
+    idempotencyKeyHash: "0123456789abcdef",
+    req: {
+      method: "POST",
+      url: `/orders?token=${SECRET}`,
+      host: "gw.example",
+      ip: "10.0.0.1",
+      socket: { remotePort: 40000 },
+      headers: { authorization: SECRET, "idempotency-key": SECRET },
+      body: { customerId: SECRET },
+    },
+    res: { statusCode: 201 },
+    responseTime: 1.25,
+  };
+
+  it("writes the line the redacting logger writes for the same fields, secrets excluded", () => {
+    const { logger, lines } = capture();
+    const write = accessLine(logger);
+    expect(write).toBeDefined();
+    logger
+      .child({ reqId: line.reqId, idempotencyKeyHash: line.idempotencyKeyHash })
+      .info({ req: line.req, res: line.res, responseTime: line.responseTime }, "request completed");
+    write!(line, "request completed");
+    expect(lines).toHaveLength(2);
+    const [viaLogger, viaAccess] = lines.map((l) => {
+      const { time, ...rest } = JSON.parse(l) as Record<string, unknown>;
+      expect(typeof time).toBe("string");
+      return rest;
+    });
+    expect(viaAccess).toEqual(viaLogger);
+    expect(viaAccess).toMatchObject({
+      level: 30,
+      name: "test",
+      reqId: "req-7",
+      req: { method: "POST", url: "/orders", remoteAddress: "10.0.0.1", remotePort: 40000 },
+      res: { statusCode: 201 },
+      msg: "request completed",
+    });
+    expect(lines[1]).not.toContain(SECRET);
+  });
+
+  it("is only offered for loggers made by createLogger", () => {
+    const { logger } = capture();
+    expect(accessLine(logger.child({ x: 1 }))).toBeUndefined();
+  });
+});
+
+describe("isoTimeCached", () => {
+  it("writes pino's isoTime text, across second and year boundaries", () => {
+    const spy = vi.spyOn(Date, "now");
+    try {
+      for (const base of [0, 999, 1_764_763_985_990, 1_767_225_599_995, 4_102_444_799_990]) {
+        for (let t = base; t < base + 1_020; t += 3) {
+          spy.mockReturnValue(t);
+          expect(isoTimeCached()).toBe(pino.stdTimeFunctions.isoTime());
+        }
+      }
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -80,9 +80,14 @@ interface RequestLike {
   socket?: { remotePort?: number };
 }
 
+function withoutQuery(url: string): string {
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /** The request serializer: the path without its query string (which may carry anything). */
 export function serializeRequest(req: RequestLike): Record<string, unknown> {
-  const url = typeof req.url === "string" ? req.url.split("?")[0] : undefined;
+  const url = typeof req.url === "string" ? withoutQuery(req.url) : undefined;
   return {
     method: req.method,
     url,
@@ -98,6 +103,23 @@ export function hashForLog(value: string): string {
   return hash("sha256", value, "hex").slice(0, 16);
 }
 
+/**
+ * pino's `stdTimeFunctions.isoTime` (`,"time":"<ISO 8601>"`), the same text to the character,
+ * with the Date formatted once per second: within it only the milliseconds change.
+ */
+export function isoTimeCached(now: number = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    // "2026-12-03T12:13:05." of "2026-12-03T12:13:05.123Z"
+    lastPrefix = `,"time":"${new Date(second * 1000).toISOString().slice(0, 20)}`;
+  }
+  const ms = now - second * 1000;
+  return `${lastPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z"`;
+}
+let lastSecond = Number.NaN;
+let lastPrefix = "";
+
 export interface CreateLoggerOptions {
   readonly name: string;
   readonly level?: string;
@@ -110,40 +132,95 @@ export interface CreateLoggerOptions {
  * redacted, errors without row data, request paths without query strings.
  */
 export function createLogger(opts: CreateLoggerOptions): Logger {
+  const destination = opts.destination ?? stdoutBuffered();
   const options: LoggerOptions = {
     name: opts.name,
     level: opts.level ?? "info",
     redact: { paths: [...REDACT_PATHS], censor: "[redacted]" },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeCached,
     serializers: {
       err: serializeError,
       error: serializeError,
       req: serializeRequest as (req: unknown) => unknown,
     },
   };
-  return pino(options, opts.destination ?? stdoutOncePerTurn());
+  const logger = pino(options, destination);
+  // The access-log line (see `AccessLine`): the same name, base fields, time and destination,
+  // so its lines are the ones `logger` would write, in order with them.
+  accessLoggers.set(
+    logger,
+    pino(
+      {
+        name: opts.name,
+        // Gated by the request's logger level before it is called (see `accessLine`).
+        level: "trace",
+        timestamp: isoTimeCached,
+        serializers: { req: serializeRequest as (req: unknown) => unknown },
+      },
+      destination,
+    ),
+  );
+  return logger;
 }
 
 /**
- * stdout for every logger of the process: lines are collected during an event-loop turn and
- * written with one synchronous write at its end (setImmediate), instead of one write system
- * call per line, the costliest step of a request's access log. Every write is synchronous and
- * goes through this one buffer, so lines always come out in the order they were logged (an
+ * The fields of an access-log line, all chosen by the kit: the request id, the hash of the
+ * Idempotency-Key (never the key), the method, path without its query, host and peer of the
+ * request, the status and the time taken. No header, body or query string is among them.
+ */
+export interface AccessLine {
+  readonly reqId: string;
+  readonly idempotencyKeyHash?: string;
+  readonly req: RequestLike;
+  readonly res: { readonly statusCode: number };
+  readonly responseTime: number;
+}
+
+const accessLoggers = new WeakMap<Logger, Logger>();
+
+/**
+ * The writer of `logger`'s access-log lines (`msg` at info), when `logger` was made by
+ * `createLogger`; undefined for any other logger (the caller then logs through it).
+ *
+ * Why a second pino instance: `AccessLine` is an allow-list, so none of `REDACT_PATHS` can match
+ * it (logger.test.ts checks the two write the same line), but pino's redaction (pino 10,
+ * @pinojs/redact 0.4) still runs once per top-level value of every line (the request id, the
+ * time taken and the message included) and parses each of its paths again on every run: about
+ * 20 µs a request, the largest single cost of the gateway's path. Every other line (handler
+ * logs, errors, the request-errored line) keeps going through `logger` and its redaction.
+ */
+export function accessLine(logger: Logger): ((line: AccessLine, msg: string) => void) | undefined {
+  const access = accessLoggers.get(logger);
+  return access && ((line, msg) => access.info(line, msg));
+}
+
+/**
+ * stdout for every logger of the process: lines are collected for up to `LOG_FLUSH_MS` (or until
+ * `LOG_FLUSH_BYTES` are pending) and written with one synchronous write, instead of one write
+ * system call per line (and, under load, per event-loop turn: a turn often holds a single
+ * request), the costliest step of a request's access log. Every write is synchronous and goes
+ * through this one buffer, so lines always come out in the order they were logged (an
  * asynchronous stream could flush its buffer on exit while an earlier write was still in flight
  * and reorder the last lines of a shutdown: seen as steps 1, 2, 4, 5, 3 with pino's async
  * stream and 1, 2, 3, 5, 4 with sonic-boom's async mode). On exit, process.exit() included, the
- * buffer is written synchronously before the process ends; a SIGKILL loses at most the lines
- * of the turn it interrupts.
+ * buffer is written synchronously before the process ends; a SIGKILL loses at most the lines of
+ * the last `LOG_FLUSH_MS`.
  */
-function stdoutOncePerTurn(): pino.DestinationStream {
-  stdoutBuffer ??= new TurnBuffer(pino.destination({ dest: 1, sync: true }));
+function stdoutBuffered(): pino.DestinationStream {
+  stdoutBuffer ??= new LineBuffer(pino.destination({ dest: 1, sync: true }));
   return stdoutBuffer;
 }
-let stdoutBuffer: TurnBuffer | undefined;
+let stdoutBuffer: LineBuffer | undefined;
 
-class TurnBuffer implements pino.DestinationStream {
+/** The longest a log line waits in the buffer before it is written to stdout. */
+export const LOG_FLUSH_MS = 10;
+/** Pending bytes (UTF-16 code units) that are written at once, without waiting. */
+export const LOG_FLUSH_BYTES = 64 * 1024;
+
+/** @internal Exported for its test. */
+export class LineBuffer implements pino.DestinationStream {
   private pending = "";
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private readonly flushNow = () => this.flushSync();
 
   constructor(private readonly out: { write(chunk: string): unknown }) {
@@ -152,15 +229,20 @@ class TurnBuffer implements pino.DestinationStream {
 
   write(line: string): void {
     this.pending += line;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushNow);
+    if (this.pending.length >= LOG_FLUSH_BYTES) this.flushSync();
+    else if (this.timer === undefined) {
+      // Unref'd: a pending write never keeps the process alive; the exit hook writes it.
+      this.timer = setTimeout(this.flushNow, LOG_FLUSH_MS);
+      this.timer.unref();
     }
   }
 
   /** Writes what is buffered, synchronously. */
   flushSync(): void {
-    this.scheduled = false;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (this.pending === "") return;
     const chunk = this.pending;
     this.pending = "";

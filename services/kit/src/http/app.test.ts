@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { kitError } from "../errors";
-import { createLogger } from "../logger";
+import { createLogger, hashForLog } from "../logger";
 import { KEEP_ALIVE_TIMEOUT_MS, buildApp } from "./app";
 import { Readiness } from "./readiness";
 
@@ -129,5 +129,32 @@ describe("buildApp", () => {
     expect(typeof ofRequest[0]!.responseTime).toBe("number");
     // The logger's level is info: probe lines are debug, so none is written.
     expect(logged.filter((l) => /livez|readyz/.test(JSON.stringify(l.req ?? "")))).toEqual([]);
+  });
+
+  it("gives handlers a request logger with the request id and key hash, redacting what they log", async () => {
+    const { lines, logger } = capture();
+    app = buildApp({ serviceName: "t", logger });
+    app.get("/logs", async (req) => {
+      req.log.debug({ password: "hunter2" }, "below the level");
+      req.log.info({ password: "hunter2", note: "kept" }, "handler line");
+      req.log.child({ step: 2 }).warn("from a child");
+      return { ok: true };
+    });
+    await app.inject({
+      url: "/logs",
+      headers: { "x-request-id": "req-two", "idempotency-key": "key-secret-1" },
+    });
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ofRequest = logged.filter((l) => l.reqId === "req-two");
+    expect(ofRequest.map((l) => l.msg)).toEqual([
+      "handler line",
+      "from a child",
+      "request completed",
+    ]);
+    for (const l of ofRequest) expect(l.idempotencyKeyHash).toBe(hashForLog("key-secret-1"));
+    expect(ofRequest[0]).toMatchObject({ password: "[redacted]", note: "kept", level: 30 });
+    expect(ofRequest[1]).toMatchObject({ step: 2, level: 40 });
+    expect(lines.join("")).not.toContain("hunter2");
+    expect(lines.join("")).not.toContain("key-secret-1");
   });
 });

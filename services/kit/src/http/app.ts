@@ -12,7 +12,8 @@ import type { Logger } from "pino";
 import type { ErrorBody } from "../errors";
 import { isTransientDbError } from "../db/client";
 import { AppError, KitErrors, RETRY_AFTER_SECONDS } from "../errors";
-import { createLogger, hashForLog } from "../logger";
+import type { AccessLine } from "../logger";
+import { accessLine, createLogger, hashForLog } from "../logger";
 import type { KitMetrics } from "../metrics";
 import { createMetrics } from "../metrics";
 import { nameServerSpan } from "../tracing";
@@ -31,13 +32,90 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const PROBES = new Set(["/livez", "/readyz", "/metrics"]);
 
+type LogArgs = [obj: unknown, msg?: string, ...args: unknown[]];
+
+/**
+ * A request's logger, made on first use: the child of the app's logger with the request's
+ * bindings. A request that logs nothing but its access line (written by `accessLine`, with the
+ * same fields) never makes it, and so skips serializing and redacting its bindings. Levels are
+ * read from the parent while the child does not exist (a child without options has its
+ * parent's level).
+ */
+class RequestLogger {
+  private made: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bound: Record<string, unknown>,
+  ) {}
+
+  private get log(): Logger {
+    return (this.made ??= this.parent.child(this.bound));
+  }
+
+  get level(): string {
+    return (this.made ?? this.parent).level;
+  }
+
+  set level(level: string) {
+    this.log.level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return (this.made ?? this.parent).isLevelEnabled(level);
+  }
+
+  fatal(...args: LogArgs): void {
+    if (this.isLevelEnabled("fatal")) this.log.fatal(...(args as [object, string]));
+  }
+  error(...args: LogArgs): void {
+    if (this.isLevelEnabled("error")) this.log.error(...(args as [object, string]));
+  }
+  warn(...args: LogArgs): void {
+    if (this.isLevelEnabled("warn")) this.log.warn(...(args as [object, string]));
+  }
+  info(...args: LogArgs): void {
+    if (this.isLevelEnabled("info")) this.log.info(...(args as [object, string]));
+  }
+  debug(...args: LogArgs): void {
+    if (this.isLevelEnabled("debug")) this.log.debug(...(args as [object, string]));
+  }
+  trace(...args: LogArgs): void {
+    if (this.isLevelEnabled("trace")) this.log.trace(...(args as [object, string]));
+  }
+  silent(): void {}
+
+  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): Logger {
+    return this.log.child(bindings, options);
+  }
+
+  bindings(): Record<string, unknown> {
+    return this.log.bindings();
+  }
+
+  flush(cb?: (err?: Error) => void): void {
+    this.log.flush(cb);
+  }
+}
+
+/** The hash of a request's Idempotency-Key, kept on the raw request by the child logger factory. */
+const KEY_HASH = Symbol("causeway.idempotencyKeyHash");
+type RawWithKeyHash = { [KEY_HASH]?: string };
+
 /**
  * Fastify's request log lines, one per request: nothing when it arrives, and on completion the
  * request, the status and the time together (Fastify writes two lines, the first without the
  * status): half the log volume on the hot path. Probes come every few seconds from the kubelet
- * and the load balancer: their lines are debug, not info.
+ * and the load balancer: their lines are debug, not info. A completed request's line is written
+ * by the logger's access-line writer when it has one (`accessLine`: the same line, without
+ * running the redaction on fields that cannot carry a secret); errors go through the request's
+ * logger and its redaction.
  */
 class AccessLog extends LogController {
+  constructor(private readonly write: ((line: AccessLine, msg: string) => void) | undefined) {
+    super();
+  }
+
   override incomingRequest(): void {}
 
   override requestCompleted(
@@ -45,10 +123,34 @@ class AccessLog extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
-    if (error) reply.log.error({ ...line, err: error }, "request errored");
-    else if (PROBES.has(request.routeOptions.url ?? "")) reply.log.debug(line, "request completed");
-    else reply.log.info(line, "request completed");
+    if (error) {
+      reply.log.error(
+        { req: request, res: reply, responseTime: reply.elapsedTime, err: error },
+        "request errored",
+      );
+    } else if (PROBES.has(request.routeOptions.url ?? "")) {
+      reply.log.debug(
+        { req: request, res: reply, responseTime: reply.elapsedTime },
+        "request completed",
+      );
+    } else if (this.write === undefined) {
+      reply.log.info(
+        { req: request, res: reply, responseTime: reply.elapsedTime },
+        "request completed",
+      );
+    } else if ((reply.log as unknown as RequestLogger).isLevelEnabled("info")) {
+      const keyHash = (request.raw as RawWithKeyHash)[KEY_HASH];
+      this.write(
+        {
+          reqId: request.id,
+          ...(keyHash === undefined ? {} : { idempotencyKeyHash: keyHash }),
+          req: request,
+          res: { statusCode: reply.statusCode },
+          responseTime: reply.elapsedTime,
+        },
+        "request completed",
+      );
+    }
   }
 }
 
@@ -89,8 +191,9 @@ declare module "fastify" {
 export function buildApp(opts: AppOptions): FastifyInstance {
   const metrics = opts.metrics ?? createMetrics();
   const readiness = opts.readiness ?? new Readiness();
+  const logger = opts.logger ?? createLogger({ name: opts.serviceName });
   const app = Fastify({
-    loggerInstance: (opts.logger ?? createLogger({ name: opts.serviceName })) as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // Requests that arrive on kept-alive connections while closing are still served: during
@@ -98,7 +201,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return503OnClosing: false,
     requestIdHeader: false,
     // One access-log line per request instead of Fastify's two (see AccessLog).
-    logController: new AccessLog(),
+    logController: new AccessLog(accessLine(logger)),
     // proxy-addr's hop rule: trust the `hops` nearest proxies, then the next address is the client.
     ...(opts.trustProxyHops
       ? { trustProxy: (_addr: string, hop: number) => hop < opts.trustProxyHops! }
@@ -107,18 +210,21 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    // The request's logger, made once: the request id and, when the request carries an
-    // Idempotency-Key, its hash (enough to correlate lines, never the value). Fastify's default
-    // factory plus a second child in a hook would serialize the bindings twice per request.
-    // Fastify passes `{}` when a route sets no logger options; pino takes a shorter path for a
-    // child without options.
+    // The request's logger, made once and only if used (see RequestLogger): the request id and,
+    // when the request carries an Idempotency-Key, its hash (enough to correlate lines, never
+    // the value), kept for the access line too. Fastify passes `{}` when a route sets no logger
+    // options; with options (a route's log level) the child is made at once.
     childLoggerFactory: (logger, bindings, options, raw) => {
       const key = raw.headers["idempotency-key"];
-      const all =
-        typeof key === "string" && key !== ""
-          ? { ...bindings, idempotencyKeyHash: hashForLog(key) }
-          : bindings;
-      return Object.keys(options).length === 0 ? logger.child(all) : logger.child(all, options);
+      let all = bindings;
+      if (typeof key === "string" && key !== "") {
+        const keyHash = hashForLog(key);
+        (raw as RawWithKeyHash)[KEY_HASH] = keyHash;
+        all = { ...bindings, idempotencyKeyHash: keyHash };
+      }
+      return Object.keys(options).length === 0
+        ? (new RequestLogger(logger as Logger, all) as unknown as FastifyBaseLogger)
+        : logger.child(all, options);
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
   });
