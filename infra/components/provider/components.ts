@@ -1,5 +1,5 @@
 import * as causeway from "@causeway/components";
-import type * as aws from "@pulumi/aws";
+import type * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ComponentResourceConstructor } from "@pulumi/pulumi/provider/experimental";
 
