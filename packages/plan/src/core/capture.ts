@@ -171,7 +171,7 @@ export class PlanCapture {
    * MockMonitor.registerResource would (@pulumi/pulumi 3.248, runtime/mocks.js), without its
    * round trip: it deserializes the inputs, serializes the state again (one promise per
    * property) and builds a new protobuf Struct of it, which for plain data equals the request's
-   * own. The answer holds the request's Struct, and the monitor keeps the same state for the
+   * own. The answer holds the request's inputs, and the monitor keeps the same state for the
    * run (`resources`). Returns false, having done nothing, for any other registration, which
    * goes through MockMonitor. Bench (d): about a fifth of a big plan's time was that round trip
    * and the garbage it left.
@@ -196,11 +196,13 @@ export class PlanCapture {
       const urn = monitor.newUrn(req.getParent(), type, req.getName());
       monitor.resources.set(urn, { urn, id: id ?? null, state: serialized } as never);
       // What the SDK reads of a RegisterResourceResponse (runtime/resource.js); result 0 is
-      // SUCCESS, and a mock has no property dependencies to report.
+      // SUCCESS, and a mock has no property dependencies to report. The SDK reads the object
+      // only through `deserializeProperties`, which calls `toJavaScript` and builds new values:
+      // it gets the JavaScript already made instead of converting the Struct a second time.
       response = {
         getUrn: () => urn,
         getId: () => id ?? "",
-        getObject: () => struct,
+        getObject: () => ({ toJavaScript: () => serialized }),
         getPropertydependenciesMap: () => undefined,
         getResult: () => 0,
       };
