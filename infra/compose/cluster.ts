@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/aws/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../config";
@@ -22,7 +22,7 @@ export function clusterProvider(cluster: PlatformConfig["cluster"]): k8s.Provide
       "causeway:cluster has no kubeconfig: read the config with platformConfig (infra/cluster/app-reference.ts), which reads it from the stack reference",
     );
   }
-  const actual = aws.eks.getClusterOutput({ name: cluster.name }).version;
+  const actual = eks.getClusterOutput({ name: cluster.name }).version;
   const checked = pulumi.all([kubeconfig, actual]).apply(([k, version]) => {
     const problem = clusterVersionProblem(cluster.name, version);
     if (problem) throw new pulumi.RunError(problem);

@@ -1,5 +1,5 @@
 import { Cache, Database, MessageBroker } from "@causeway/components";
-import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/aws/eks";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, type PlatformConfig } from "../config";
@@ -36,7 +36,7 @@ export function composeData(config: PlatformConfig, deps: DataPlaneDeps): DataPl
   const clientSecurityGroupIds: Record<string, pulumi.Input<string>> = node
     ? { nodes: node }
     : {
-        cluster: aws.eks.getClusterOutput({ name: config.cluster.name }).vpcConfig
+        cluster: eks.getClusterOutput({ name: config.cluster.name }).vpcConfig
           .clusterSecurityGroupId,
       };
   const protect = config.environment === Environment.prod;

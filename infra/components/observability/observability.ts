@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import * as aws from "@pulumi/aws";
+import * as aws from "../shared/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "../load-balancer-controller/iam";

@@ -97,8 +97,27 @@ export function ignorePatterns(file: string): string[] {
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split(/\r?\n/) : [];
 }
 
-/** Every file of `context` that the ignore `patterns` (dockerignore syntax) leave in. */
-export function contextFilesExcept(context: string, patterns: readonly string[]): string[] {
+/** What a set of ignore patterns decides about a context path: a pure function, so kept. */
+interface IgnoreDecisions {
+  /** Whether `.dockerignore` excludes the path. */
+  readonly ignores: (rel: string) => boolean;
+  /** Whether an excluded folder must be walked anyway (an exception may bring a file back). */
+  readonly mayHoldException: (dir: string) => boolean;
+}
+
+/**
+ * Decisions by pattern set, each remembered by path. A plan asks the same question for the same
+ * paths several times (each ServiceImage walks the one build context twice, for its content tag
+ * and its isolated build), and matching a path against the patterns is most of a walk's time
+ * (bench (d)). Only the answers for paths are kept, never the files found: a walk still reads
+ * the folders as they are.
+ */
+const decisionsByPatterns = new Map<string, IgnoreDecisions>();
+
+function ignoreDecisions(patterns: readonly string[]): IgnoreDecisions {
+  const key = patterns.join("\n");
+  const known = decisionsByPatterns.get(key);
+  if (known) return known;
   const ig = dockerignore({ ignorecase: false }).add([...patterns]);
   // A folder that .dockerignore excludes is walked anyway when an exception (`!pattern`) could
   // bring a file under it back; otherwise (node_modules, say) it is skipped whole.
@@ -111,20 +130,40 @@ export function contextFilesExcept(context: string, patterns: readonly string[])
   // .dockerignore rules), so no exception can bring a file under it back.
   const lastException = patterns.findLastIndex((p) => p.trim().startsWith("!"));
   const tail = dockerignore({ ignorecase: false }).add(patterns.slice(lastException + 1));
-  const mayHoldException = (dir: string) =>
-    !tail.ignores(dir) &&
-    exceptionRoots.some(
-      (base) => base === "" || base.startsWith(`${dir}/`) || dir.startsWith(base),
-    );
+  const remembered = (decide: (rel: string) => boolean) => {
+    const answers = new Map<string, boolean>();
+    return (rel: string) => {
+      let answer = answers.get(rel);
+      if (answer === undefined) answers.set(rel, (answer = decide(rel)));
+      return answer;
+    };
+  };
+  const decisions: IgnoreDecisions = {
+    ignores: remembered((rel) => ig.ignores(rel)),
+    mayHoldException: remembered(
+      (dir) =>
+        !tail.ignores(dir) &&
+        exceptionRoots.some(
+          (base) => base === "" || base.startsWith(`${dir}/`) || dir.startsWith(base),
+        ),
+    ),
+  };
+  decisionsByPatterns.set(key, decisions);
+  return decisions;
+}
+
+/** Every file of `context` that the ignore `patterns` (dockerignore syntax) leave in. */
+export function contextFilesExcept(context: string, patterns: readonly string[]): string[] {
+  const { ignores, mayHoldException } = ignoreDecisions(patterns);
   const out: string[] = [];
   const walk = (rel: string) => {
     for (const entry of fs.readdirSync(path.join(context, rel), { withFileTypes: true })) {
       const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
         if (NEVER_WALKED.has(entry.name)) continue;
-        if (ig.ignores(child) && !mayHoldException(child)) continue;
+        if (ignores(child) && !mayHoldException(child)) continue;
         walk(child);
-      } else if (entry.isFile() && !ig.ignores(child)) {
+      } else if (entry.isFile() && !ignores(child)) {
         out.push(child);
       }
     }

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as lb from "@pulumi/aws/lb";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
 import { isProduction, list, tierConfigSchema } from "./common";
 
@@ -21,8 +21,8 @@ export const ALLOWED_TLS_POLICIES = [
   "ELBSecurityPolicy-FS-1-2-Res-2019-08",
 ] as const;
 
-const loadBalancer = aws.lb.LoadBalancer;
-const listener = aws.lb.Listener;
+const loadBalancer = lb.LoadBalancer;
+const listener = lb.Listener;
 
 export const albPolicies: ResourceValidationPolicy[] = [
   {
@@ -112,7 +112,7 @@ export const albPolicies: ResourceValidationPolicy[] = [
     // without a health check path the ALB probes "/" and routes to pods that are not ready.
     name: "alb-target-group-health-check",
     description: "Target groups health-check an explicit HTTP path.",
-    validateResource: validateResourceOfType(aws.lb.TargetGroup, (tg, _args, report) => {
+    validateResource: validateResourceOfType(lb.TargetGroup, (tg, _args, report) => {
       if (tg.targetType === "lambda") return;
       const hc = tg.healthCheck;
       if (!hc || hc.enabled === false) report("healthCheck must be enabled");

@@ -1,11 +1,13 @@
-import * as aws from "@pulumi/aws";
+import * as elasticache from "@pulumi/aws/elasticache";
+import * as mq from "@pulumi/aws/mq";
+import * as rds from "@pulumi/aws/rds";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
 import { environmentOf, isProduction, tierConfigSchema, type TierConfig } from "./common";
 
 /** Amazon MQ (RabbitMQ), Amazon RDS (PostgreSQL) and ElastiCache rules. */
 
-const broker = aws.mq.Broker;
-const db = aws.rds.Instance;
+const broker = mq.Broker;
+const db = rds.Instance;
 
 export const mqPolicies: ResourceValidationPolicy[] = [
   {
@@ -108,7 +110,7 @@ export const rdsPolicies: ResourceValidationPolicy[] = [
   },
 ];
 
-const cacheGroup = aws.elasticache.ReplicationGroup;
+const cacheGroup = elasticache.ReplicationGroup;
 
 /** True outside dev: staging and prod, and wherever the environment is unknown (secure default). */
 function beyondDev(args: { props?: unknown; getConfig<T extends object>(): T }): boolean {

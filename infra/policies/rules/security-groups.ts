@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
 import {
   validateResourceOfType,
   type PolicyResource,
@@ -177,7 +177,7 @@ export const securityGroupPolicies: (ResourceValidationPolicy | StackValidationP
     // must not be used); the blueprint places every group in the configured VPC.
     name: "sg-explicit-vpc",
     description: "Security groups are created in an explicit VPC.",
-    validateResource: validateResourceOfType(aws.ec2.SecurityGroup, (sg, _args, report) => {
+    validateResource: validateResourceOfType(ec2.SecurityGroup, (sg, _args, report) => {
       if (!sg.vpcId) report("vpcId must be set; a group in the default VPC is not the blueprint's");
     }),
   },
