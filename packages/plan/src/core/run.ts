@@ -7,9 +7,21 @@ import { defaultInvokes, type InvokeAnswers } from "./invokes";
 import type { Plan } from "./model";
 import { UnhandledRejections } from "./unhandled";
 
-/** The SDK's promise tagging module (no typings: it is internal). */
-function sdkDebuggable(): { debuggablePromise: (p: Promise<unknown>, ctx?: unknown) => unknown } {
-  return createRequire(__filename)("@pulumi/pulumi/runtime/debuggable") as never;
+/**
+ * The SDK's promise tagging module (no typings: it is internal), or undefined if this SDK
+ * version has no such module or export: the plan then runs with the SDK's own tagging, slower
+ * but the same plan.
+ */
+function sdkDebuggable():
+  { debuggablePromise: (p: Promise<unknown>, ctx?: unknown) => unknown } | undefined {
+  try {
+    const mod = createRequire(__filename)("@pulumi/pulumi/runtime/debuggable") as {
+      debuggablePromise?: unknown;
+    };
+    return typeof mod.debuggablePromise === "function" ? (mod as never) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A Pulumi program: registers resources and returns the stack outputs. */
@@ -74,8 +86,8 @@ export async function runPlan(options: RunPlanOptions): Promise<Plan> {
   // itself (it waits for every RPC); with stack traces off, the plan hands the promise back as
   // it is (bench (d): about a tenth of a big plan's time, with the garbage of the extra promises).
   const debuggable = sdkDebuggable();
-  const debuggablePromise = debuggable.debuggablePromise;
-  if (!traces) debuggable.debuggablePromise = (p) => p;
+  const debuggablePromise = debuggable?.debuggablePromise;
+  if (!traces && debuggable) debuggable.debuggablePromise = (p) => p;
   const unhandled = new UnhandledRejections();
   unhandled.capture();
   try {
@@ -98,7 +110,7 @@ export async function runPlan(options: RunPlanOptions): Promise<Plan> {
     await unhandled.release();
     Error.stackTraceLimit = stackTraceLimit;
     resourceClass.callsites = callsites;
-    debuggable.debuggablePromise = debuggablePromise;
+    if (debuggable && debuggablePromise) debuggable.debuggablePromise = debuggablePromise;
     pulumi.runtime.setAllConfig({}, []);
   }
   if (failure) throw failure.error;
