@@ -1,6 +1,5 @@
 import * as causeway from "@causeway/components";
 import type * as pulumi from "@pulumi/pulumi";
-import type { NodeServiceArgs, NodeServiceMetricsScraper } from "./components";
 
 /**
  * NodeService as other languages construct it. The provider constructs `new Class(name,
@@ -15,14 +14,33 @@ import type { NodeServiceArgs, NodeServiceMetricsScraper } from "./components";
  * the provider host rebuilds from the request (server.js `construct`: `opts.providers`,
  * `opts.dependsOn`) and the component's children inherit.
  */
+/**
+ * The schema's `NodeServiceMetricsScraper` (components.ts), restated: components.ts imports this
+ * file for COMPONENTS, so this one does not import it back (no import cycle); provider.test.ts
+ * checks at compile time that the schema's args fit these.
+ */
+export interface ScraperInput {
+  readonly enabled?: boolean;
+  readonly namespaceLabels?: Record<string, string>;
+  readonly podLabels?: Record<string, string>;
+}
+
+/** NodeService's args as the schema has them: `metricsScraper` is an object, never `false`. */
+export type ServedNodeServiceArgs = Omit<causeway.NodeServiceArgs, "metricsScraper"> & {
+  readonly metricsScraper?: ScraperInput;
+};
+
 export class NodeService extends causeway.NodeService {
-  constructor(name: string, args: NodeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ServedNodeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super(name, nodeServiceArgs(name, args), opts);
   }
 }
 
 /** The TypeScript args for the schema's: `metricsScraper` mapped, the rest as given. */
-export function nodeServiceArgs(name: string, args: NodeServiceArgs): causeway.NodeServiceArgs {
+export function nodeServiceArgs(
+  name: string,
+  args: ServedNodeServiceArgs,
+): causeway.NodeServiceArgs {
   const { metricsScraper, ...rest } = args;
   if (metricsScraper === undefined) return rest;
   return { ...rest, ...scraper(name, metricsScraper) };
@@ -30,7 +48,7 @@ export function nodeServiceArgs(name: string, args: NodeServiceArgs): causeway.N
 
 function scraper(
   name: string,
-  given: NodeServiceMetricsScraper,
+  given: ScraperInput,
 ): Partial<Pick<causeway.NodeServiceArgs, "metricsScraper">> {
   const { enabled = true, namespaceLabels, podLabels } = given;
   const selectors = namespaceLabels !== undefined || podLabels !== undefined;

@@ -10,6 +10,7 @@ import { planProgram, type PlannedResource } from "@causeway/plan";
 import * as causeway from "@causeway/components";
 import type { StorageReclaimPolicy } from "./components";
 import type * as served from "./components";
+import type { ScraperInput, ServedNodeServiceArgs } from "./node-service-adapter";
 import {
   BrokerDeploymentMode,
   COMPONENTS,
@@ -315,6 +316,19 @@ describe("the component provider's schema (PulumiPlugin.yaml)", () => {
       "intentions",
     ]);
     expect(Object.keys(EXCLUDED["Observability"]!.args)).toEqual(["provider"]);
+  });
+});
+
+describe("the adapters take what the schema sends", () => {
+  it("NodeService's and ServiceImage's adapters accept the schema's args (checked by the type checker)", () => {
+    // The adapters restate the shapes instead of importing them from components.ts, which
+    // imports the adapters; these keep the two in step (npm run typecheck).
+    expectTypeOf<served.NodeServiceArgs>().toExtend<ServedNodeServiceArgs>();
+    expectTypeOf<served.NodeServiceMetricsScraper>().toEqualTypeOf<ScraperInput>();
+    expectTypeOf<served.ServiceImageArgs>().toExtend<causeway.ServiceImageArgs>();
+    expect(COMPONENTS.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["NodeService", "ServiceImage"]),
+    );
   });
 });
 

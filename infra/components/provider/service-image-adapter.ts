@@ -1,7 +1,6 @@
 import * as causeway from "@causeway/components";
 import type * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import type { ServiceImageArgs } from "./components";
 
 /**
  * ServiceImage as other languages construct it (named ServiceImage for the reasons given in
@@ -17,13 +16,25 @@ import type { ServiceImageArgs } from "./components";
  * checks and URNs.
  */
 export class ServiceImage extends causeway.ServiceImage {
-  constructor(name: string, args: ServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: causeway.ServiceImageArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super(name, serviceImageArgs(name, args), opts);
   }
 }
 
 /** The TypeScript args for the schema's, or a ComponentArgsError naming each relative path. */
-export function serviceImageArgs(name: string, args: ServiceImageArgs): causeway.ServiceImageArgs {
+/**
+ * Takes the package's ServiceImageArgs, which the schema's (components.ts) fit, as
+ * provider.test.ts checks at compile time; components.ts imports this file, so this one does
+ * not import it back.
+ */
+export function serviceImageArgs(
+  name: string,
+  args: causeway.ServiceImageArgs,
+): causeway.ServiceImageArgs {
   const build = args.build;
   if (build === undefined) return args;
   const problems: string[] = [];
