@@ -608,14 +608,6 @@ export declare class ServiceMesh extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceMeshArgs, opts?: pulumi.ComponentResourceOptions);
 }
 
-/** One scraped service. */
-export interface ScrapeTarget {
-  /** The service's port (its `/metrics` when not meshed). */
-  readonly port: number;
-  /** Whether the pods carry an Envoy sidecar that serves merged metrics on `Ports.envoyMetrics`. */
-  readonly meshed: boolean;
-}
-
 /** The ADOT collector's settings. */
 export interface ObservabilityCollector {
   /** Whether to run the collector. */
@@ -695,30 +687,10 @@ export interface ObservabilityTargets {
   readonly funnel?: FunnelTarget;
 }
 
-/** Thresholds, per stack. */
-export interface AlarmThresholds {
-  /** Percent of the load balancer's requests answered 5xx (targets' plus its own), per 5 min. */
-  readonly alb5xxPercent: number;
-  /** RDS CPUUtilization, percent, averaged over 5 min. */
-  readonly databaseCpuPercent: number;
-  /** RDS FreeStorageSpace below this percent of the allocated storage. */
-  readonly databaseFreeStoragePercent: number;
-  /** RDS DatabaseConnections above this. */
-  readonly databaseConnections: number;
-  /** Amazon MQ RabbitMQMemUsed as a percent of RabbitMQMemLimit (the memory alarm's watermark). */
-  readonly brokerMemoryPercent: number;
-  /** Amazon MQ RabbitMQDiskFree below this multiple of RabbitMQDiskFreeLimit. */
-  readonly brokerDiskFreeRatio: number;
-  /** Messages in one work queue (ready plus unacknowledged). */
-  readonly queueDepth: number;
-  /** Age of the oldest PENDING order, seconds. */
-  readonly pendingOrderAgeSeconds: number;
-}
-
 /** The alarms' settings. */
 export interface ObservabilityAlarms {
   /** The alarms' thresholds. */
-  readonly thresholds: AlarmThresholds;
+  readonly thresholds: causeway.AlarmThresholds;
   /** Container restarts of one pod in 15 minutes that page (AMP rule). */
   readonly podRestarts: number;
   /** Email addresses subscribed to the topic (each must confirm). Default none. */
@@ -750,7 +722,7 @@ export interface ObservabilityArgs {
   /** Namespace of the services' pods, where the collector discovers them. Required. */
   readonly appNamespace: string;
   /** The services to scrape, by name (their pods' `app.kubernetes.io/name`). Required. */
-  readonly services: Record<string, ScrapeTarget>;
+  readonly services: Record<string, causeway.ScrapeTarget>;
   /** Namespace of the collector (created, Pod Security "restricted"). Default `observability`. */
   readonly namespace?: string;
   /**
@@ -851,19 +823,10 @@ export interface UpstreamRef {
   readonly port: number;
 }
 
-/**
- * What an exposed service needs from the load balancer that sends it traffic: the source
- * addresses the pods see. A `PublicLoadBalancer` is one (its `targetSources`).
- */
-export interface LoadBalancerSources {
-  /** CIDRs the load balancer's connections to the pods come from (its subnets, for IP targets). */
-  readonly targetSources: pulumi.Input<pulumi.Input<string>[]>;
-}
-
 /** How a service is exposed through a load balancer. */
 export interface NodeServiceExpose {
   /** The load balancer's target sources: pass the PublicLoadBalancer's `targetSources`. Required. */
-  readonly loadBalancer: LoadBalancerSources;
+  readonly loadBalancer: causeway.LoadBalancerSources;
 }
 
 /**
@@ -1022,16 +985,6 @@ export declare class NodeService extends pulumi.ComponentResource {
 
 // ---- PublicLoadBalancer ----
 
-/** One service behind the load balancer. */
-export interface ExposedService {
-  /** Host header to match, e.g. api.example.com. Default: any host. */
-  readonly host?: string;
-  /** Path prefix to match, e.g. /api. Default `/`. */
-  readonly path?: string;
-  /** The service's (and its pods') port. Default `DEFAULT_SERVICE_PORT` (8080). */
-  readonly port?: number;
-}
-
 /**
  * Where the load balancer may send requests: exactly one of the two (TypeScript's union of two
  * object types, which the schema cannot express; the component refuses both or neither).
@@ -1115,7 +1068,7 @@ export interface PublicLoadBalancerArgs {
   /** Where the load balancer's egress rules point. Required: egress is closed otherwise. */
   readonly targetNetwork: TargetNetwork;
   /** The services to route to, by name (the key names their child resources). Required. */
-  readonly services: Record<string, ExposedService>;
+  readonly services: Record<string, causeway.ExposedService>;
   /** An existing ACM certificate for the HTTPS listener. Default: a new DNS-validated one. */
   readonly certificateArn?: pulumi.Input<string>;
   /** The public host name; with `zoneId`, an alias record points it at the load balancer. Default: none. */
